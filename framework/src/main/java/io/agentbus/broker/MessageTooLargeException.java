@@ -1,0 +1,14 @@
+package io.agentbus.broker;
+
+/** A message whose encoded payload exceeds {@link BrokerOptions#getMaxPayloadBytes()}. */
+public final class MessageTooLargeException extends IllegalArgumentException {
+
+  /**
+   * @param size the encoded payload size
+   * @param limit the limit
+   */
+  public MessageTooLargeException(int size, int limit) {
+    super("message payload is " + size + " bytes, more than the limit of " + limit
+        + " bytes (BrokerOptions.maxPayloadBytes)");
+  }
+}

@@ -1,0 +1,469 @@
+package io.agentbus.broker.impl;
+
+import io.agentbus.broker.BrokerClosedException;
+import io.agentbus.broker.BrokerOptions;
+import io.agentbus.broker.MessageBroker;
+import io.agentbus.broker.Subscription;
+import io.agentbus.channel.Channel;
+import io.agentbus.channel.Channels;
+import io.agentbus.channel.Ids;
+import io.agentbus.message.Message;
+import io.agentbus.message.MessageTypeRegistry;
+import io.agentbus.message.impl.CorruptFrame;
+import io.agentbus.message.impl.MessageCodecImpl;
+import io.agentbus.message.impl.MessageIds;
+import io.agentbus.metrics.BrokerMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * {@link MessageBroker} on the Vert.x event bus, identical in one JVM and across a cluster.
+ *
+ * <p>Subscribers are event-bus consumers of the channel's address: a publish is one event-bus
+ * publish. For pull consumers, each channel has one mailbox, kept by the broker that first claimed
+ * the channel (created it, published to it or consumed from it) in a cluster-wide map. The owner is
+ * cached, so a publish looks nothing up in the cluster after the first one. A publish stores the
+ * message in the mailbox directly when this broker owns it, otherwise by a request to the owner
+ * (acknowledged, so a later consume anywhere sees it). An owner that has gone (its endpoints have
+ * no handlers any more) is replaced on the next call.
+ */
+public final class EventBusBrokerImpl implements MessageBroker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusBrokerImpl.class);
+  private static final String CHANNEL_HEADER = "agentbus-channel";
+  private static final int STATUS_REJECTED = 503;
+  private static final int STATUS_BAD_REQUEST = 400;
+
+  private final Vertx vertx;
+  private final EventBus eventBus;
+  private final Context context;
+  private final BrokerSupport support;
+  private final String me;
+  private final String controlPrefix;
+  private final Map<Channel, Mailbox> mailboxes = new ConcurrentHashMap<>();
+  private final Map<String, String> owners = new ConcurrentHashMap<>();
+  private final Map<String, Future<String>> claiming = new ConcurrentHashMap<>();
+  private final Set<MessageConsumer<?>> consumers = ConcurrentHashMap.newKeySet();
+  private AsyncMap<String, String> claims;
+  private volatile boolean closed;
+
+  private EventBusBrokerImpl(Vertx vertx, BrokerOptions options) {
+    this.vertx = vertx;
+    this.eventBus = vertx.eventBus();
+    this.context = vertx.getOrCreateContext();
+    this.me = MessageIds.next();
+    this.support = new BrokerSupport(options, me);
+    this.controlPrefix = support.channels.namespace() + "/_broker/";
+  }
+
+  /**
+   * Creates a broker and registers its endpoints.
+   *
+   * @param vertx the Vert.x instance
+   * @param options the options
+   * @return the broker
+   */
+  public static Future<MessageBroker> create(Vertx vertx, BrokerOptions options) {
+    MessageCodecImpl.registerOn(vertx.eventBus());
+    EventBusBrokerImpl broker = new EventBusBrokerImpl(vertx, options);
+    Promise<MessageBroker> promise = Promise.promise();
+    broker.context.runOnContext(v -> broker.start().<MessageBroker>map(broker).onComplete(promise));
+    return promise.future();
+  }
+
+  /** @return this broker's id (mailbox owner id) */
+  public String id() {
+    return me;
+  }
+
+  private Future<Void> start() {
+    String mapName = "agentbus." + support.channels.namespace() + ".channels";
+    Future<AsyncMap<String, String>> map = vertx.sharedData().getAsyncMap(mapName);
+    MessageConsumer<Object> store = eventBus.consumer(controlAddress(me, "store"), this::onStore);
+    MessageConsumer<JsonObject> consume = eventBus.consumer(controlAddress(me, "consume"), this::onConsume);
+    MessageConsumer<JsonObject> clear = eventBus.consumer(controlAddress(me, "clear"), this::onClear);
+    consumers.addAll(List.of(store, consume, clear));
+    return Future.all(map, store.completion(), consume.completion(), clear.completion())
+        .onSuccess(v -> claims = map.result()).mapEmpty();
+  }
+
+  @Override
+  public Channels channels() {
+    return support.channels;
+  }
+
+  @Override
+  public MessageTypeRegistry messageTypes() {
+    return support.messageTypes;
+  }
+
+  @Override
+  public Future<Void> createChannel(Channel channel) {
+    return guarded("createChannel", () -> owner(support.checkChannel(channel)).mapEmpty());
+  }
+
+  @Override
+  public Future<Void> publish(Channel channel, Message message) {
+    return guarded("publish", () -> {
+      support.checkPublish(channel, message);
+      return onBusContext(() -> {
+        String owner = owners.get(channel.address());
+        if (owner == null) {
+          return owner(channel).compose(o -> publishTo(channel, message, o));
+        }
+        return publishTo(channel, message, owner);
+      });
+    });
+  }
+
+  private Future<Void> publishTo(Channel channel, Message message, String owner) {
+    if (owner.equals(me)) {
+      try {
+        mailbox(channel).store(message);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      eventBus.publish(channel.address(), message);
+      support.metrics.published(channel);
+      return Future.succeededFuture();
+    }
+    eventBus.publish(channel.address(), message);
+    support.metrics.published(channel);
+    return storeRemotely(channel, message, owner, true);
+  }
+
+  private Future<Void> storeRemotely(Channel channel, Message message, String owner, boolean mayRetry) {
+    DeliveryOptions opts = requestOptions().addHeader(CHANNEL_HEADER, channel.address());
+    return eventBus.request(controlAddress(owner, "store"), message, opts)
+        .<Void>mapEmpty()
+        .recover(err -> ownerGone(err) && mayRetry
+            ? replaceOwner(channel, owner).compose(o -> o.equals(me)
+                ? publishLocallyOnly(channel, message) : storeRemotely(channel, message, o, false))
+            : Future.failedFuture(requestFailure("store in the mailbox of", channel, owner, err)));
+  }
+
+  private Future<Void> publishLocallyOnly(Channel channel, Message message) {
+    try {
+      mailbox(channel).store(message);
+      return Future.succeededFuture();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public Future<List<Message>> consume(Channel channel, String recipientId, String envId, boolean clear) {
+    return guarded("consume", () -> {
+      support.checkConsume(channel, recipientId, envId);
+      return onBusContext(() -> owner(channel)
+          .compose(id -> consumeFrom(channel, recipientId, envId, clear, id, true)));
+    });
+  }
+
+  private Future<List<Message>> consumeFrom(Channel channel, String recipientId, String envId, boolean clear,
+                                            String owner, boolean mayRetry) {
+    if (owner.equals(me)) {
+      return Future.succeededFuture(mailbox(channel).consume(recipientId, envId, clear));
+    }
+    JsonObject req = new JsonObject().put("channel", channel.address()).put("recipientId", recipientId)
+        .put("envId", envId).put("clear", clear);
+    return eventBus.<Buffer>request(controlAddress(owner, "consume"), req, requestOptions())
+        .map(reply -> MessageFrames.decode(reply.body()))
+        .recover(err -> ownerGone(err) && mayRetry
+            ? replaceOwner(channel, owner).compose(o -> consumeFrom(channel, recipientId, envId, clear, o, false))
+            : Future.failedFuture(requestFailure("consume from the mailbox of", channel, owner, err)));
+  }
+
+  @Override
+  public Future<Subscription> subscribe(Channel channel, Handler<Message> handler) {
+    return guarded("subscribe", () -> {
+      support.checkChannel(channel);
+      MessageConsumer<Object> consumer = eventBus.consumer(channel.address());
+      consumer.handler(m -> deliver(channel, m.body(), handler));
+      consumers.add(consumer);
+      return consumer.completion().<Subscription>map(v -> new BusSubscription(channel, consumer));
+    });
+  }
+
+  private void deliver(Channel channel, Object body, Handler<Message> handler) {
+    if (!(body instanceof Message)) {
+      malformed(channel, body);
+      return;
+    }
+    try {
+      handler.handle((Message) body);
+      support.metrics.delivered(channel, "subscribe", 1);
+    } catch (Throwable t) {
+      support.metrics.handlerFailed(channel);
+      LOG.warn("subscriber of {} failed on message {}", channel, ((Message) body).id(), t);
+    }
+  }
+
+  @Override
+  public Future<Void> clearEnvironment(String envId) {
+    return guarded("clearEnvironment", () -> {
+      Ids.check("env id", envId);
+      mailboxes.values().forEach(mb -> mb.clearEnvironment(envId));
+      return claims.entries().compose(all -> {
+        Set<String> remoteOwners = all.entrySet().stream()
+            .filter(e -> envOf(e.getKey()).equals(envId) && !e.getValue().equals(me))
+            .map(Map.Entry::getValue).collect(Collectors.toSet());
+        List<Future<?>> acks = new ArrayList<>();
+        for (String owner : remoteOwners) {
+          acks.add(eventBus.request(controlAddress(owner, "clear"), new JsonObject().put("envId", envId), requestOptions())
+              .recover(err -> ownerGone(err) ? Future.succeededFuture()
+                  : Future.failedFuture(new IllegalStateException("clearing environment " + envId
+                  + " on broker " + owner + " failed: " + err.getMessage(), err))));
+        }
+        return Future.all(acks).mapEmpty();
+      });
+    });
+  }
+
+  @Override
+  public Future<List<Channel>> environmentChannels(String envId) {
+    return guarded("environmentChannels", () -> {
+      Ids.check("env id", envId);
+      return claims.keys().map(keys -> keys.stream().filter(k -> envOf(k).equals(envId)).map(Channel::parse)
+          .sorted(Comparator.comparing(Channel::address)).collect(Collectors.toList()));
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    List<Future<?>> done = new ArrayList<>();
+    consumers.forEach(c -> done.add(c.unregister()));
+    consumers.clear();
+    mailboxes.values().forEach(Mailbox::discard);
+    mailboxes.clear();
+    owners.clear();
+    done.add(claims.entries().compose(all -> Future.all(all.entrySet().stream()
+        .filter(e -> e.getValue().equals(me))
+        .map(e -> claims.removeIfPresent(e.getKey(), me)).collect(Collectors.toList()))));
+    return Future.join(done).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  // --- mailbox ownership -----------------------------------------------------------------------
+
+  private Future<String> owner(Channel channel) {
+    String known = owners.get(channel.address());
+    return known != null ? Future.succeededFuture(known) : claim(channel, null);
+  }
+
+  private Future<String> replaceOwner(Channel channel, String stale) {
+    owners.remove(channel.address(), stale);
+    LOG.info("mailbox owner {} of {} is gone; claiming it again", stale, channel);
+    return claim(channel, stale);
+  }
+
+  private Future<String> claim(Channel channel, String stale) {
+    String address = channel.address();
+    Future<String> pending = claiming.get(address);
+    if (pending != null) {
+      return pending;
+    }
+    Promise<String> promise = Promise.promise();
+    pending = claiming.putIfAbsent(address, promise.future());
+    if (pending != null) {
+      return pending;
+    }
+    claimOnce(address, stale, 3).onComplete(ar -> {
+      if (ar.succeeded()) {
+        if (ar.result().equals(me)) {
+          mailbox(channel);
+        }
+        owners.put(address, ar.result());
+      }
+      claiming.remove(address, promise.future());
+      promise.handle(ar);
+    });
+    return promise.future();
+  }
+
+  /** Reads the claim; takes it when free or held by {@code stale}; retries when racing another claimer. */
+  private Future<String> claimOnce(String address, String stale, int attempts) {
+    return claims.get(address).compose(current -> {
+      if (current != null && !current.equals(stale)) {
+        return Future.succeededFuture(current);
+      }
+      Future<Boolean> taken = current == null
+          ? claims.putIfAbsent(address, me).map(prev -> prev == null)
+          : claims.replaceIfPresent(address, stale, me);
+      return taken.compose(ok -> {
+        if (ok) {
+          return Future.succeededFuture(me);
+        }
+        if (attempts <= 1) {
+          return Future.failedFuture(new IllegalStateException("could not claim the mailbox of " + address
+              + ": it changed hands concurrently"));
+        }
+        return claimOnce(address, stale, attempts - 1);
+      });
+    });
+  }
+
+  /**
+   * Runs event-bus work from a non-Vert.x thread on the broker's context, so that calls made in
+   * sequence from one plain thread keep their order (Vert.x would otherwise pick a new context per
+   * call). Calls from a Vert.x context run directly: that context already orders them.
+   */
+  private <T> Future<T> onBusContext(Supplier<Future<T>> work) {
+    if (Vertx.currentContext() != null) {
+      return work.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> work.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private Mailbox mailbox(Channel channel) {
+    return mailboxes.computeIfAbsent(channel, support::newMailbox);
+  }
+
+  // --- endpoints served to other brokers -------------------------------------------------------
+
+  private void onStore(io.vertx.core.eventbus.Message<Object> request) {
+    String address = request.headers().get(CHANNEL_HEADER);
+    Object body = request.body();
+    Channel channel;
+    try {
+      channel = Channel.parse(address);
+    } catch (RuntimeException e) {
+      malformed(null, "bad channel header: " + e.getMessage());
+      request.fail(STATUS_BAD_REQUEST, e.getMessage());
+      return;
+    }
+    if (!(body instanceof Message)) {
+      malformed(channel, body);
+      request.fail(STATUS_BAD_REQUEST, "malformed message frame");
+      return;
+    }
+    if (closed) {
+      support.metrics.dropped(channel, BrokerMetrics.REASON_CLOSED, 1);
+      request.fail(STATUS_REJECTED, "broker " + me + " is closed");
+      return;
+    }
+    try {
+      mailbox(channel).store((Message) body);
+      request.reply(null);
+    } catch (RuntimeException e) {
+      request.fail(STATUS_REJECTED, e.getMessage());
+    }
+  }
+
+  private void onConsume(io.vertx.core.eventbus.Message<JsonObject> request) {
+    try {
+      JsonObject q = request.body();
+      Channel channel = Channel.parse(q.getString("channel"));
+      support.checkConsume(channel, q.getString("recipientId"), q.getString("envId"));
+      List<Message> out = mailbox(channel).consume(q.getString("recipientId"), q.getString("envId"),
+          q.getBoolean("clear", true));
+      request.reply(MessageFrames.encode(out));
+    } catch (RuntimeException e) {
+      request.fail(STATUS_BAD_REQUEST, e.getMessage());
+    }
+  }
+
+  private void onClear(io.vertx.core.eventbus.Message<JsonObject> request) {
+    try {
+      String envId = Ids.check("env id", request.body().getString("envId"));
+      mailboxes.values().forEach(mb -> mb.clearEnvironment(envId));
+      request.reply(null);
+    } catch (RuntimeException e) {
+      request.fail(STATUS_BAD_REQUEST, e.getMessage());
+    }
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private void malformed(Channel channel, Object body) {
+    String reason = body instanceof CorruptFrame ? ((CorruptFrame) body).reason()
+        : "unexpected body " + (body == null ? "null" : body.getClass().getName());
+    support.metrics.dropped(channel, BrokerMetrics.REASON_MALFORMED, 1);
+    LOG.warn("dropped a malformed message on {}: {}", channel == null ? "broker " + me : channel, reason);
+  }
+
+  private String controlAddress(String broker, String op) {
+    return controlPrefix + broker + "/" + op;
+  }
+
+  private DeliveryOptions requestOptions() {
+    return new DeliveryOptions().setSendTimeout(support.options.getRequestTimeoutMillis());
+  }
+
+  private static boolean ownerGone(Throwable err) {
+    return err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS;
+  }
+
+  private RuntimeException requestFailure(String what, Channel channel, String owner, Throwable err) {
+    if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.TIMEOUT) {
+      return new IllegalStateException("could not " + what + " " + channel + ": broker " + owner
+          + " did not answer within " + support.options.getRequestTimeoutMillis() + " ms", err);
+    }
+    return new IllegalStateException("could not " + what + " " + channel + " on broker " + owner + ": "
+        + err.getMessage(), err);
+  }
+
+  private static String envOf(String address) {
+    String[] parts = address.split("/", 4);
+    return parts.length >= 3 ? parts[2] : "";
+  }
+
+  private <T> Future<T> guarded(String operation, Supplier<Future<T>> body) {
+    if (closed) {
+      return Future.failedFuture(new BrokerClosedException(operation));
+    }
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private final class BusSubscription implements Subscription {
+    private final Channel channel;
+    private final MessageConsumer<Object> consumer;
+
+    BusSubscription(Channel channel, MessageConsumer<Object> consumer) {
+      this.channel = channel;
+      this.consumer = consumer;
+    }
+
+    @Override
+    public Channel channel() {
+      return channel;
+    }
+
+    @Override
+    public Future<Void> unsubscribe() {
+      consumers.remove(consumer);
+      return consumer.isRegistered() ? consumer.unregister() : Future.succeededFuture();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.agentbus.cluster;
+
+import io.agentbus.cluster.impl.NodeImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.util.List;
+
+/**
+ * A running agentbus node: a Vert.x instance, embedded (single JVM) or clustered with Hazelcast,
+ * whose {@link NodeInfo} is published cluster-wide.
+ *
+ * <pre>{@code
+ * Node node = Node.start(new NodeOptions().setClustered(true)
+ *     .setClusterHost("127.0.0.1").setMembers(List.of("127.0.0.1:5701"))).await();
+ * node.onMembershipChange(e -> System.out.println(e));
+ * }</pre>
+ */
+public interface Node {
+
+  /**
+   * Starts a node with default Vert.x options.
+   *
+   * @param options how to start and join
+   * @return the node, once it has joined and published its info
+   */
+  static Future<Node> start(NodeOptions options) {
+    return start(options, new VertxOptions());
+  }
+
+  /**
+   * Starts a node.
+   *
+   * @param options how to start and join
+   * @param vertxOptions Vert.x options (metrics, threads); event-bus host and port are taken from
+   *                     {@code options} when clustered
+   * @return the node
+   */
+  static Future<Node> start(NodeOptions options, VertxOptions vertxOptions) {
+    return NodeImpl.start(options, vertxOptions);
+  }
+
+  /**
+   * Makes a node of an existing Vert.x instance (clustered with any cluster manager, or not). The
+   * instance is not closed by {@link #close()}.
+   *
+   * @param vertx the instance
+   * @param options labels, name and namespace are used
+   * @return the node
+   */
+  static Future<Node> attach(Vertx vertx, NodeOptions options) {
+    return NodeImpl.attach(vertx, options, false);
+  }
+
+  /** @return the Vert.x instance */
+  Vertx vertx();
+
+  /** @return this node's id (the cluster node id) */
+  String id();
+
+  /** @return this node's info */
+  NodeInfo info();
+
+  /** @return whether the node is part of a cluster */
+  boolean isClustered();
+
+  /** @return the info of every live member, read from the cluster */
+  Future<List<NodeInfo>> members();
+
+  /** @return the last known info of the live members (kept current on membership changes), sorted by id */
+  List<NodeInfo> knownMembers();
+
+  /**
+   * Observes membership: called on this node's context when a node joins or leaves.
+   *
+   * @param handler the handler
+   * @return a handle whose {@code close()} removes the handler
+   */
+  AutoCloseable onMembershipChange(Handler<MembershipEvent> handler);
+
+  /**
+   * Leaves the cluster and closes the Vert.x instance (unless it was attached).
+   *
+   * @return completion
+   */
+  Future<Void> close();
+}

@@ -1,0 +1,382 @@
+package io.agentbus.cluster;
+
+import io.agentbus.channel.Channels;
+import io.agentbus.channel.Ids;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link Node} starts: embedded (single JVM, the default) or clustered with Hazelcast, and
+ * how a clustered node finds the others.
+ *
+ * <p>Every option has a JSON key and an environment variable ({@link #ENVIRONMENT}); see
+ * {@link #applyEnvironment(Map)}. Setters validate and name the key in their error.
+ */
+public class NodeOptions {
+
+  /** Default Hazelcast port (auto-incremented when taken, unless disabled). */
+  public static final int DEFAULT_CLUSTER_PORT = 5701;
+  /** Default seconds without heartbeat before a member is declared dead. */
+  public static final int DEFAULT_FAILURE_DETECTION_SECONDS = 10;
+
+  /** JSON key → environment variable. */
+  public static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+      Map.entry("clustered", "AGENTBUS_CLUSTERED"),
+      Map.entry("namespace", "AGENTBUS_NAMESPACE"),
+      Map.entry("join", "AGENTBUS_JOIN"),
+      Map.entry("members", "AGENTBUS_MEMBERS"),
+      Map.entry("clusterHost", "AGENTBUS_CLUSTER_HOST"),
+      Map.entry("clusterPort", "AGENTBUS_CLUSTER_PORT"),
+      Map.entry("clusterPortAutoIncrement", "AGENTBUS_CLUSTER_PORT_AUTO_INCREMENT"),
+      Map.entry("publicHost", "AGENTBUS_PUBLIC_HOST"),
+      Map.entry("eventBusPort", "AGENTBUS_EVENT_BUS_PORT"),
+      Map.entry("eventBusPublicHost", "AGENTBUS_EVENT_BUS_PUBLIC_HOST"),
+      Map.entry("kubernetesServiceDns", "AGENTBUS_K8S_SERVICE_DNS"),
+      Map.entry("nodeName", "AGENTBUS_NODE_NAME"),
+      Map.entry("labels", "AGENTBUS_LABELS"),
+      Map.entry("failureDetectionSeconds", "AGENTBUS_FAILURE_DETECTION_SECONDS"));
+
+  private boolean clustered;
+  private String namespace = Channels.DEFAULT_NAMESPACE;
+  private JoinMode join = JoinMode.TCP;
+  private List<String> members = new ArrayList<>();
+  private String clusterHost;
+  private int clusterPort = DEFAULT_CLUSTER_PORT;
+  private boolean clusterPortAutoIncrement = true;
+  private String publicHost;
+  private int eventBusPort;
+  private String eventBusPublicHost;
+  private String kubernetesServiceDns;
+  private String nodeName;
+  private Map<String, String> labels = new LinkedHashMap<>();
+  private int failureDetectionSeconds = DEFAULT_FAILURE_DETECTION_SECONDS;
+
+  /** Defaults: embedded single node. */
+  public NodeOptions() {
+  }
+
+  /** Copy constructor. */
+  public NodeOptions(NodeOptions o) {
+    this(o.toJson());
+  }
+
+  /**
+   * From JSON; absent keys keep their defaults.
+   *
+   * @throws IllegalArgumentException naming the key of a bad value
+   */
+  public NodeOptions(JsonObject json) {
+    for (String key : json.fieldNames()) {
+      try {
+        apply(key, json.getValue(key));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("bad value for '" + key + "': " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Overrides options from environment variables ({@link #ENVIRONMENT}); list values are
+   * comma-separated, labels {@code k=v,k=v}.
+   *
+   * @param env the environment
+   * @return this
+   * @throws IllegalArgumentException naming the variable of a bad value
+   */
+  public NodeOptions applyEnvironment(Map<String, String> env) {
+    ENVIRONMENT.forEach((key, var) -> {
+      String value = env.get(var);
+      if (value != null && !value.isBlank()) {
+        try {
+          apply(key, value.trim());
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("bad value for " + var + ": " + e.getMessage(), e);
+        }
+      }
+    });
+    return this;
+  }
+
+  private void apply(String key, Object v) {
+    switch (key) {
+      case "clustered": setClustered(bool(v)); break;
+      case "namespace": setNamespace(String.valueOf(v)); break;
+      case "join": setJoin(JoinMode.valueOf(String.valueOf(v).toUpperCase(Locale.ROOT))); break;
+      case "members": setMembers(list(v)); break;
+      case "clusterHost": setClusterHost(String.valueOf(v)); break;
+      case "clusterPort": setClusterPort(integer(v)); break;
+      case "clusterPortAutoIncrement": setClusterPortAutoIncrement(bool(v)); break;
+      case "publicHost": setPublicHost(String.valueOf(v)); break;
+      case "eventBusPort": setEventBusPort(integer(v)); break;
+      case "eventBusPublicHost": setEventBusPublicHost(String.valueOf(v)); break;
+      case "kubernetesServiceDns": setKubernetesServiceDns(String.valueOf(v)); break;
+      case "nodeName": setNodeName(String.valueOf(v)); break;
+      case "labels": setLabels(labels(v)); break;
+      case "failureDetectionSeconds": setFailureDetectionSeconds(integer(v)); break;
+      default: throw new IllegalArgumentException("unknown option");
+    }
+  }
+
+  /** @return the JSON form */
+  public JsonObject toJson() {
+    JsonObject j = new JsonObject().put("clustered", clustered).put("namespace", namespace)
+        .put("join", join.name().toLowerCase(Locale.ROOT)).put("members", new JsonArray(new ArrayList<>(members)))
+        .put("clusterPort", clusterPort).put("clusterPortAutoIncrement", clusterPortAutoIncrement)
+        .put("eventBusPort", eventBusPort).put("labels", new JsonObject(new LinkedHashMap<>(labels)))
+        .put("failureDetectionSeconds", failureDetectionSeconds);
+    putIfSet(j, "clusterHost", clusterHost);
+    putIfSet(j, "publicHost", publicHost);
+    putIfSet(j, "eventBusPublicHost", eventBusPublicHost);
+    putIfSet(j, "kubernetesServiceDns", kubernetesServiceDns);
+    putIfSet(j, "nodeName", nodeName);
+    return j;
+  }
+
+  /** @return whether the node joins a Hazelcast cluster */
+  public boolean isClustered() {
+    return clustered;
+  }
+
+  /** Sets whether the node joins a Hazelcast cluster (default false: embedded). */
+  public NodeOptions setClustered(boolean clustered) {
+    this.clustered = clustered;
+    return this;
+  }
+
+  /** @return the namespace (also the Hazelcast cluster name suffix) */
+  public String getNamespace() {
+    return namespace;
+  }
+
+  /** Sets the namespace; nodes of different namespaces never form one cluster. */
+  public NodeOptions setNamespace(String namespace) {
+    this.namespace = Ids.check("namespace", namespace);
+    return this;
+  }
+
+  /** @return the join mode */
+  public JoinMode getJoin() {
+    return join;
+  }
+
+  /** Sets the join mode. */
+  public NodeOptions setJoin(JoinMode join) {
+    this.join = Objects.requireNonNull(join, "join");
+    return this;
+  }
+
+  /** @return the TCP member list ({@code host[:port]}) */
+  public List<String> getMembers() {
+    return members;
+  }
+
+  /** Sets the TCP member list ({@code host[:port]}); used with {@link JoinMode#TCP}. */
+  public NodeOptions setMembers(List<String> members) {
+    for (String m : members) {
+      if (m.isBlank() || m.contains(" ")) {
+        throw new IllegalArgumentException("member '" + m + "' is not host[:port]");
+      }
+    }
+    this.members = new ArrayList<>(members);
+    return this;
+  }
+
+  /** @return the interface the cluster binds to, or null for Hazelcast's choice */
+  public String getClusterHost() {
+    return clusterHost;
+  }
+
+  /** Sets the interface Hazelcast and the event bus bind to (e.g. {@code 127.0.0.1}). */
+  public NodeOptions setClusterHost(String clusterHost) {
+    this.clusterHost = clusterHost;
+    return this;
+  }
+
+  /** @return the Hazelcast port */
+  public int getClusterPort() {
+    return clusterPort;
+  }
+
+  /** Sets the Hazelcast port (1..65535). */
+  public NodeOptions setClusterPort(int clusterPort) {
+    this.clusterPort = port(clusterPort, false);
+    return this;
+  }
+
+  /** @return whether Hazelcast tries the following ports when the port is taken */
+  public boolean isClusterPortAutoIncrement() {
+    return clusterPortAutoIncrement;
+  }
+
+  /** Sets whether Hazelcast tries the following ports when the port is taken (default true). */
+  public NodeOptions setClusterPortAutoIncrement(boolean autoIncrement) {
+    this.clusterPortAutoIncrement = autoIncrement;
+    return this;
+  }
+
+  /** @return the address advertised to other members, or null */
+  public String getPublicHost() {
+    return publicHost;
+  }
+
+  /** Sets the address advertised to other Hazelcast members (behind NAT or in a pod). */
+  public NodeOptions setPublicHost(String publicHost) {
+    this.publicHost = publicHost;
+    return this;
+  }
+
+  /** @return the event-bus port (0 = random) */
+  public int getEventBusPort() {
+    return eventBusPort;
+  }
+
+  /** Sets the event-bus port (0 = random; fix it on Kubernetes). */
+  public NodeOptions setEventBusPort(int eventBusPort) {
+    this.eventBusPort = port(eventBusPort, true);
+    return this;
+  }
+
+  /** @return the event-bus host advertised to others, or null */
+  public String getEventBusPublicHost() {
+    return eventBusPublicHost;
+  }
+
+  /** Sets the event-bus host advertised to other nodes. */
+  public NodeOptions setEventBusPublicHost(String eventBusPublicHost) {
+    this.eventBusPublicHost = eventBusPublicHost;
+    return this;
+  }
+
+  /** @return the headless service DNS name for {@link JoinMode#KUBERNETES} */
+  public String getKubernetesServiceDns() {
+    return kubernetesServiceDns;
+  }
+
+  /** Sets the headless service DNS name for {@link JoinMode#KUBERNETES}. */
+  public NodeOptions setKubernetesServiceDns(String dns) {
+    this.kubernetesServiceDns = dns;
+    return this;
+  }
+
+  /** @return the node's display name, or null for the host name */
+  public String getNodeName() {
+    return nodeName;
+  }
+
+  /** Sets the node's display name. */
+  public NodeOptions setNodeName(String nodeName) {
+    this.nodeName = nodeName;
+    return this;
+  }
+
+  /** @return the node's labels */
+  public Map<String, String> getLabels() {
+    return labels;
+  }
+
+  /** Sets the node's labels (placement constraints match them). */
+  public NodeOptions setLabels(Map<String, String> labels) {
+    this.labels = new LinkedHashMap<>(labels);
+    return this;
+  }
+
+  /** @return seconds without heartbeat before a member is declared dead */
+  public int getFailureDetectionSeconds() {
+    return failureDetectionSeconds;
+  }
+
+  /** Sets seconds without heartbeat before a member is declared dead (2..600). */
+  public NodeOptions setFailureDetectionSeconds(int seconds) {
+    if (seconds < 2 || seconds > 600) {
+      throw new IllegalArgumentException("failureDetectionSeconds must be 2..600, got " + seconds);
+    }
+    this.failureDetectionSeconds = seconds;
+    return this;
+  }
+
+  /** Checks combinations of options. */
+  public void validate() {
+    if (clustered && join == JoinMode.KUBERNETES && (kubernetesServiceDns == null || kubernetesServiceDns.isBlank())) {
+      throw new IllegalArgumentException("join 'kubernetes' needs 'kubernetesServiceDns' (AGENTBUS_K8S_SERVICE_DNS)");
+    }
+  }
+
+  private static int port(int p, boolean zeroAllowed) {
+    if (p < (zeroAllowed ? 0 : 1) || p > 65535) {
+      throw new IllegalArgumentException("port must be " + (zeroAllowed ? "0" : "1") + "..65535, got " + p);
+    }
+    return p;
+  }
+
+  private static boolean bool(Object v) {
+    if (v instanceof Boolean) {
+      return (Boolean) v;
+    }
+    String s = String.valueOf(v).toLowerCase(Locale.ROOT);
+    if (s.equals("true") || s.equals("false")) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new IllegalArgumentException("expected true or false, got '" + v + "'");
+  }
+
+  private static int integer(Object v) {
+    if (v instanceof Number) {
+      return ((Number) v).intValue();
+    }
+    try {
+      return Integer.parseInt(String.valueOf(v));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected an integer, got '" + v + "'");
+    }
+  }
+
+  private static List<String> list(Object v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof JsonArray) {
+      ((JsonArray) v).forEach(x -> out.add(String.valueOf(x)));
+    } else if (v instanceof List) {
+      ((List<?>) v).forEach(x -> out.add(String.valueOf(x)));
+    } else {
+      for (String s : String.valueOf(v).split(",")) {
+        if (!s.isBlank()) {
+          out.add(s.trim());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> labels(Object v) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (v instanceof JsonObject) {
+      ((JsonObject) v).forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+    } else if (v instanceof Map) {
+      ((Map<?, ?>) v).forEach((k, x) -> out.put(String.valueOf(k), String.valueOf(x)));
+    } else {
+      for (String kv : String.valueOf(v).split(",")) {
+        if (kv.isBlank()) {
+          continue;
+        }
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException("label '" + kv + "' is not key=value");
+        }
+        out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      }
+    }
+    return out;
+  }
+
+  private static void putIfSet(JsonObject j, String key, String value) {
+    if (value != null) {
+      j.put(key, value);
+    }
+  }
+}

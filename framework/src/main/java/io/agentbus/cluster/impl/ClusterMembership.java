@@ -1,0 +1,129 @@
+package io.agentbus.cluster.impl;
+
+import com.hazelcast.cluster.MembershipListener;
+import io.agentbus.cluster.MembershipEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Membership of the cluster a Vert.x instance belongs to: the node ids and join/leave events.
+ * Hazelcast's membership listener when available; otherwise the cluster manager's node list,
+ * polled; a single local node when not clustered. Events are delivered on one Vert.x context.
+ */
+public final class ClusterMembership {
+
+  private static final long POLL_MILLIS = 500;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final ClusterManager clusterManager;
+  private final String localNodeId;
+  private final List<Handler<MembershipEvent>> handlers = new CopyOnWriteArrayList<>();
+  private Set<String> lastNodes;
+  private UUID hazelcastRegistration;
+  private long pollTimer = -1;
+
+  private ClusterMembership(Vertx vertx) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.clusterManager = ((VertxInternal) vertx).clusterManager();
+    this.localNodeId = clusterManager != null ? clusterManager.getNodeId() : "local-" + UUID.randomUUID();
+  }
+
+  /**
+   * @param vertx a Vert.x instance
+   * @return its membership, already listening
+   */
+  public static ClusterMembership of(Vertx vertx) {
+    ClusterMembership m = new ClusterMembership(vertx);
+    m.listen();
+    return m;
+  }
+
+  private void listen() {
+    if (clusterManager instanceof HazelcastClusterManager) {
+      hazelcastRegistration = ((HazelcastClusterManager) clusterManager).getHazelcastInstance().getCluster()
+          .addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+              emit(MembershipEvent.Type.JOINED, e.getMember().getUuid().toString());
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+              emit(MembershipEvent.Type.LEFT, e.getMember().getUuid().toString());
+            }
+          });
+    } else if (clusterManager != null) {
+      lastNodes = new HashSet<>(clusterManager.getNodes());
+      pollTimer = vertx.setPeriodic(POLL_MILLIS, id -> poll());
+    }
+  }
+
+  private void poll() {
+    Set<String> now = new HashSet<>(clusterManager.getNodes());
+    for (String n : now) {
+      if (!lastNodes.contains(n)) {
+        emit(MembershipEvent.Type.JOINED, n);
+      }
+    }
+    for (String n : lastNodes) {
+      if (!now.contains(n)) {
+        emit(MembershipEvent.Type.LEFT, n);
+      }
+    }
+    lastNodes = now;
+  }
+
+  private void emit(MembershipEvent.Type type, String nodeId) {
+    MembershipEvent event = new MembershipEvent(type, nodeId);
+    context.runOnContext(v -> handlers.forEach(h -> h.handle(event)));
+  }
+
+  /** @return this node's id */
+  public String localNodeId() {
+    return localNodeId;
+  }
+
+  /** @return whether the instance is clustered */
+  public boolean isClustered() {
+    return clusterManager != null;
+  }
+
+  /** @return the ids of the live nodes */
+  public Set<String> nodes() {
+    return clusterManager == null ? Set.of(localNodeId) : new HashSet<>(clusterManager.getNodes());
+  }
+
+  /** Adds a handler; returns a handle that removes it. */
+  public AutoCloseable addHandler(Handler<MembershipEvent> handler) {
+    handlers.add(handler);
+    return () -> handlers.remove(handler);
+  }
+
+  /** Stops listening. */
+  public void close() {
+    handlers.clear();
+    if (pollTimer >= 0) {
+      vertx.cancelTimer(pollTimer);
+    }
+    if (hazelcastRegistration != null) {
+      try {
+        ((HazelcastClusterManager) clusterManager).getHazelcastInstance().getCluster()
+            .removeMembershipListener(hazelcastRegistration);
+      } catch (RuntimeException ignored) {
+        // Hazelcast already shut down
+      }
+    }
+  }
+}

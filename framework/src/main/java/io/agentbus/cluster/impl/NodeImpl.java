@@ -1,0 +1,206 @@
+package io.agentbus.cluster.impl;
+
+import io.agentbus.cluster.MembershipEvent;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.NodeInfo;
+import io.agentbus.cluster.NodeOptions;
+import io.agentbus.message.impl.MessageCodecImpl;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/** {@link Node} implementation. */
+public final class NodeImpl implements Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeImpl.class);
+
+  private final Vertx vertx;
+  private final NodeInfo info;
+  private final boolean ownsVertx;
+  private final ClusterMembership membership;
+  private final String announceAddress;
+  private final Map<String, NodeInfo> known = new ConcurrentHashMap<>();
+  private AsyncMap<String, JsonObject> directory;
+  private MessageConsumer<JsonObject> announcements;
+  private AutoCloseable membershipRegistration;
+
+  private NodeImpl(Vertx vertx, NodeOptions options, boolean ownsVertx) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.membership = ClusterMembership.of(vertx);
+    this.info = describe(membership.localNodeId(), options, vertx);
+    this.announceAddress = options.getNamespace() + "/_node/announce";
+  }
+
+  /** Starts a node (see {@link Node#start(NodeOptions, VertxOptions)}). */
+  public static Future<Node> start(NodeOptions options, VertxOptions vertxOptions) {
+    try {
+      options.validate();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (!options.isClustered()) {
+      return attach(Vertx.vertx(vertxOptions), options, true);
+    }
+    VertxOptions vo = new VertxOptions(vertxOptions);
+    EventBusOptions eb = vo.getEventBusOptions();
+    if (options.getClusterHost() != null) {
+      eb.setHost(options.getClusterHost());
+    }
+    eb.setPort(options.getEventBusPort());
+    if (options.getEventBusPublicHost() != null) {
+      eb.setClusterPublicHost(options.getEventBusPublicHost());
+    }
+    HazelcastClusterManager cm = new HazelcastClusterManager(HazelcastConfigs.build(options));
+    return Vertx.builder().with(vo).withClusterManager(cm).buildClustered()
+        .compose(vertx -> attach(vertx, options, true));
+  }
+
+  /** Attaches to a Vert.x instance (see {@link Node#attach(Vertx, NodeOptions)}). */
+  public static Future<Node> attach(Vertx vertx, NodeOptions options, boolean ownsVertx) {
+    MessageCodecImpl.registerOn(vertx.eventBus());
+    NodeImpl node = new NodeImpl(vertx, options, ownsVertx);
+    return node.publish().<Node>map(node).recover(err -> ownsVertx
+        ? vertx.close().transform(v -> Future.failedFuture(err)) : Future.failedFuture(err));
+  }
+
+  private Future<Void> publish() {
+    known.put(info.id(), info);
+    announcements = vertx.eventBus().consumer(announceAddress, m -> refresh());
+    membershipRegistration = membership.addHandler(this::onMembership);
+    return vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + namespace() + ".nodes")
+        .compose(map -> {
+          directory = map;
+          return map.put(info.id(), info.toJson());
+        })
+        .compose(v -> announcements.completion())
+        .compose(v -> refresh())
+        .onSuccess(v -> vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id())));
+  }
+
+  private String namespace() {
+    return announceAddress.substring(0, announceAddress.indexOf('/'));
+  }
+
+  private void onMembership(MembershipEvent event) {
+    if (event.type() == MembershipEvent.Type.LEFT) {
+      known.remove(event.nodeId());
+      if (directory != null) {
+        directory.remove(event.nodeId());
+      }
+    } else {
+      refresh();
+    }
+  }
+
+  private Future<Void> refresh() {
+    return members().onSuccess(list -> {
+      Set<String> live = list.stream().map(NodeInfo::id).collect(Collectors.toSet());
+      known.keySet().retainAll(live);
+      list.forEach(n -> known.put(n.id(), n));
+    }).mapEmpty();
+  }
+
+  @Override
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public String id() {
+    return info.id();
+  }
+
+  @Override
+  public NodeInfo info() {
+    return info;
+  }
+
+  @Override
+  public boolean isClustered() {
+    return membership.isClustered();
+  }
+
+  @Override
+  public Future<List<NodeInfo>> members() {
+    if (directory == null) {
+      return Future.succeededFuture(List.of(info));
+    }
+    return directory.entries().map(all -> {
+      Set<String> live = membership.nodes();
+      return all.values().stream().map(NodeInfo::fromJson).filter(n -> live.contains(n.id()))
+          .sorted(Comparator.comparing(NodeInfo::id)).collect(Collectors.toList());
+    });
+  }
+
+  @Override
+  public List<NodeInfo> knownMembers() {
+    List<NodeInfo> out = new ArrayList<>(known.values());
+    out.sort(Comparator.comparing(NodeInfo::id));
+    return out;
+  }
+
+  @Override
+  public AutoCloseable onMembershipChange(Handler<MembershipEvent> handler) {
+    return membership.addHandler(handler);
+  }
+
+  @Override
+  public Future<Void> close() {
+    try {
+      membershipRegistration.close();
+    } catch (Exception ignored) {
+      // nothing to release
+    }
+    membership.close();
+    Future<Void> removed = directory == null ? Future.succeededFuture()
+        : directory.remove(info.id()).<Void>mapEmpty().otherwiseEmpty();
+    return removed.compose(v -> announcements.unregister().otherwiseEmpty())
+        .compose(v -> ownsVertx ? vertx.close() : Future.succeededFuture());
+  }
+
+  private static NodeInfo describe(String id, NodeOptions options, Vertx vertx) {
+    String host = hostName();
+    String advertised = options.getEventBusPublicHost() != null ? options.getEventBusPublicHost()
+        : options.getClusterHost() != null ? options.getClusterHost() : host;
+    return new NodeInfo(id, options.getNodeName() != null ? options.getNodeName() : host, advertised,
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), gpus(),
+        options.getLabels(), System.currentTimeMillis());
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+
+  private static int gpus() {
+    File[] nvidia = new File("/proc/driver/nvidia/gpus").listFiles();
+    return nvidia == null ? 0 : nvidia.length;
+  }
+
+  static Logger log() {
+    return LOG;
+  }
+}

@@ -1,0 +1,19 @@
+package io.agentbus.message;
+
+/** A custom message type that is not registered in the runtime's {@link MessageTypeRegistry}. */
+public final class UnknownMessageTypeException extends IllegalArgumentException {
+
+  private final String typeName;
+
+  /** @param typeName the unregistered name */
+  public UnknownMessageTypeException(String typeName) {
+    super("custom message type '" + typeName + "' is not registered; call MessageTypeRegistry.register(\""
+        + typeName + "\", description) first");
+    this.typeName = typeName;
+  }
+
+  /** @return the unregistered name */
+  public String typeName() {
+    return typeName;
+  }
+}

@@ -1,0 +1,196 @@
+package io.agentbus.message.impl;
+
+import io.agentbus.message.Message;
+import io.agentbus.message.MessageType;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The event-bus codec for {@link Message}: the same instance within a JVM (messages are
+ * immutable), a compact binary frame across the cluster.
+ *
+ * <p>Frame: version byte, body length (int), id, env, sender, recipient (short-length UTF-8
+ * strings), timestamp (double), type ordinal (byte), custom type (string, empty if none), header
+ * count (short) and pairs, payload length (int) and UTF-8 JSON. A frame that does not decode
+ * yields a {@link CorruptFrame} carrying the reason; decoding never throws.
+ */
+public final class MessageCodecImpl implements MessageCodec<Message, Object> {
+
+  /** The codec's name on every node. */
+  public static final String NAME = "agentbus.message.v1";
+
+  private static final byte VERSION = 1;
+  private static final MessageCodecImpl INSTANCE = new MessageCodecImpl();
+
+  /**
+   * Registers the codec as the default one for {@link Message} on {@code eventBus}, once.
+   *
+   * @param eventBus the event bus
+   */
+  public static void registerOn(EventBus eventBus) {
+    synchronized (eventBus) {
+      try {
+        eventBus.registerDefaultCodec(Message.class, INSTANCE);
+      } catch (IllegalStateException alreadyRegistered) {
+        // another broker or runtime on this Vertx instance registered it first
+      }
+    }
+  }
+
+  /** @return the shared codec instance */
+  public static MessageCodecImpl instance() {
+    return INSTANCE;
+  }
+
+  /**
+   * @param buffer a buffer holding a frame at {@code pos}
+   * @param pos the frame's offset
+   * @return the frame's total length in bytes
+   */
+  public static int frameLength(Buffer buffer, int pos) {
+    return 5 + buffer.getInt(pos + 1);
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, Message m) {
+    int start = buffer.length();
+    buffer.appendByte(VERSION);
+    buffer.appendInt(0);
+    writeString(buffer, m.id());
+    writeString(buffer, m.envId());
+    writeString(buffer, m.senderId());
+    writeString(buffer, m.recipientId());
+    buffer.appendDouble(m.timestamp());
+    buffer.appendByte((byte) m.type().ordinal());
+    writeString(buffer, m.customType() == null ? "" : m.customType());
+    buffer.appendShort((short) m.headers().size());
+    for (Map.Entry<String, String> h : m.headers().entrySet()) {
+      writeString(buffer, h.getKey());
+      writeString(buffer, h.getValue());
+    }
+    Buffer payload = m.encodedPayload();
+    buffer.appendInt(payload.length());
+    buffer.appendBuffer(payload);
+    buffer.setInt(start + 1, buffer.length() - start - 5);
+  }
+
+  @Override
+  public Object decodeFromWire(int pos, Buffer buffer) {
+    try {
+      return decode(pos, buffer);
+    } catch (RuntimeException e) {
+      return new CorruptFrame(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private Object decode(int pos, Buffer buffer) {
+    if (buffer.length() - pos < 5) {
+      return new CorruptFrame("truncated header: " + (buffer.length() - pos) + " bytes");
+    }
+    byte version = buffer.getByte(pos);
+    if (version != VERSION) {
+      return new CorruptFrame("unsupported frame version " + version);
+    }
+    int bodyLength = buffer.getInt(pos + 1);
+    if (bodyLength < 0 || bodyLength > buffer.length() - pos - 5) {
+      return new CorruptFrame("truncated frame: declares " + bodyLength + " bytes, has " + (buffer.length() - pos - 5));
+    }
+    Reader r = new Reader(buffer, pos + 5, pos + 5 + bodyLength);
+    Message.Builder b = Message.builder().id(r.string()).envId(r.string()).senderId(r.string())
+        .recipientId(r.string()).timestamp(r.dbl());
+    MessageType type = MessageType.ofOrdinal(r.byt());
+    String custom = r.string();
+    b.type(type).customType(custom.isEmpty() ? null : custom);
+    int headers = r.shrt();
+    for (int i = 0; i < headers; i++) {
+      b.header(r.string(), r.string());
+    }
+    Buffer payload = r.bytes(r.integer());
+    if (!r.atEnd()) {
+      return new CorruptFrame("trailing bytes after payload");
+    }
+    JsonObject json = FrozenJson.freezeOwned(new JsonObject(payload));
+    return b.frozenPayload(json, payload).build();
+  }
+
+  @Override
+  public Object transform(Message message) {
+    return message;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+
+  private static void writeString(Buffer buffer, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > 0xFFFF) {
+      throw new IllegalArgumentException("string field longer than 65535 bytes");
+    }
+    buffer.appendUnsignedShort(bytes.length);
+    buffer.appendBytes(bytes);
+  }
+
+  /** Bounds-checked sequential reads. */
+  private static final class Reader {
+    private final Buffer buffer;
+    private final int end;
+    private int pos;
+
+    Reader(Buffer buffer, int pos, int end) {
+      this.buffer = buffer;
+      this.pos = pos;
+      this.end = end;
+    }
+
+    private int take(int n) {
+      if (n < 0 || pos + n > end) {
+        throw new IllegalStateException("truncated field at offset " + pos + " (needs " + n + " bytes, " + (end - pos) + " left)");
+      }
+      int at = pos;
+      pos += n;
+      return at;
+    }
+
+    String string() {
+      int len = buffer.getUnsignedShort(take(2));
+      return buffer.getString(take(len), pos, "UTF-8");
+    }
+
+    double dbl() {
+      return buffer.getDouble(take(8));
+    }
+
+    byte byt() {
+      return buffer.getByte(take(1));
+    }
+
+    int shrt() {
+      return buffer.getUnsignedShort(take(2));
+    }
+
+    int integer() {
+      return buffer.getInt(take(4));
+    }
+
+    Buffer bytes(int n) {
+      int at = take(n);
+      return buffer.getBuffer(at, at + n);
+    }
+
+    boolean atEnd() {
+      return pos == end;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.agentbus.metrics;
+
+import io.agentbus.channel.Channel;
+import io.agentbus.channel.ChannelKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Micrometer meters of one broker: messages published, delivered (by mode) and dropped (by
+ * reason), per channel kind; handler failures; the depth of its mailboxes.
+ *
+ * <p>Meter names: {@value #PUBLISHED}, {@value #DELIVERED}, {@value #DROPPED},
+ * {@value #HANDLER_FAILURES}, {@value #MAILBOX_DEPTH}. Tags: {@code namespace}, {@code kind}
+ * (built-in kinds, or {@code custom}), {@code mode}, {@code reason}, {@code broker}.
+ */
+public final class BrokerMetrics {
+
+  /** Messages accepted by {@code publish}. */
+  public static final String PUBLISHED = "agentbus.messages.published";
+  /** Messages handed to a subscriber ({@code mode=subscribe}) or returned by consume ({@code mode=consume}). */
+  public static final String DELIVERED = "agentbus.messages.delivered";
+  /** Messages lost, by {@code reason}. */
+  public static final String DROPPED = "agentbus.messages.dropped";
+  /** Subscriber handlers that threw. */
+  public static final String HANDLER_FAILURES = "agentbus.handler.failures";
+  /** Messages waiting in this broker's mailboxes. */
+  public static final String MAILBOX_DEPTH = "agentbus.mailbox.depth";
+
+  /** Drop reason: a full mailbox evicted or refused a message. */
+  public static final String REASON_OVERFLOW = "mailbox_overflow";
+  /** Drop reason: a frame that did not decode. */
+  public static final String REASON_MALFORMED = "malformed";
+  /** Drop reason: a message that arrived after close. */
+  public static final String REASON_CLOSED = "closed";
+
+  private final MeterRegistry registry;
+  private final String namespace;
+  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> publishedByKind = new ConcurrentHashMap<>();
+  private final AtomicLong depth = new AtomicLong();
+
+  /**
+   * @param registry where meters go
+   * @param namespace the broker's namespace
+   * @param brokerId the broker's id (tags its mailbox depth gauge)
+   */
+  public BrokerMetrics(MeterRegistry registry, String namespace, String brokerId) {
+    this.registry = registry;
+    this.namespace = namespace;
+    Gauge.builder(MAILBOX_DEPTH, depth, AtomicLong::get).tag("namespace", namespace)
+        .tag("broker", brokerId).description("messages waiting in mailboxes").register(registry);
+  }
+
+  /** Counts a published message. */
+  public void published(Channel channel) {
+    String kind = ChannelKind.metricTag(channel.kind());
+    Counter c = publishedByKind.get(kind);
+    if (c == null) {
+      c = publishedByKind.computeIfAbsent(kind, k -> counter(PUBLISHED, k, null, null));
+    }
+    c.increment();
+  }
+
+  /** Counts messages delivered to a subscriber or by consume. */
+  public void delivered(Channel channel, String mode, int count) {
+    if (count > 0) {
+      counter(DELIVERED, ChannelKind.metricTag(channel.kind()), "mode", mode).increment(count);
+    }
+  }
+
+  /** Counts dropped messages; {@code channel} may be null when unknown (malformed frames). */
+  public void dropped(Channel channel, String reason, int count) {
+    String kind = channel == null ? "unknown" : ChannelKind.metricTag(channel.kind());
+    counter(DROPPED, kind, "reason", reason).increment(count);
+  }
+
+  /** Counts a subscriber handler failure. */
+  public void handlerFailed(Channel channel) {
+    counter(HANDLER_FAILURES, ChannelKind.metricTag(channel.kind()), null, null).increment();
+  }
+
+  /** Adjusts the mailbox depth gauge. */
+  public void depthChanged(long delta) {
+    depth.addAndGet(delta);
+  }
+
+  /** @return the current mailbox depth */
+  public long depth() {
+    return depth.get();
+  }
+
+  private Counter counter(String name, String kind, String tagKey, String tagValue) {
+    String key = name + '|' + kind + '|' + tagValue;
+    Counter c = counters.get(key);
+    if (c == null) {
+      c = counters.computeIfAbsent(key, k -> {
+        Counter.Builder b = Counter.builder(name).tag("namespace", namespace).tag("kind", kind);
+        if (tagKey != null) {
+          b.tag(tagKey, tagValue);
+        }
+        return b.register(registry);
+      });
+    }
+    return c;
+  }
+}

@@ -1,0 +1,187 @@
+package io.agentbus.heron;
+
+import io.agentbus.broker.MessageBroker;
+import io.agentbus.channel.Channel;
+import io.agentbus.channel.Ids;
+import io.agentbus.message.Message;
+import io.agentbus.message.MessageType;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An agent of HERON's hierarchy, talking over a {@link MessageBroker}: actions go down on action
+ * channels, information goes up on info channels, broadcasts go to every listener.
+ *
+ * <p>Subclasses are {@link FieldAgent} (a device, bottom), {@link CoordinatorAgent} (manages
+ * subordinates) and {@link SystemAgent} (top, no upstream). The messaging methods work with any
+ * broker: in-memory for centralized runs, event bus for distributed ones.
+ */
+public abstract class HeronAgent {
+
+  private final String agentId;
+  private final String envId;
+  private final String upstreamId;
+  private final List<String> subordinateIds;
+  private MessageBroker broker;
+  private double timestamp;
+
+  /**
+   * @param agentId this agent's id
+   * @param envId the environment it lives in
+   * @param upstreamId its parent, or null at the top
+   * @param subordinateIds its children
+   */
+  protected HeronAgent(String agentId, String envId, String upstreamId, List<String> subordinateIds) {
+    this.agentId = Ids.check("agent id", agentId);
+    this.envId = Ids.check("env id", envId);
+    this.upstreamId = upstreamId == null ? null : Ids.check("upstream id", upstreamId);
+    subordinateIds.forEach(s -> Ids.check("subordinate id", s));
+    this.subordinateIds = List.copyOf(subordinateIds);
+  }
+
+  /** @return the agent id */
+  public String agentId() {
+    return agentId;
+  }
+
+  /** @return the environment id */
+  public String envId() {
+    return envId;
+  }
+
+  /** @return the parent's id, or null */
+  public String upstreamId() {
+    return upstreamId;
+  }
+
+  /** @return the children's ids */
+  public List<String> subordinateIds() {
+    return subordinateIds;
+  }
+
+  /**
+   * Connects the agent to a broker and creates the channels it receives on (so their mailboxes
+   * live where this agent runs).
+   *
+   * @param broker the broker
+   * @return completion
+   */
+  public Future<Void> setMessageBroker(MessageBroker broker) {
+    this.broker = Objects.requireNonNull(broker, "broker");
+    List<Future<Void>> created = new ArrayList<>();
+    for (Channel ch : broker.channels().agentChannels(agentId, upstreamId, subordinateIds, envId).subscribe()) {
+      created.add(broker.createChannel(ch));
+    }
+    return Future.all(created).mapEmpty();
+  }
+
+  /** @return the broker, once set */
+  public MessageBroker broker() {
+    if (broker == null) {
+      throw new IllegalStateException("agent " + agentId + " has no message broker; call setMessageBroker first");
+    }
+    return broker;
+  }
+
+  /** Sets the timestamp stamped on outgoing messages (simulation time, seconds). */
+  public void setTimestamp(double timestamp) {
+    this.timestamp = timestamp;
+  }
+
+  /** @return the current timestamp */
+  public double timestamp() {
+    return timestamp;
+  }
+
+  /**
+   * Sends information to the parent: a message of type INFO on {@code info(this, upstream)}.
+   *
+   * @param info the information
+   * @return completion
+   */
+  public Future<Void> sendInfoToUpstream(JsonObject info) {
+    if (upstreamId == null) {
+      return Future.failedFuture(new IllegalStateException("agent " + agentId + " has no upstream"));
+    }
+    Channel ch = broker().channels().info(agentId, upstreamId, envId);
+    return broker().publish(ch, message(upstreamId, MessageType.INFO, info));
+  }
+
+  /**
+   * Pulls the actions the parent sent to this agent, oldest first.
+   *
+   * @return the {@code action} values of the messages (objects, numbers, ...)
+   */
+  public Future<List<Object>> receiveActionMessages() {
+    if (upstreamId == null) {
+      return Future.succeededFuture(List.of());
+    }
+    Channel ch = broker().channels().action(upstreamId, agentId, envId);
+    return broker().consume(ch, agentId, envId).map(HeronAgent::actions);
+  }
+
+  /**
+   * Broadcasts to every listener of this agent's broadcast channel.
+   *
+   * @param payload the payload
+   * @return completion
+   */
+  public Future<Void> broadcast(JsonObject payload) {
+    Channel ch = broker().channels().broadcast(agentId, envId);
+    return broker().publish(ch, message("all", MessageType.BROADCAST, payload));
+  }
+
+  /** Sends an action to a child (a message of type ACTION with payload {@code {"action": action}}). */
+  protected Future<Void> sendAction(String subordinateId, Object action) {
+    if (!subordinateIds.contains(subordinateId)) {
+      return Future.failedFuture(new IllegalArgumentException("'" + subordinateId + "' is not a subordinate of "
+          + agentId + " (subordinates: " + subordinateIds + ")"));
+    }
+    Channel ch = broker().channels().action(agentId, subordinateId, envId);
+    return broker().publish(ch, message(subordinateId, MessageType.ACTION, new JsonObject().put("action", action)));
+  }
+
+  /** Pulls every child's information, keyed by child, children without news left out. */
+  protected Future<Map<String, List<JsonObject>>> receiveInfo() {
+    Map<String, List<JsonObject>> all = new LinkedHashMap<>();
+    List<Future<?>> pulls = new ArrayList<>();
+    for (String sub : subordinateIds) {
+      Channel ch = broker().channels().info(sub, agentId, envId);
+      pulls.add(broker().consume(ch, agentId, envId).onSuccess(msgs -> {
+        if (!msgs.isEmpty()) {
+          List<JsonObject> payloads = new ArrayList<>();
+          msgs.forEach(m -> payloads.add(m.payload()));
+          synchronized (all) {
+            all.put(sub, payloads);
+          }
+        }
+      }));
+    }
+    return Future.all(pulls).map(v -> {
+      Map<String, List<JsonObject>> ordered = new LinkedHashMap<>();
+      for (String sub : subordinateIds) {
+        if (all.containsKey(sub)) {
+          ordered.put(sub, all.get(sub));
+        }
+      }
+      return ordered;
+    });
+  }
+
+  private Message message(String recipient, MessageType type, JsonObject payload) {
+    return Message.builder().envId(envId).senderId(agentId).recipientId(recipient).timestamp(timestamp)
+        .type(type).payload(payload).build();
+  }
+
+  private static List<Object> actions(List<Message> messages) {
+    List<Object> out = new ArrayList<>(messages.size());
+    messages.forEach(m -> out.add(m.payload().getValue("action")));
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+package io.agentbus.broker;
+
+import io.agentbus.channel.Channel;
+import io.agentbus.message.Message;
+import io.agentbus.message.MessageType;
+import io.agentbus.message.impl.MessageCodecImpl;
+import io.agentbus.metrics.BrokerMetrics;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonObject;
+import io.vertx.test.fakecluster.FakeClusterManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static io.agentbus.testing.Await.await;
+import static io.agentbus.testing.Await.until;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A node that speaks a broken dialect of our codec: its frames are counted and dropped, nothing else breaks. */
+class CorruptFrameOnTheWireTest {
+
+  private Vertx good;
+  private Vertx evil;
+
+  @AfterEach
+  void close() {
+    await(good.close());
+    await(evil.close());
+    FakeClusterManager.reset();
+  }
+
+  /** Writes half a frame under our codec's name. */
+  static final class TruncatingCodec implements MessageCodec<Message, Message> {
+    @Override
+    public void encodeToWire(Buffer buffer, Message m) {
+      Buffer full = Buffer.buffer();
+      MessageCodecImpl.instance().encodeToWire(full, m);
+      buffer.appendBuffer(full.getBuffer(0, full.length() / 2));
+    }
+
+    @Override
+    public Message decodeFromWire(int pos, Buffer buffer) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Message transform(Message m) {
+      return m;
+    }
+
+    @Override
+    public String name() {
+      return MessageCodecImpl.NAME;
+    }
+
+    @Override
+    public byte systemCodecID() {
+      return -1;
+    }
+  }
+
+  @Test
+  void corruptFramesAreCountedAndTheChannelKeepsWorking() {
+    good = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+    evil = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+    evil.eventBus().registerCodec(new TruncatingCodec());
+    BrokerOptions opts = new BrokerOptions();
+    MessageBroker broker = await(MessageBroker.eventBus(good, opts));
+    Channel ch = broker.channels().broadcast("dso", "env_0");
+    List<Message> got = Collections.synchronizedList(new ArrayList<>());
+    await(broker.subscribe(ch, got::add));
+
+    Message m = Message.of("env_0", "dso", "all", 1, MessageType.BROADCAST, new JsonObject().put("price", 50.0));
+    evil.eventBus().publish(ch.address(), m, new DeliveryOptions().setCodecName(MessageCodecImpl.NAME));
+    until("the corrupt frame to be counted", Duration.ofSeconds(10), () -> {
+      var c = opts.getMeterRegistry().find(BrokerMetrics.DROPPED).tag("reason", BrokerMetrics.REASON_MALFORMED).counter();
+      return c != null && c.count() == 1.0;
+    });
+    await(broker.publish(ch, m));
+    until("the good message", Duration.ofSeconds(10), () -> got.size() == 1);
+    assertThat(got).containsExactly(m);
+  }
+}

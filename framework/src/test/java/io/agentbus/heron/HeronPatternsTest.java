@@ -1,0 +1,168 @@
+package io.agentbus.heron;
+
+import io.agentbus.broker.BrokerOptions;
+import io.agentbus.broker.MessageBroker;
+import io.agentbus.channel.Channel;
+import io.agentbus.channel.Channels;
+import io.agentbus.message.Message;
+import io.agentbus.message.MessageType;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.test.fakecluster.FakeClusterManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import static io.agentbus.testing.Await.await;
+import static io.agentbus.testing.Await.until;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The four usage patterns of HERON's messaging documentation, on every broker: in memory, on the
+ * event bus of one JVM, and spread over three clustered Vert.x nodes (agents on different nodes).
+ */
+class HeronPatternsTest {
+
+  enum Topology { IN_MEMORY, EVENT_BUS, CLUSTER }
+
+  private final List<Vertx> vertxes = new ArrayList<>();
+  private final List<MessageBroker> brokers = new ArrayList<>();
+
+  /** Broker {@code i} of the topology (one shared in memory; one per node clustered). */
+  private List<MessageBroker> brokers(Topology t, int n) {
+    BrokerOptions opts = new BrokerOptions();
+    if (t == Topology.IN_MEMORY) {
+      MessageBroker b = MessageBroker.inMemory(opts);
+      brokers.add(b);
+      return Collections.nCopies(n, b);
+    }
+    if (t == Topology.EVENT_BUS) {
+      Vertx v = Vertx.vertx();
+      vertxes.add(v);
+      MessageBroker b = await(MessageBroker.eventBus(v, opts));
+      brokers.add(b);
+      return Collections.nCopies(n, b);
+    }
+    List<MessageBroker> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Vertx v = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+      vertxes.add(v);
+      MessageBroker b = await(MessageBroker.eventBus(v, opts));
+      brokers.add(b);
+      out.add(b);
+    }
+    return out;
+  }
+
+  @AfterEach
+  void tearDown() {
+    brokers.forEach(b -> await(b.close()));
+    vertxes.forEach(v -> await(v.close()));
+    FakeClusterManager.reset();
+  }
+
+  /** Pattern 1: hierarchical communication with channel helpers and raw messages. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void hierarchicalCommunication(Topology t) {
+    List<MessageBroker> b = brokers(t, 3);
+    Channels channels = b.get(0).channels();
+    String env = "default";
+    // coordinator (broker 0) sends actions; field agents (brokers 1, 2) send info
+    for (int i = 1; i <= 2; i++) {
+      String field = "field_" + i;
+      await(b.get(i).createChannel(channels.action("coordinator_1", field, env)));
+      await(b.get(0).publish(channels.action("coordinator_1", field, env),
+          Message.of(env, "coordinator_1", field, 1.0, MessageType.ACTION, new JsonObject().put("action", 0.1 * i))));
+      await(b.get(i).publish(channels.info(field, "coordinator_1", env),
+          Message.of(env, field, "coordinator_1", 1.0, MessageType.INFO, new JsonObject().put("soc", 0.5 + i))));
+    }
+    // each field pulls its action
+    for (int i = 1; i <= 2; i++) {
+      List<Message> actions = await(b.get(i).consume(channels.action("coordinator_1", "field_" + i, env), "field_" + i, env));
+      assertThat(actions).extracting(m -> m.payload().getDouble("action")).containsExactly(0.1 * i);
+    }
+    // coordinator receives info from all subordinates
+    Map<String, List<JsonObject>> all = new java.util.LinkedHashMap<>();
+    for (String sub : List.of("field_1", "field_2")) {
+      List<Message> msgs = await(b.get(0).consume(channels.info(sub, "coordinator_1", env), "coordinator_1", env));
+      if (!msgs.isEmpty()) {
+        all.put(sub, msgs.stream().map(Message::payload).collect(java.util.stream.Collectors.toList()));
+      }
+    }
+    assertThat(all).containsOnlyKeys("field_1", "field_2");
+    assertThat(all.get("field_2").get(0).getDouble("soc")).isEqualTo(2.5);
+  }
+
+  /** Pattern 2: agent integration with CoordinatorAgent and FieldAgent. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void agentIntegration(Topology t) {
+    List<MessageBroker> b = brokers(t, 4);
+    CoordinatorAgent coordinator = new CoordinatorAgent("coord_1", "env_0", null, List.of("field_0", "field_1", "field_2"));
+    List<FieldAgent> fields = new ArrayList<>();
+    await(coordinator.setMessageBroker(b.get(0)));
+    for (int i = 0; i < 3; i++) {
+      FieldAgent f = new FieldAgent("field_" + i, "coord_1", "env_0");
+      await(f.setMessageBroker(b.get(i + 1)));
+      fields.add(f);
+    }
+    await(coordinator.sendActionToSubordinate("field_0", new JsonObject().put("p_gen", 1.5)));
+    await(coordinator.sendActionToSubordinate("field_2", 0.7));
+    assertThat(await(fields.get(0).receiveActionMessages())).containsExactly(new JsonObject().put("p_gen", 1.5));
+    assertThat(await(fields.get(1).receiveActionMessages())).isEmpty();
+    assertThat(await(fields.get(2).receiveActionMessages())).containsExactly(0.7);
+    await(fields.get(1).sendInfoToUpstream(new JsonObject().put("load", 3.0)));
+    Map<String, List<JsonObject>> info = await(coordinator.receiveSubordinateInfo());
+    assertThat(info).containsOnlyKeys("field_1");
+    assertThat(info.get("field_1")).containsExactly(new JsonObject().put("load", 3.0));
+    assertThat(io.agentbus.testing.Await.awaitFailure(coordinator.sendActionToSubordinate("stranger", 1)))
+        .hasMessageContaining("not a subordinate");
+  }
+
+  /** Pattern 3: vectorized environments on one broker. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void vectorizedEnvironments(Topology t) {
+    List<MessageBroker> b = brokers(t, 2);
+    Channels channels = b.get(0).channels();
+    int numEnvs = 4;
+    for (int e = 0; e < numEnvs; e++) {
+      String env = "env_" + e;
+      await(b.get(e % 2).publish(channels.action("coord", "field", env),
+          Message.of(env, "coord", "field", 0, MessageType.ACTION, new JsonObject().put("env", e))));
+    }
+    await(b.get(1).clearEnvironment("env_2"));
+    assertThat(await(b.get(0).environmentChannels("env_0"))).containsExactly(channels.action("coord", "field", "env_0"));
+    for (int e = 0; e < numEnvs; e++) {
+      String env = "env_" + e;
+      List<Message> got = await(b.get(1).consume(channels.action("coord", "field", env), "field", env));
+      if (e == 2) {
+        assertThat(got).isEmpty();
+      } else {
+        assertThat(got).extracting(m -> m.payload().getInteger("env")).containsExactly(e);
+      }
+    }
+  }
+
+  /** Pattern 4: reactive subscriptions to a broadcast channel. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void reactiveSubscriptions(Topology t) {
+    List<MessageBroker> b = brokers(t, 2);
+    Channel broadcast = b.get(0).channels().broadcast("system", "env_0");
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    await(b.get(1).subscribe(broadcast, m -> seen.add(m.senderId() + ":" + m.payload().getDouble("price"))));
+    SystemAgent system = new SystemAgent("system", "env_0", List.of("mg1"));
+    await(system.setMessageBroker(b.get(0)));
+    await(system.broadcast(new JsonObject().put("type", "price_signal").put("price", 55.0)));
+    until("the broadcast", Duration.ofSeconds(10), () -> seen.size() == 1);
+    assertThat(seen).containsExactly("system:55.0");
+  }
+}

@@ -23,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ClusterMembership {
 
   private static final long POLL_MILLIS = 500;
+  private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final Context context;
@@ -56,18 +57,24 @@ public final class ClusterMembership {
           .addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
-              emit(MembershipEvent.Type.JOINED, e.getMember().getUuid().toString());
+              emit(MembershipEvent.Type.JOINED, vertxNodeId(e.getMember()));
             }
 
             @Override
             public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
-              emit(MembershipEvent.Type.LEFT, e.getMember().getUuid().toString());
+              emit(MembershipEvent.Type.LEFT, vertxNodeId(e.getMember()));
             }
           });
     } else if (clusterManager != null) {
       lastNodes = new HashSet<>(clusterManager.getNodes());
       pollTimer = vertx.setPeriodic(POLL_MILLIS, id -> poll());
     }
+  }
+
+  /** Vert.x names a Hazelcast member by an attribute it sets, not by the member's UUID. */
+  private static String vertxNodeId(com.hazelcast.cluster.Member member) {
+    String id = member.getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+    return id != null ? id : member.getUuid().toString();
   }
 
   private void poll() {

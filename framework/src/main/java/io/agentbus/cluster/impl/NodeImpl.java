@@ -7,6 +7,7 @@ import io.agentbus.cluster.NodeOptions;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -15,8 +16,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.net.InetAddress;
@@ -31,7 +30,8 @@ import java.util.stream.Collectors;
 /** {@link Node} implementation. */
 public final class NodeImpl implements Node {
 
-  private static final Logger LOG = LoggerFactory.getLogger(NodeImpl.class);
+  /** Resolved once, on the thread that first starts a node, never on an event loop. */
+  private static final String HOST = hostName();
 
   private final Vertx vertx;
   private final NodeInfo info;
@@ -42,6 +42,7 @@ public final class NodeImpl implements Node {
   private AsyncMap<String, JsonObject> directory;
   private MessageConsumer<JsonObject> announcements;
   private AutoCloseable membershipRegistration;
+  private Future<Void> closing;
 
   private NodeImpl(Vertx vertx, NodeOptions options, boolean ownsVertx) {
     this.vertx = vertx;
@@ -165,21 +166,41 @@ public final class NodeImpl implements Node {
   }
 
   @Override
-  public Future<Void> close() {
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      closing = doClose();
+    }
+    return closing;
+  }
+
+  private Future<Void> doClose() {
     try {
       membershipRegistration.close();
     } catch (Exception ignored) {
       // nothing to release
     }
     membership.close();
-    Future<Void> removed = directory == null ? Future.succeededFuture()
-        : directory.remove(info.id()).<Void>mapEmpty().otherwiseEmpty();
-    return removed.compose(v -> announcements.unregister().otherwiseEmpty())
-        .compose(v -> ownsVertx ? vertx.close() : Future.succeededFuture());
+    Future<Void> removed;
+    try {
+      removed = directory == null ? Future.succeededFuture() : directory.remove(info.id()).<Void>mapEmpty().otherwiseEmpty();
+    } catch (RuntimeException clusterAlreadyGone) {
+      removed = Future.succeededFuture();
+    }
+    // the Vert.x instance's own event loops are gone once it is closed: complete on a context-free
+    // promise, or the caller's continuation would be scheduled on a terminated event loop
+    Promise<Void> closed = Promise.promise();
+    removed.compose(v -> announcements.unregister().otherwiseEmpty()).onComplete(v -> {
+      if (ownsVertx) {
+        vertx.close().onComplete(closed);
+      } else {
+        closed.complete();
+      }
+    });
+    return closed.future();
   }
 
   private static NodeInfo describe(String id, NodeOptions options, Vertx vertx) {
-    String host = hostName();
+    String host = HOST;
     String advertised = options.getEventBusPublicHost() != null ? options.getEventBusPublicHost()
         : options.getClusterHost() != null ? options.getClusterHost() : host;
     return new NodeInfo(id, options.getNodeName() != null ? options.getNodeName() : host, advertised,
@@ -198,9 +219,5 @@ public final class NodeImpl implements Node {
   private static int gpus() {
     File[] nvidia = new File("/proc/driver/nvidia/gpus").listFiles();
     return nvidia == null ? 0 : nvidia.length;
-  }
-
-  static Logger log() {
-    return LOG;
   }
 }

@@ -24,6 +24,11 @@ public class BrokerOptions {
   public static final int DEFAULT_MAILBOX_CAPACITY = 10_000;
   /** Default overflow policy. */
   public static final OverflowPolicy DEFAULT_OVERFLOW_POLICY = OverflowPolicy.DROP_OLDEST;
+  /**
+   * Default number of messages an event-bus consumer (a subscription, a mailbox endpoint) may have
+   * queued before Vert.x discards further ones (Vert.x's own default is 1,000).
+   */
+  public static final int DEFAULT_CONSUMER_BUFFER_SIZE = 16_384;
   /** Default timeout of a request to a remote mailbox. */
   public static final long DEFAULT_REQUEST_TIMEOUT_MILLIS = 5_000;
 
@@ -32,6 +37,7 @@ public class BrokerOptions {
   private int mailboxCapacity = DEFAULT_MAILBOX_CAPACITY;
   private OverflowPolicy overflowPolicy = DEFAULT_OVERFLOW_POLICY;
   private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
+  private int consumerBufferSize = DEFAULT_CONSUMER_BUFFER_SIZE;
   private MessageTypeRegistry messageTypes;
   private ChannelRegistry channelRegistry;
   private MeterRegistry meterRegistry;
@@ -47,6 +53,7 @@ public class BrokerOptions {
     this.mailboxCapacity = other.mailboxCapacity;
     this.overflowPolicy = other.overflowPolicy;
     this.requestTimeoutMillis = other.requestTimeoutMillis;
+    this.consumerBufferSize = other.consumerBufferSize;
     this.messageTypes = other.messageTypes;
     this.channelRegistry = other.channelRegistry;
     this.meterRegistry = other.meterRegistry;
@@ -59,13 +66,14 @@ public class BrokerOptions {
     setMailboxCapacity(json.getInteger("mailboxCapacity", DEFAULT_MAILBOX_CAPACITY));
     setOverflowPolicy(OverflowPolicy.valueOf(json.getString("overflowPolicy", DEFAULT_OVERFLOW_POLICY.name())));
     setRequestTimeoutMillis(json.getLong("requestTimeoutMillis", DEFAULT_REQUEST_TIMEOUT_MILLIS));
+    setConsumerBufferSize(json.getInteger("consumerBufferSize", DEFAULT_CONSUMER_BUFFER_SIZE));
   }
 
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("namespace", namespace).put("maxPayloadBytes", maxPayloadBytes)
         .put("mailboxCapacity", mailboxCapacity).put("overflowPolicy", overflowPolicy.name())
-        .put("requestTimeoutMillis", requestTimeoutMillis);
+        .put("requestTimeoutMillis", requestTimeoutMillis).put("consumerBufferSize", consumerBufferSize);
   }
 
   /** @return the cluster namespace */
@@ -129,6 +137,20 @@ public class BrokerOptions {
       throw new IllegalArgumentException("requestTimeoutMillis must be at least 1, got " + requestTimeoutMillis);
     }
     this.requestTimeoutMillis = requestTimeoutMillis;
+    return this;
+  }
+
+  /** @return how many messages a subscription may have queued before further ones are dropped (and counted) */
+  public int getConsumerBufferSize() {
+    return consumerBufferSize;
+  }
+
+  /** Sets how many messages a subscription or mailbox endpoint may have queued (at least 1). */
+  public BrokerOptions setConsumerBufferSize(int consumerBufferSize) {
+    if (consumerBufferSize < 1) {
+      throw new IllegalArgumentException("consumerBufferSize must be at least 1, got " + consumerBufferSize);
+    }
+    this.consumerBufferSize = consumerBufferSize;
     return this;
   }
 

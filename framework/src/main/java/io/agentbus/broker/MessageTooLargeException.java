@@ -7,7 +7,7 @@ public final class MessageTooLargeException extends IllegalArgumentException {
    * @param size the encoded payload size
    * @param limit the limit
    */
-  public MessageTooLargeException(int size, int limit) {
+  public MessageTooLargeException(long size, int limit) {
     super("message payload is " + size + " bytes, more than the limit of " + limit
         + " bytes (BrokerOptions.maxPayloadBytes)");
   }

@@ -41,6 +41,8 @@ public final class Message {
   /** Header correlating a reply with its request. */
   public static final String CORRELATION_ID = "correlation-id";
 
+  private static final JsonObject EMPTY = FrozenJson.copyOf(new JsonObject());
+
   private final String id;
   private final String envId;
   private final String senderId;
@@ -50,9 +52,8 @@ public final class Message {
   private final String customType;
   private final JsonObject payload;
   private final Map<String, String> headers;
-  private volatile Buffer encodedPayload;
 
-  private Message(Builder b, JsonObject frozenPayload, Buffer encodedPayload) {
+  private Message(Builder b, JsonObject frozenPayload) {
     this.id = b.id != null ? b.id : MessageIds.next();
     this.envId = Ids.check("env id", b.envId);
     this.senderId = Ids.check("sender id", b.senderId);
@@ -67,8 +68,7 @@ public final class Message {
       this.customType = null;
     }
     this.payload = frozenPayload;
-    this.headers = Map.copyOf(b.headers);
-    this.encodedPayload = encodedPayload;
+    this.headers = b.headers.isEmpty() ? Map.of() : Map.copyOf(b.headers);
   }
 
   /** @return a builder with a wall-clock timestamp and an empty payload */
@@ -92,7 +92,6 @@ public final class Message {
     Builder b = new Builder().envId(envId).senderId(senderId).recipientId(recipientId)
         .timestamp(timestamp).type(type).customType(customType).headers(headers);
     b.payload = payload;
-    b.frozen = true;
     return b;
   }
 
@@ -147,17 +146,34 @@ public final class Message {
   }
 
   /**
+   * Deep-freezes a payload once so that many messages can share it without each copying it.
+   *
+   * @param payload a payload
+   * @return a read-only deep copy ({@code payload} itself if already frozen)
+   */
+  public static JsonObject frozenPayload(JsonObject payload) {
+    return FrozenJson.copyOf(payload);
+  }
+
+  /**
+   * The payload's encoded size, or an upper bound of it that is cheaper to compute when the
+   * payload is not encoded yet.
+   *
+   * @param limit the caller's limit: a bound below it is good enough
+   * @return the exact size, or a bound of at most {@code limit}
+   */
+  public long payloadSize(long limit) {
+    long bound = FrozenJson.sizeBound(payload);
+    return bound <= limit ? bound : encodedPayload().length();
+  }
+
+  /**
    * The payload as UTF-8 JSON, encoded once and cached (used for size checks and the wire form).
    *
    * @return the encoded payload; do not modify it
    */
   public Buffer encodedPayload() {
-    Buffer b = encodedPayload;
-    if (b == null) {
-      b = payload.toBuffer();
-      encodedPayload = b;
-    }
-    return b;
+    return FrozenJson.encode(payload);
   }
 
   @Override
@@ -195,9 +211,7 @@ public final class Message {
     private double timestamp = System.currentTimeMillis() / 1000.0;
     private MessageType type;
     private String customType;
-    private JsonObject payload = new JsonObject();
-    private boolean frozen;
-    private Buffer encodedPayload;
+    private JsonObject payload = EMPTY;
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     private Builder() {
@@ -252,11 +266,12 @@ public final class Message {
       return this;
     }
 
-    /** Sets the payload; it is deep-copied on {@link #build()}. */
+    /**
+     * Sets the payload; it is deep-copied on {@link #build()} unless already frozen (see
+     * {@link Message#frozenPayload(JsonObject)}).
+     */
     public Builder payload(JsonObject payload) {
-      this.payload = payload == null ? new JsonObject() : payload;
-      this.frozen = false;
-      this.encodedPayload = null;
+      this.payload = payload == null ? EMPTY : payload;
       return this;
     }
 
@@ -273,23 +288,12 @@ public final class Message {
     }
 
     /**
-     * Sets a payload that is already frozen, with its encoded form (used by the wire codec).
-     */
-    public Builder frozenPayload(JsonObject frozenPayload, Buffer encoded) {
-      this.payload = frozenPayload;
-      this.frozen = true;
-      this.encodedPayload = encoded;
-      return this;
-    }
-
-    /**
      * @return the message
      * @throws io.agentbus.channel.InvalidIdException if an id is invalid
      * @throws IllegalArgumentException if the payload holds a value JSON cannot carry
      */
     public Message build() {
-      JsonObject p = frozen ? payload : FrozenJson.copyOf(payload);
-      return new Message(this, p, encodedPayload);
+      return new Message(this, FrozenJson.copyOf(payload));
     }
   }
 }

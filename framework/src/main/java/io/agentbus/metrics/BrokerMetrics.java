@@ -34,12 +34,15 @@ public final class BrokerMetrics {
   public static final String REASON_OVERFLOW = "mailbox_overflow";
   /** Drop reason: a frame that did not decode. */
   public static final String REASON_MALFORMED = "malformed";
+  /** Drop reason: a subscriber fell more than its buffer behind and the event bus discarded the message. */
+  public static final String REASON_CONSUMER_OVERFLOW = "consumer_overflow";
   /** Drop reason: a message that arrived after close. */
   public static final String REASON_CLOSED = "closed";
 
   private final MeterRegistry registry;
   private final String namespace;
-  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>>> counters =
+      new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> publishedByKind = new ConcurrentHashMap<>();
   private final AtomicLong depth = new AtomicLong();
 
@@ -94,11 +97,14 @@ public final class BrokerMetrics {
   }
 
   private Counter counter(String name, String kind, String tagKey, String tagValue) {
-    String key = name + '|' + kind + '|' + tagValue;
-    Counter c = counters.get(key);
+    // nested lookups: no key string is built on the hot path
+    ConcurrentHashMap<String, Counter> byKind = counters
+        .computeIfAbsent(name, n -> new ConcurrentHashMap<>())
+        .computeIfAbsent(tagValue == null ? "" : tagValue, t -> new ConcurrentHashMap<>());
+    Counter c = byKind.get(kind);
     if (c == null) {
-      c = counters.computeIfAbsent(key, k -> {
-        Counter.Builder b = Counter.builder(name).tag("namespace", namespace).tag("kind", kind);
+      c = byKind.computeIfAbsent(kind, k -> {
+        Counter.Builder b = Counter.builder(name).tag("namespace", namespace).tag("kind", k);
         if (tagKey != null) {
           b.tag(tagKey, tagValue);
         }

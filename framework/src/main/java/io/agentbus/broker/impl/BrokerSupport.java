@@ -47,7 +47,7 @@ final class BrokerSupport {
           + "' but channel " + channel + " to '" + channel.envId() + "'");
     }
     messageTypes.check(message);
-    int size = message.encodedPayload().length();
+    long size = message.payloadSize(options.getMaxPayloadBytes());
     if (size > options.getMaxPayloadBytes()) {
       throw new MessageTooLargeException(size, options.getMaxPayloadBytes());
     }

@@ -22,6 +22,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.MessageConsumerOptions;
+import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
@@ -101,7 +103,8 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private Future<Void> start() {
     String mapName = "agentbus." + support.channels.namespace() + ".channels";
     Future<AsyncMap<String, String>> map = vertx.sharedData().getAsyncMap(mapName);
-    MessageConsumer<Object> store = eventBus.consumer(controlAddress(me, "store"), this::onStore);
+    MessageConsumer<Object> store = consumer(controlAddress(me, "store"), null);
+    store.handler(this::onStore);
     MessageConsumer<JsonObject> consume = eventBus.consumer(controlAddress(me, "consume"), this::onConsume);
     MessageConsumer<JsonObject> clear = eventBus.consumer(controlAddress(me, "clear"), this::onClear);
     consumers.addAll(List.of(store, consume, clear));
@@ -200,7 +203,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   public Future<Subscription> subscribe(Channel channel, Handler<Message> handler) {
     return guarded("subscribe", () -> {
       support.checkChannel(channel);
-      MessageConsumer<Object> consumer = eventBus.consumer(channel.address());
+      MessageConsumer<Object> consumer = consumer(channel.address(), channel);
       consumer.handler(m -> deliver(channel, m.body(), handler));
       consumers.add(consumer);
       return consumer.completion().<Subscription>map(v -> new BusSubscription(channel, consumer));
@@ -401,6 +404,20 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * A consumer with our buffer size. Vert.x discards messages beyond it when the consumer falls
+   * behind; those drops are counted (reason {@value BrokerMetrics#REASON_CONSUMER_OVERFLOW}).
+   */
+  private <T> MessageConsumer<T> consumer(String address, Channel channel) {
+    MessageConsumer<T> c = eventBus.consumer(new MessageConsumerOptions().setAddress(address)
+        .setMaxBufferedMessages(support.options.getConsumerBufferSize()));
+    if (c instanceof MessageConsumerImpl) {
+      // discardHandler is not on the public interface in Vert.x 5.0
+      ((MessageConsumerImpl<T>) c).discardHandler(m -> support.metrics.dropped(channel, BrokerMetrics.REASON_CONSUMER_OVERFLOW, 1));
+    }
+    return c;
+  }
 
   private void malformed(Channel channel, Object body) {
     String reason = body instanceof CorruptFrame ? ((CorruptFrame) body).reason()

@@ -1,15 +1,22 @@
 package io.agentbus.message.impl;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.AbstractList;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Deeply read-only JSON: every nested object and array is wrapped unmodifiable. */
+/**
+ * Deeply read-only JSON: every nested object and array is wrapped in a read-only view of our own
+ * type, so a payload that is already frozen is recognised and shared instead of copied.
+ */
 public final class FrozenJson {
 
   private FrozenJson() {
@@ -17,24 +24,94 @@ public final class FrozenJson {
 
   /**
    * @param json any JSON object
-   * @return a deep, read-only copy
+   * @return {@code json} itself when already frozen, otherwise a deep, read-only copy
    * @throws IllegalArgumentException if a value is not JSON-representable
    */
   public static JsonObject copyOf(JsonObject json) {
+    if (isFrozen(json)) {
+      return json;
+    }
     return new JsonObject(freezeMap(json.getMap(), true));
+  }
+
+  /** @return whether {@code json} is deeply frozen by this class */
+  public static boolean isFrozen(JsonObject json) {
+    return json.getMap() instanceof FrozenMap;
   }
 
   /**
    * Freezes an object that nobody else references (freshly decoded), without copying its maps.
    *
    * @param owned the object, which must not be used afterwards
+   * @param encoded its UTF-8 JSON form, kept so that it is never encoded again (may be null)
    * @return the frozen object
    */
-  public static JsonObject freezeOwned(JsonObject owned) {
-    return new JsonObject(freezeMap(owned.getMap(), false));
+  public static JsonObject freezeOwned(JsonObject owned, Buffer encoded) {
+    Map<String, Object> map = freezeMap(owned.getMap(), false);
+    ((FrozenMap) map).encoded = encoded;
+    return new JsonObject(map);
+  }
+
+  /**
+   * The UTF-8 JSON form of a payload. A frozen payload is encoded once and the result kept with
+   * it, so every message sharing it (or forwarding a received one) reuses the bytes.
+   *
+   * @param json a payload
+   * @return its encoding; do not modify it
+   */
+  public static Buffer encode(JsonObject json) {
+    Map<String, Object> map = json.getMap();
+    if (!(map instanceof FrozenMap)) {
+      return json.toBuffer();
+    }
+    FrozenMap frozen = (FrozenMap) map;
+    Buffer b = frozen.encoded;
+    if (b == null) {
+      b = json.toBuffer();
+      frozen.encoded = b;
+    }
+    return b;
+  }
+
+  /**
+   * An upper bound of the UTF-8 JSON size of a frozen payload, computed without encoding: strings
+   * count six bytes a character (the longest escape), numbers 24 bytes.
+   *
+   * @param json a frozen payload
+   * @return the bound, in bytes
+   */
+  public static long sizeBound(JsonObject json) {
+    return bound(json.getMap());
+  }
+
+  private static long bound(Object v) {
+    if (v == null || v instanceof Boolean) {
+      return 5;
+    }
+    if (v instanceof Number) {
+      return 24;
+    }
+    if (v instanceof String) {
+      return 2 + 6L * ((String) v).length();
+    }
+    if (v instanceof Map) {
+      long n = 2;
+      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+        n += 2 + bound(String.valueOf(e.getKey())) + bound(e.getValue());
+      }
+      return n;
+    }
+    long n = 2;
+    for (Object o : (List<?>) v) {
+      n += 1 + bound(o);
+    }
+    return n;
   }
 
   private static Map<String, Object> freezeMap(Map<String, Object> map, boolean copy) {
+    if (map instanceof FrozenMap) {
+      return map;
+    }
     Map<String, Object> target = copy ? new LinkedHashMap<>(Math.max(4, map.size() * 2)) : map;
     for (Map.Entry<String, Object> e : map.entrySet()) {
       Object frozen = freeze(e.getValue(), copy);
@@ -44,11 +121,13 @@ public final class FrozenJson {
         e.setValue(frozen);
       }
     }
-    return Collections.unmodifiableMap(target);
+    return new FrozenMap(target);
   }
 
-  @SuppressWarnings("unchecked")
   private static List<Object> freezeList(List<Object> list, boolean copy) {
+    if (list instanceof FrozenList) {
+      return list;
+    }
     List<Object> target = copy ? new ArrayList<>(list.size()) : list;
     for (int i = 0; i < list.size(); i++) {
       Object frozen = freeze(list.get(i), copy);
@@ -58,7 +137,7 @@ public final class FrozenJson {
         target.set(i, frozen);
       }
     }
-    return Collections.unmodifiableList(target);
+    return new FrozenList(target);
   }
 
   @SuppressWarnings("unchecked")
@@ -83,5 +162,55 @@ public final class FrozenJson {
     }
     throw new IllegalArgumentException("payload value of type " + v.getClass().getName()
         + " cannot be carried as JSON (use strings, numbers, booleans, null, objects and arrays)");
+  }
+
+  /** A read-only map view; its presence marks a frozen object. */
+  private static final class FrozenMap extends AbstractMap<String, Object> {
+    private final Map<String, Object> delegate;
+    /** Immutable content, so its encoding can be kept; racy but idempotent. */
+    private volatile Buffer encoded;
+
+    FrozenMap(Map<String, Object> map) {
+      this.delegate = Collections.unmodifiableMap(map);
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return delegate.entrySet();
+    }
+
+    @Override
+    public Object get(Object key) {
+      return delegate.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return delegate.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+      return delegate.size();
+    }
+  }
+
+  /** A read-only list view; its presence marks a frozen array. */
+  private static final class FrozenList extends AbstractList<Object> {
+    private final List<Object> delegate;
+
+    FrozenList(List<Object> list) {
+      this.delegate = list;
+    }
+
+    @Override
+    public Object get(int index) {
+      return delegate.get(index);
+    }
+
+    @Override
+    public int size() {
+      return delegate.size();
+    }
   }
 }

@@ -114,8 +114,7 @@ public final class MessageCodecImpl implements MessageCodec<Message, Object> {
     if (!r.atEnd()) {
       return new CorruptFrame("trailing bytes after payload");
     }
-    JsonObject json = FrozenJson.freezeOwned(new JsonObject(payload));
-    return b.frozenPayload(json, payload).build();
+    return b.payload(FrozenJson.freezeOwned(new JsonObject(payload), payload)).build();
   }
 
   @Override

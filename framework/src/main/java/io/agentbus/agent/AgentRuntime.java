@@ -1,0 +1,118 @@
+package io.agentbus.agent;
+
+import io.agentbus.agent.impl.AgentRuntimeImpl;
+import io.agentbus.cluster.Node;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * AutoGen's agent runtime on a (clustered) Vert.x node. Runtimes of one namespace on every node
+ * form one runtime: an agent type registered on several nodes is placed deterministically among
+ * them (rendezvous hashing, filtered by required node labels), activated lazily on its owner, and
+ * re-activated on a survivor when its owner leaves.
+ *
+ * <p>Errors are prompt and explicit: a send to an unknown type fails at once
+ * ({@link UnknownAgentTypeException}), a handler's exception reaches the caller
+ * ({@link AgentRpcException}), a reply that does not come fails with {@link AgentTimeoutException}.
+ */
+public interface AgentRuntime {
+
+  /**
+   * @param node the node to run on
+   * @param options options
+   * @return the runtime, once it has joined the others
+   */
+  static Future<AgentRuntime> create(Node node, AgentRuntimeOptions options) {
+    return AgentRuntimeImpl.create(node, options);
+  }
+
+  /** Registers a type with default options. */
+  default Future<Void> register(String type, AgentFactory factory) {
+    return register(type, factory, RegistrationOptions.defaults());
+  }
+
+  /**
+   * Registers an agent type on this node; the type becomes known cluster-wide.
+   *
+   * @param type the agent type
+   * @param factory makes instances
+   * @param options placement and checkpointing
+   * @return completion, once every node knows
+   */
+  Future<Void> register(String type, AgentFactory factory, RegistrationOptions options);
+
+  /**
+   * Adds a subscription cluster-wide.
+   *
+   * @return completion, once every node routes by it; fails if an equal subscription exists
+   */
+  Future<Void> addSubscription(Subscription subscription);
+
+  /**
+   * Removes a subscription cluster-wide.
+   *
+   * @return completion, once no node routes by it any more
+   */
+  Future<Void> removeSubscription(String subscriptionId);
+
+  /** @return the subscriptions this node routes by */
+  List<Subscription> subscriptions();
+
+  /**
+   * Publishes a message to every agent subscribed to the topic (except the sender).
+   *
+   * @param message the payload (a record or {@link JsonPayload})
+   * @param topic the topic
+   * @param sender the publishing agent, or null
+   * @return completion once handed to every recipient's node
+   */
+  Future<Void> publish(Object message, TopicId topic, AgentId sender);
+
+  /** {@link #send(Object, AgentId, AgentId, Class, long)} with the default timeout and an untyped reply. */
+  default Future<Object> send(Object message, AgentId recipient, AgentId sender) {
+    return send(message, recipient, sender, Object.class, -1);
+  }
+
+  /** {@link #send(Object, AgentId, AgentId, Class, long)} with the default timeout. */
+  default <R> Future<R> send(Object message, AgentId recipient, AgentId sender, Class<R> replyType) {
+    return send(message, recipient, sender, replyType, -1);
+  }
+
+  /**
+   * Sends a message to an agent and returns its reply.
+   *
+   * @param message the payload
+   * @param recipient the agent
+   * @param sender the sending agent, or null
+   * @param replyType the reply's class ({@code Object.class}: as received; {@link JsonPayload}:
+   *                  type name and JSON)
+   * @param timeoutMillis the timeout, or a negative value for the default
+   * @return the reply (null when the handler replies nothing)
+   */
+  <R> Future<R> send(Object message, AgentId recipient, AgentId sender, Class<R> replyType, long timeoutMillis);
+
+  /** @return the payload types of this runtime */
+  PayloadTypes payloadTypes();
+
+  /** @return the agents active on this node */
+  Set<AgentId> localAgents();
+
+  /** @return the node */
+  Node node();
+
+  /**
+   * Observes agent lifecycle events of the whole cluster.
+   *
+   * @return a handle whose {@code close()} removes the handler
+   */
+  AutoCloseable onLifecycle(Handler<LifecycleEvent> handler);
+
+  /**
+   * Stops gracefully: this node's types are withdrawn (others stop routing here), in-flight
+   * messages drain, agents are deactivated and their state saved.
+   */
+  Future<Void> close();
+}

@@ -1,0 +1,91 @@
+package io.agentbus.agent;
+
+import io.agentbus.channel.Channels;
+import io.agentbus.channel.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonObject;
+
+/** Options of an {@link AgentRuntime}. */
+public class AgentRuntimeOptions {
+
+  /** Default RPC timeout. */
+  public static final long DEFAULT_SEND_TIMEOUT_MILLIS = 10_000;
+  /** Default time a graceful close waits for in-flight messages. */
+  public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 10_000;
+
+  private String namespace = Channels.DEFAULT_NAMESPACE;
+  private long sendTimeoutMillis = DEFAULT_SEND_TIMEOUT_MILLIS;
+  private long drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
+  private MeterRegistry meterRegistry;
+
+  /** Defaults. */
+  public AgentRuntimeOptions() {
+  }
+
+  /** From JSON. */
+  public AgentRuntimeOptions(JsonObject json) {
+    setNamespace(json.getString("namespace", Channels.DEFAULT_NAMESPACE));
+    setSendTimeoutMillis(json.getLong("sendTimeoutMillis", DEFAULT_SEND_TIMEOUT_MILLIS));
+    setDrainTimeoutMillis(json.getLong("drainTimeoutMillis", DEFAULT_DRAIN_TIMEOUT_MILLIS));
+  }
+
+  /** @return the JSON form */
+  public JsonObject toJson() {
+    return new JsonObject().put("namespace", namespace).put("sendTimeoutMillis", sendTimeoutMillis)
+        .put("drainTimeoutMillis", drainTimeoutMillis);
+  }
+
+  /** @return the namespace */
+  public String getNamespace() {
+    return namespace;
+  }
+
+  /** Sets the namespace (runtimes of one namespace form one runtime). */
+  public AgentRuntimeOptions setNamespace(String namespace) {
+    this.namespace = Ids.check("namespace", namespace);
+    return this;
+  }
+
+  /** @return the default RPC timeout, milliseconds */
+  public long getSendTimeoutMillis() {
+    return sendTimeoutMillis;
+  }
+
+  /** Sets the default RPC timeout (milliseconds, at least 1). */
+  public AgentRuntimeOptions setSendTimeoutMillis(long millis) {
+    if (millis < 1) {
+      throw new IllegalArgumentException("sendTimeoutMillis must be at least 1, got " + millis);
+    }
+    this.sendTimeoutMillis = millis;
+    return this;
+  }
+
+  /** @return how long a graceful close waits for in-flight messages */
+  public long getDrainTimeoutMillis() {
+    return drainTimeoutMillis;
+  }
+
+  /** Sets how long a graceful close waits for in-flight messages (milliseconds, 0 or more). */
+  public AgentRuntimeOptions setDrainTimeoutMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("drainTimeoutMillis must be 0 or more, got " + millis);
+    }
+    this.drainTimeoutMillis = millis;
+    return this;
+  }
+
+  /** @return the meter registry (a private one unless set) */
+  public MeterRegistry getMeterRegistry() {
+    if (meterRegistry == null) {
+      meterRegistry = new SimpleMeterRegistry();
+    }
+    return meterRegistry;
+  }
+
+  /** Sets the meter registry. */
+  public AgentRuntimeOptions setMeterRegistry(MeterRegistry registry) {
+    this.meterRegistry = registry;
+    return this;
+  }
+}

@@ -1,0 +1,103 @@
+package io.agentbus.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The one place that shows which messages an agent handles and what it replies. Built once per
+ * agent:
+ *
+ * <pre>{@code
+ * Handlers.builder()
+ *     .on(Greeting.class, (g, ctx) -> log(g))                       // event: no reply
+ *     .onRequest(Question.class, (q, ctx) -> new Answer(q.text()))  // RPC: reply
+ *     .onRequestAsync(Lookup.class, (l, ctx) -> store.get(l.key())) // RPC: reply later
+ *     .build();
+ * }</pre>
+ *
+ * Handlers are looked up by the payload's type name ({@link PayloadTypes}).
+ */
+public final class Handlers {
+
+  /** One handler. */
+  public record Entry(String typeName, Class<?> payloadClass, BiFunction<Object, MessageContext, Future<?>> function) {
+  }
+
+  private final Map<String, Entry> entries;
+
+  private Handlers(Map<String, Entry> entries) {
+    this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+  }
+
+  /** @return a builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the handler of a type name, or null */
+  public Entry lookup(String typeName) {
+    return entries.get(typeName);
+  }
+
+  /** @return every handled type name, in declaration order */
+  public Map<String, Entry> entries() {
+    return entries;
+  }
+
+  /** Builds {@link Handlers}. */
+  public static final class Builder {
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    private Builder() {
+    }
+
+    /** Handles {@code type} without replying (the reply, if the sender awaits one, is null). */
+    public <T> Builder on(Class<T> type, BiConsumer<T, MessageContext> handler) {
+      return add(name(type), type, (m, ctx) -> {
+        handler.accept(type.cast(m), ctx);
+        return Future.succeededFuture();
+      });
+    }
+
+    /** Handles {@code type} and replies with the function's result. */
+    public <T, R> Builder onRequest(Class<T> type, BiFunction<T, MessageContext, R> handler) {
+      return add(name(type), type, (m, ctx) -> Future.succeededFuture(handler.apply(type.cast(m), ctx)));
+    }
+
+    /** Handles {@code type} and replies with the future's result when it completes. */
+    public <T, R> Builder onRequestAsync(Class<T> type, BiFunction<T, MessageContext, Future<R>> handler) {
+      return add(name(type), type, (m, ctx) -> handler.apply(type.cast(m), ctx));
+    }
+
+    /**
+     * Handles a type name with JSON content (for foreign payloads without a Java class); the
+     * result (a record, {@link JsonPayload} or null) is the reply.
+     */
+    public Builder onJson(String typeName, BiFunction<JsonObject, MessageContext, Object> handler) {
+      return add(typeName, JsonObject.class, (m, ctx) -> Future.succeededFuture(handler.apply((JsonObject) m, ctx)));
+    }
+
+    private Builder add(String name, Class<?> type, BiFunction<Object, MessageContext, Future<?>> fn) {
+      if (entries.putIfAbsent(name, new Entry(name, type, fn)) != null) {
+        throw new IllegalStateException("two handlers for message type '" + name + "'");
+      }
+      return this;
+    }
+
+    private static String name(Class<?> type) {
+      PayloadName n = type.getAnnotation(PayloadName.class);
+      return n != null ? n.value() : type.getSimpleName();
+    }
+
+    /** @return the handlers */
+    public Handlers build() {
+      return new Handlers(entries);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.agentbus.agent;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Maps payload classes (records, usually) to type names and JSON, per runtime. A payload crosses a
+ * node or language boundary as {@code (type name, JSON)}; inside one JVM the object itself is
+ * handed over, so payloads must be immutable.
+ */
+public final class PayloadTypes {
+
+  private final ConcurrentHashMap<String, Class<?>> byName = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Class<?>, String> byClass = new ConcurrentHashMap<>();
+
+  /**
+   * Registers a class under its {@link PayloadName} or simple name.
+   *
+   * @return this
+   * @throws IllegalStateException if another class has that name
+   */
+  public PayloadTypes register(Class<?> type) {
+    PayloadName n = type.getAnnotation(PayloadName.class);
+    return register(n != null ? n.value() : type.getSimpleName(), type);
+  }
+
+  /** Registers a class under a name. */
+  public PayloadTypes register(String name, Class<?> type) {
+    Class<?> prev = byName.putIfAbsent(name, type);
+    if (prev != null && prev != type) {
+      throw new IllegalStateException("payload type name '" + name + "' is taken by " + prev.getName()
+          + "; annotate " + type.getName() + " with @PayloadName");
+    }
+    byClass.putIfAbsent(type, name);
+    return this;
+  }
+
+  /**
+   * Checks that an object can travel as a payload: a record or bean, a {@link JsonPayload} or a
+   * {@code JsonObject}; not a bare string, number, boolean, collection or array.
+   *
+   * @return the object
+   * @throws IllegalArgumentException otherwise
+   */
+  public Object check(Object payload) {
+    if (payload == null) {
+      throw new IllegalArgumentException("payload is null");
+    }
+    if (payload instanceof CharSequence || payload instanceof Number || payload instanceof Boolean
+        || payload instanceof Character || payload instanceof java.util.Collection || payload instanceof java.util.Map
+        || payload.getClass().isArray() || payload.getClass().isEnum()) {
+      throw new IllegalArgumentException("a payload must be a record (or bean), JsonPayload or JsonObject, not "
+          + payload.getClass().getName() + ": wrap the value in a record");
+    }
+    return payload;
+  }
+
+  /** @return the type name of a payload object (registering its class if needed) */
+  public String nameOf(Object payload) {
+    if (payload instanceof JsonPayload) {
+      return ((JsonPayload) payload).type();
+    }
+    if (payload instanceof JsonObject) {
+      return "JsonObject";
+    }
+    String name = byClass.get(payload.getClass());
+    if (name == null) {
+      register(payload.getClass());
+      name = byClass.get(payload.getClass());
+    }
+    return name;
+  }
+
+  /** @return the class registered under {@code name}, or null */
+  public Class<?> classOf(String name) {
+    return byName.get(name);
+  }
+
+  /** @return the JSON form of a payload */
+  public JsonObject toJson(Object payload) {
+    if (payload instanceof JsonPayload) {
+      return ((JsonPayload) payload).data();
+    }
+    if (payload instanceof JsonObject) {
+      return (JsonObject) payload;
+    }
+    return JsonObject.mapFrom(payload);
+  }
+
+  /**
+   * Converts a payload to {@code target}: returned as is when already of that class, mapped from
+   * JSON otherwise; {@link JsonPayload} and {@link JsonObject} targets take the JSON.
+   *
+   * @throws IllegalArgumentException if the JSON does not fit the class
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T convert(String name, Object payload, JsonObject json, Class<T> target) {
+    if (payload != null && target.isInstance(payload)) {
+      return (T) payload;
+    }
+    JsonObject data = json != null ? json : toJson(payload);
+    if (target == JsonPayload.class) {
+      return (T) new JsonPayload(name, data);
+    }
+    if (target == JsonObject.class) {
+      return (T) data;
+    }
+    try {
+      return data.mapTo(target);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("payload of type '" + name + "' does not map to " + target.getName()
+          + ": " + e.getMessage(), e);
+    }
+  }
+}

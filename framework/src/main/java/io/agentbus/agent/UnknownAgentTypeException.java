@@ -1,0 +1,10 @@
+package io.agentbus.agent;
+
+/** A message for an agent type that no node has registered (failed at once, nothing sent). */
+public final class UnknownAgentTypeException extends AgentRpcException {
+
+  /** @param type the unknown type */
+  public UnknownAgentTypeException(String type) {
+    super("unknown agent type '" + type + "': no node has registered it");
+  }
+}

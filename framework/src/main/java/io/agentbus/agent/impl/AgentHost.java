@@ -1,0 +1,131 @@
+package io.agentbus.agent.impl;
+
+import io.agentbus.agent.Agent;
+import io.agentbus.agent.AgentContext;
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.Handlers;
+import io.agentbus.agent.MessageContext;
+import io.agentbus.agent.RegistrationOptions;
+import io.agentbus.agent.TopicId;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The verticle hosting one agent: every message of the agent runs on this verticle's context, so
+ * the agent is single-threaded. Restores the agent's state on start and saves it on stop (and
+ * after each message when the registration asks for it).
+ */
+final class AgentHost extends VerticleBase implements AgentContext {
+
+  private final AgentId id;
+  private final Agent agent;
+  private final AgentRuntimeImpl runtime;
+  private final RegistrationOptions registration;
+  private Handlers handlers;
+
+  AgentHost(AgentId id, Agent agent, AgentRuntimeImpl runtime, RegistrationOptions registration) {
+    this.id = id;
+    this.agent = agent;
+    this.runtime = runtime;
+    this.registration = registration;
+  }
+
+  @Override
+  public Future<?> start() {
+    agent.init(this);
+    handlers = agent.handlers();
+    handlers.entries().values().forEach(e -> {
+      if (e.payloadClass() != io.vertx.core.json.JsonObject.class) {
+        runtime.payloadTypes().register(e.typeName(), e.payloadClass());
+      }
+    });
+    return runtime.stateStore().load(id).compose(saved -> {
+      if (saved != null && saved.getJsonObject("state") != null) {
+        agent.loadState(saved.getJsonObject("state"));
+      }
+      runtime.activated(id, saved == null ? null : saved.getString("node"));
+      return runtime.stateStore().save(id, runtime.nodeId(), saved == null ? null : saved.getJsonObject("state"));
+    }).compose(v -> agent.onStart());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return agent.onStop().transform(ar -> saveIfNeeded(RegistrationOptions.Checkpoint.ON_DEACTIVATE))
+        .onComplete(ar -> runtime.deactivated(id));
+  }
+
+  /** Handles one envelope on this agent's context; completes with the reply payload. */
+  Future<Object> dispatch(Envelope e) {
+    Promise<Object> reply = Promise.promise();
+    context.runOnContext(v -> handle(e).onComplete(reply));
+    return reply.future();
+  }
+
+  private Future<Object> handle(Envelope e) {
+    Handlers.Entry entry = handlers.lookup(e.payloadType);
+    if (entry == null) {
+      return Future.failedFuture(new IllegalArgumentException("agent " + id + " does not handle message type '"
+          + e.payloadType + "' (it handles " + handlers.entries().keySet() + ")"));
+    }
+    Object payload;
+    try {
+      payload = runtime.payloadTypes().convert(e.payloadType, e.payload,
+          e.payloadJson == null ? null : new JsonObject(e.payloadJson), entry.payloadClass());
+    } catch (RuntimeException ex) {
+      return Future.failedFuture(ex);
+    }
+    MessageContext ctx = new MessageContext(e.sender, e.topic, e.kind == Envelope.Kind.SEND, e.messageId, e.metadata);
+    Future<?> result;
+    try {
+      result = entry.function().apply(payload, ctx);
+    } catch (Throwable t) {
+      result = Future.failedFuture(t);
+    }
+    return result.<Object>map(r -> r).compose(r -> registration.checkpoint() == RegistrationOptions.Checkpoint.EVERY_MESSAGE
+        ? saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r) : Future.succeededFuture(r));
+  }
+
+  private Future<Void> saveIfNeeded(RegistrationOptions.Checkpoint when) {
+    if (registration.checkpoint() == RegistrationOptions.Checkpoint.NEVER) {
+      return Future.succeededFuture();
+    }
+    JsonObject state = agent.saveState();
+    if (state == null && when == RegistrationOptions.Checkpoint.EVERY_MESSAGE) {
+      return Future.succeededFuture();
+    }
+    return runtime.stateStore().save(id, runtime.nodeId(), state);
+  }
+
+  Context agentContext() {
+    return context;
+  }
+
+  @Override
+  public AgentId id() {
+    return id;
+  }
+
+  @Override
+  public String nodeId() {
+    return runtime.nodeId();
+  }
+
+  @Override
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public Future<Void> publish(Object message, TopicId topic) {
+    return runtime.publish(message, topic, id);
+  }
+
+  @Override
+  public <R> Future<R> send(Object message, AgentId recipient, Class<R> replyType) {
+    return runtime.send(message, recipient, id, replyType, -1);
+  }
+}

@@ -1,0 +1,616 @@
+package io.agentbus.agent.impl;
+
+import io.agentbus.agent.AgentFactory;
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRpcException;
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.agent.AgentRuntimeOptions;
+import io.agentbus.agent.AgentTimeoutException;
+import io.agentbus.agent.JsonPayload;
+import io.agentbus.agent.LifecycleEvent;
+import io.agentbus.agent.PayloadTypes;
+import io.agentbus.agent.RegistrationOptions;
+import io.agentbus.agent.Subscription;
+import io.agentbus.agent.TopicId;
+import io.agentbus.agent.UnknownAgentTypeException;
+import io.agentbus.cluster.MembershipEvent;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.NodeInfo;
+import io.agentbus.message.impl.CorruptFrame;
+import io.agentbus.message.impl.MessageIds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.MessageConsumerOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link AgentRuntime} on a node. Cluster-wide registry changes are persisted in a cluster map
+ * (for nodes that join later) and pushed to every live runtime with an acknowledgement, so a
+ * completed {@code register}/{@code addSubscription}/{@code removeSubscription} is in force
+ * everywhere. Sends and publishes consult only this node's cached view: no cluster-map lookup on
+ * the hot path.
+ */
+public final class AgentRuntimeImpl implements AgentRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimeImpl.class);
+  private static final int MAX_HOPS = 2;
+  private static final int INBOX_BUFFER = 65_536;
+
+  private final Node node;
+  private final Vertx vertx;
+  private final EventBus eventBus;
+  private final Context context;
+  private final AgentRuntimeOptions options;
+  private final String me;
+  private final String prefix;
+  private final PayloadTypes payloadTypes = new PayloadTypes();
+  private final Directory directory = new Directory();
+  private final Map<AgentId, String> owners = new ConcurrentHashMap<>();
+  private final Map<String, Registered> factories = new ConcurrentHashMap<>();
+  private final Map<AgentId, Future<AgentHost>> hosts = new ConcurrentHashMap<>();
+  private final Map<AgentId, String> deployments = new ConcurrentHashMap<>();
+  private final AtomicInteger inflight = new AtomicInteger();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final List<JsonObject> pendingOps = new ArrayList<>();
+  private final Counter sent;
+  private final Counter published;
+  private final Timer rpcTimer;
+  private boolean loading = true;
+  private AsyncMap<String, JsonObject> registry;
+  private StateStore stateStore;
+  private AutoCloseable membership;
+  private volatile boolean closed;
+
+  private record Registered(AgentFactory factory, RegistrationOptions options) {
+  }
+
+  private AgentRuntimeImpl(Node node, AgentRuntimeOptions options) {
+    this.node = node;
+    this.vertx = node.vertx();
+    this.eventBus = vertx.eventBus();
+    this.context = vertx.getOrCreateContext();
+    this.options = options;
+    this.me = node.id();
+    this.prefix = options.getNamespace() + "/_runtime/";
+    var meters = options.getMeterRegistry();
+    this.sent = Counter.builder("agentbus.agent.messages").tag("kind", "send").register(meters);
+    this.published = Counter.builder("agentbus.agent.messages").tag("kind", "publish").register(meters);
+    this.rpcTimer = Timer.builder("agentbus.agent.rpc").description("agent RPC round trips").register(meters);
+  }
+
+  /** Creates a runtime on {@code node}. */
+  public static Future<AgentRuntime> create(Node node, AgentRuntimeOptions options) {
+    EnvelopeCodec.registerOn(node.vertx().eventBus());
+    AgentRuntimeImpl rt = new AgentRuntimeImpl(node, options);
+    Promise<AgentRuntime> p = Promise.promise();
+    rt.context.runOnContext(v -> rt.start().<AgentRuntime>map(rt).onComplete(p));
+    return p.future();
+  }
+
+  private Future<Void> start() {
+    MessageConsumer<Object> inbox = eventBus.consumer(new MessageConsumerOptions().setAddress(inboxAddress(me))
+        .setMaxBufferedMessages(INBOX_BUFFER));
+    inbox.handler(this::onInbox);
+    MessageConsumer<JsonObject> dir = eventBus.consumer(prefix + me + "/directory", this::onDirectoryOp);
+    consumers.add(inbox);
+    consumers.add(dir);
+    membership = node.onMembershipChange(this::onMembership);
+    String ns = options.getNamespace();
+    return Future.all(inbox.completion(), dir.completion())
+        .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + ns + ".agent-state"))
+        .compose(states -> {
+          stateStore = new StateStore(states);
+          return vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + ns + ".agent-registry");
+        })
+        .compose(map -> {
+          registry = map;
+          return map.entries();
+        })
+        .map(entries -> {
+          Set<String> live = liveNodes();
+          entries.values().forEach(op -> {
+            if (op.getString("node") == null || live.contains(op.getString("node"))) {
+              directory.apply(op);
+            }
+          });
+          loading = false;
+          pendingOps.forEach(directory::apply);
+          pendingOps.clear();
+          owners.clear();
+          return null;
+        });
+  }
+
+  // --- registry ---------------------------------------------------------------------------------
+
+  @Override
+  public Future<Void> register(String type, AgentFactory factory, RegistrationOptions regOptions) {
+    try {
+      AgentId.checkType(type);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (closed) {
+      return Future.failedFuture(closedError());
+    }
+    if (factories.putIfAbsent(type, new Registered(factory, regOptions)) != null) {
+      return Future.failedFuture(new IllegalStateException("agent type '" + type + "' is already registered on node " + me));
+    }
+    JsonObject reg = new JsonObject().put("requiredLabels", new JsonObject(new java.util.LinkedHashMap<>(regOptions.requiredLabels())));
+    JsonObject op = new JsonObject().put("op", Directory.REGISTER).put("type", type).put("node", me).put("registration", reg);
+    return registry.put("type:" + type + "@" + me, op).compose(v -> broadcast(op));
+  }
+
+  @Override
+  public Future<Void> addSubscription(Subscription s) {
+    if (closed) {
+      return Future.failedFuture(closedError());
+    }
+    Subscription existing = directory.conflicting(s);
+    if (existing != null) {
+      return Future.failedFuture(new IllegalArgumentException("subscription " + s + " already exists as " + existing));
+    }
+    JsonObject op = new JsonObject().put("op", Directory.ADD_SUB).put("subscription", Directory.subToJson(s));
+    return registry.put("sub:" + s.id(), op).compose(v -> broadcast(op));
+  }
+
+  @Override
+  public Future<Void> removeSubscription(String id) {
+    if (closed) {
+      return Future.failedFuture(closedError());
+    }
+    if (directory.subscriptions().stream().noneMatch(s -> s.id().equals(id))) {
+      return Future.failedFuture(new IllegalArgumentException("no subscription with id '" + id + "'"));
+    }
+    JsonObject op = new JsonObject().put("op", Directory.REMOVE_SUB).put("id", id);
+    return registry.remove("sub:" + id).compose(v -> broadcast(op));
+  }
+
+  @Override
+  public List<Subscription> subscriptions() {
+    return directory.subscriptions();
+  }
+
+  /** Applies an operation here and on every other live runtime; completes when all acknowledged. */
+  private Future<Void> broadcast(JsonObject op) {
+    applyOp(op);
+    List<Future<?>> acks = new ArrayList<>();
+    for (String other : liveNodes()) {
+      if (!other.equals(me)) {
+        acks.add(eventBus.request(prefix + other + "/directory", op, new DeliveryOptions().setSendTimeout(options.getSendTimeoutMillis()))
+            .recover(err -> {
+              if (!isNoHandlers(err)) {
+                LOG.warn("node {} did not acknowledge directory change {}: {}", other, op.getString("op"), err.getMessage());
+              }
+              return Future.succeededFuture();
+            }));
+      }
+    }
+    return Future.all(acks).mapEmpty();
+  }
+
+  private void onDirectoryOp(Message<JsonObject> m) {
+    applyOp(m.body());
+    m.reply(null);
+  }
+
+  private void applyOp(JsonObject op) {
+    if (loading) {
+      pendingOps.add(op);
+      return;
+    }
+    if (directory.apply(op)) {
+      owners.clear();
+    }
+  }
+
+  private void onMembership(MembershipEvent e) {
+    if (e.type() == MembershipEvent.Type.LEFT) {
+      applyOp(new JsonObject().put("op", Directory.NODE_LEFT).put("node", e.nodeId()));
+      if (registry != null) {
+        registry.entries().onSuccess(all -> all.forEach((k, op) -> {
+          if (e.nodeId().equals(op.getString("node"))) {
+            registry.remove(k);
+          }
+        }));
+      }
+    }
+    owners.clear();
+  }
+
+  // --- placement --------------------------------------------------------------------------------
+
+  /** @return the node owning {@code id}, or null when no live node may host its type */
+  String owner(AgentId id) {
+    String cached = owners.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    Map<String, JsonObject> regs = directory.registrations(id.type());
+    List<String> candidates = new ArrayList<>(regs.size());
+    Map<String, NodeInfo> infos = null;
+    for (Map.Entry<String, JsonObject> r : regs.entrySet()) {
+      JsonObject required = r.getValue().getJsonObject("requiredLabels", new JsonObject());
+      if (required.isEmpty()) {
+        candidates.add(r.getKey());
+        continue;
+      }
+      if (infos == null) {
+        infos = new java.util.HashMap<>();
+        for (NodeInfo i : node.knownMembers()) {
+          infos.put(i.id(), i);
+        }
+      }
+      NodeInfo info = infos.get(r.getKey());
+      Map<String, String> req = new java.util.HashMap<>();
+      required.forEach(x -> req.put(x.getKey(), String.valueOf(x.getValue())));
+      if (info != null && info.hasLabels(req)) {
+        candidates.add(r.getKey());
+      }
+    }
+    String owner = Placement.owner(id, candidates);
+    if (owner != null) {
+      owners.put(id, owner);
+    }
+    return owner;
+  }
+
+  // --- sending ----------------------------------------------------------------------------------
+
+  @Override
+  public <R> Future<R> send(Object message, AgentId recipient, AgentId sender, Class<R> replyType, long timeoutMillis) {
+    if (closed) {
+      return Future.failedFuture(closedError());
+    }
+    if (message == null || recipient == null) {
+      return Future.failedFuture(new IllegalArgumentException("message and recipient are required"));
+    }
+    try {
+      payloadTypes.check(message);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (!directory.knowsType(recipient.type())) {
+      return Future.failedFuture(new UnknownAgentTypeException(recipient.type()));
+    }
+    String owner = owner(recipient);
+    if (owner == null) {
+      return Future.failedFuture(new AgentRpcException("no live node may host agent type '" + recipient.type()
+          + "' (check the required labels of its registrations)"));
+    }
+    long timeout = timeoutMillis < 0 ? options.getSendTimeoutMillis() : timeoutMillis;
+    Envelope e = new Envelope(Envelope.Kind.SEND, MessageIds.next(), sender, recipient, null,
+        payloadTypes.nameOf(message), message, null, Map.of(), 0);
+    sent.increment();
+    long t0 = System.nanoTime();
+    Future<Reply> reply = owner.equals(me)
+        ? deliverLocal(e).map(r -> new Reply(r, null, null)).timeout(timeout, TimeUnit.MILLISECONDS)
+        : remote(owner, e, timeout);
+    return reply.transform(ar -> {
+      rpcTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      if (ar.failed()) {
+        return Future.failedFuture(rpcError(recipient, timeout, ar.cause()));
+      }
+      try {
+        return Future.succeededFuture(ar.result().as(replyType, payloadTypes));
+      } catch (RuntimeException ex) {
+        return Future.failedFuture(ex);
+      }
+    });
+  }
+
+  /** A reply payload: the object (local) or type name and JSON (remote). */
+  private record Reply(Object payload, String type, Buffer json) {
+    @SuppressWarnings("unchecked")
+    <R> R as(Class<R> target, PayloadTypes types) {
+      if (payload == null && json == null) {
+        return null;
+      }
+      if (payload != null && target.isInstance(payload)) {
+        return (R) payload;
+      }
+      if (target == Object.class) {
+        Class<?> known = types.classOf(type);
+        return (R) (known != null ? types.convert(type, null, new JsonObject(json), known)
+            : new JsonPayload(type, new JsonObject(json)));
+      }
+      String name = type != null ? type : types.nameOf(payload);
+      return types.convert(name, payload, json == null ? null : new JsonObject(json), target);
+    }
+  }
+
+  private Future<Reply> remote(String owner, Envelope e, long timeout) {
+    Envelope wire;
+    try {
+      wire = e.payloadJson != null ? e : e.withJson(payloadTypes.toJson(e.payload).toBuffer());
+    } catch (RuntimeException ex) {
+      return Future.failedFuture(new IllegalArgumentException("cannot encode " + e.payloadType + " as JSON: " + ex.getMessage(), ex));
+    }
+    return eventBus.<Object>request(inboxAddress(owner), wire, new DeliveryOptions().setSendTimeout(timeout))
+        .map(m -> {
+          Envelope r = (Envelope) m.body();
+          return new Reply(r.payload, r.payloadType, r.payloadJson);
+        });
+  }
+
+  private Throwable rpcError(AgentId recipient, long timeout, Throwable err) {
+    if (err instanceof AgentRpcException) {
+      return err;
+    }
+    if (err instanceof TimeoutException || (err instanceof ReplyException
+        && ((ReplyException) err).failureType() == ReplyFailure.TIMEOUT)) {
+      return new AgentTimeoutException(recipient, timeout);
+    }
+    if (isNoHandlers(err)) {
+      return new AgentRpcException("the node owning " + recipient + " has no running agent runtime (it is stopping or gone)");
+    }
+    return new AgentRpcException(err.getMessage() != null ? err.getMessage() : err.toString());
+  }
+
+  @Override
+  public Future<Void> publish(Object message, TopicId topic, AgentId sender) {
+    if (closed) {
+      return Future.failedFuture(closedError());
+    }
+    if (message == null || topic == null) {
+      return Future.failedFuture(new IllegalArgumentException("message and topic are required"));
+    }
+    try {
+      payloadTypes.check(message);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    Set<AgentId> recipients = new LinkedHashSet<>();
+    for (Subscription s : directory.subscriptions()) {
+      if (s.matches(topic)) {
+        AgentId id = s.mapToAgent(topic);
+        if (!id.equals(sender)) {
+          recipients.add(id);
+        }
+      }
+    }
+    published.increment();
+    Envelope e = new Envelope(Envelope.Kind.PUBLISH, MessageIds.next(), sender, null, topic,
+        payloadTypes.nameOf(message), message, null, Map.of(), 0);
+    Envelope wire = null;
+    for (AgentId id : recipients) {
+      String owner = owner(id);
+      if (owner == null) {
+        LOG.debug("published {} has no live host for {}", e.messageId, id);
+      } else if (owner.equals(me)) {
+        deliverLocal(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+      } else {
+        if (wire == null) {
+          try {
+            wire = e.withJson(payloadTypes.toJson(message).toBuffer());
+          } catch (RuntimeException ex) {
+            return Future.failedFuture(new IllegalArgumentException("cannot encode " + e.payloadType + " as JSON: "
+                + ex.getMessage(), ex));
+          }
+        }
+        eventBus.send(inboxAddress(owner), wire.to(id));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  // --- receiving --------------------------------------------------------------------------------
+
+  private void onInbox(Message<Object> m) {
+    if (!(m.body() instanceof Envelope)) {
+      String reason = m.body() instanceof CorruptFrame ? ((CorruptFrame) m.body()).reason() : "unexpected body";
+      LOG.warn("dropped a malformed agent envelope: {}", reason);
+      if (m.replyAddress() != null) {
+        m.fail(400, "malformed envelope: " + reason);
+      }
+      return;
+    }
+    Envelope e = (Envelope) m.body();
+    deliverLocal(e).onComplete(ar -> {
+      if (e.kind != Envelope.Kind.SEND || m.replyAddress() == null) {
+        if (ar.failed()) {
+          LOG.debug("published message to {} failed: {}", e.recipient, ar.cause().getMessage());
+        }
+        return;
+      }
+      if (ar.failed()) {
+        m.fail(500, ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
+        return;
+      }
+      try {
+        Object r = ar.result();
+        String type = r == null ? null : payloadTypes.nameOf(r);
+        Envelope reply = e.fromWire() && r != null
+            ? new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, null,
+                payloadTypes.toJson(r).toBuffer(), Map.of(), 0)
+            : new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, r, null, Map.of(), 0);
+        m.reply(reply);
+      } catch (RuntimeException ex) {
+        m.fail(500, "agent " + e.recipient + " replied with a payload that cannot be encoded: " + ex.getMessage());
+      }
+    });
+  }
+
+  /** Delivers to an agent hosted here (activating it), or forwards to its owner if this view says so. */
+  private Future<Object> deliverLocal(Envelope e) {
+    if (closed) {
+      return Future.failedFuture(closedError());
+    }
+    Registered r = factories.get(e.recipient.type());
+    String owner = owner(e.recipient);
+    if (owner != null && !owner.equals(me) && e.hops < MAX_HOPS) {
+      return remote(owner, e.forwarded(), options.getSendTimeoutMillis()).map(Reply::payload);
+    }
+    if (r == null) {
+      return Future.failedFuture(new AgentRpcException("agent type '" + e.recipient.type()
+          + "' is not registered on node " + me));
+    }
+    inflight.incrementAndGet();
+    return host(e.recipient, r).compose(h -> h.dispatch(e))
+        .map(reply -> reply == null ? null : payloadTypes.check(reply)).recover(err -> Future.failedFuture(
+        new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
+            + (err.getMessage() != null ? err.getMessage() : err.toString()))))
+        .onComplete(ar -> inflight.decrementAndGet());
+  }
+
+  private Future<AgentHost> host(AgentId id, Registered r) {
+    Future<AgentHost> existing = hosts.get(id);
+    if (existing != null) {
+      return existing;
+    }
+    Promise<AgentHost> p = Promise.promise();
+    existing = hosts.putIfAbsent(id, p.future());
+    if (existing != null) {
+      return existing;
+    }
+    AgentHost h;
+    try {
+      h = new AgentHost(id, r.factory().create(id), this, r.options());
+    } catch (RuntimeException ex) {
+      hosts.remove(id, p.future());
+      p.fail(new AgentRpcException("factory of agent type '" + id.type() + "' failed: " + ex.getMessage()));
+      return p.future();
+    }
+    vertx.deployVerticle(h).onComplete(ar -> {
+      if (ar.succeeded()) {
+        deployments.put(id, ar.result());
+        p.complete(h);
+      } else {
+        hosts.remove(id, p.future());
+        p.fail(ar.cause());
+      }
+    });
+    return p.future();
+  }
+
+  // --- lifecycle --------------------------------------------------------------------------------
+
+  void activated(AgentId id, String previousNode) {
+    LifecycleEvent.Type t = previousNode != null && !previousNode.equals(me) ? LifecycleEvent.Type.MOVED
+        : LifecycleEvent.Type.ACTIVATED;
+    eventBus.publish(lifecycleAddress(), new LifecycleEvent(t, id, me, t == LifecycleEvent.Type.MOVED ? previousNode : null,
+        System.currentTimeMillis()).toJson());
+  }
+
+  void deactivated(AgentId id) {
+    eventBus.publish(lifecycleAddress(), new LifecycleEvent(LifecycleEvent.Type.DEACTIVATED, id, me, null,
+        System.currentTimeMillis()).toJson());
+  }
+
+  @Override
+  public AutoCloseable onLifecycle(Handler<LifecycleEvent> handler) {
+    MessageConsumer<JsonObject> c = eventBus.consumer(lifecycleAddress(), m -> handler.handle(LifecycleEvent.fromJson(m.body())));
+    return () -> c.unregister();
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> withdrawn = new ArrayList<>();
+    for (String type : factories.keySet()) {
+      JsonObject op = new JsonObject().put("op", Directory.UNREGISTER).put("type", type).put("node", me);
+      withdrawn.add(registry.remove("type:" + type + "@" + me).compose(v -> broadcast(op)));
+    }
+    return Future.join(withdrawn).eventually(() -> {
+      closed = true;
+      return drain(System.currentTimeMillis() + options.getDrainTimeoutMillis());
+    }).transform(v -> {
+      List<Future<?>> stops = new ArrayList<>();
+      deployments.values().forEach(d -> stops.add(vertx.undeploy(d)));
+      consumers.forEach(c -> stops.add(c.unregister()));
+      try {
+        membership.close();
+      } catch (Exception ignored) {
+        // nothing to release
+      }
+      return Future.join(stops).<Void>mapEmpty().otherwiseEmpty();
+    });
+  }
+
+  private Future<Void> drain(long deadline) {
+    if (inflight.get() == 0 || System.currentTimeMillis() > deadline) {
+      if (inflight.get() > 0) {
+        LOG.warn("closing with {} messages still in flight after the drain timeout", inflight.get());
+      }
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(20, id -> drain(deadline).onComplete(p));
+    return p.future();
+  }
+
+  // --- accessors --------------------------------------------------------------------------------
+
+  @Override
+  public PayloadTypes payloadTypes() {
+    return payloadTypes;
+  }
+
+  @Override
+  public Set<AgentId> localAgents() {
+    return Set.copyOf(deployments.keySet());
+  }
+
+  @Override
+  public Node node() {
+    return node;
+  }
+
+  String nodeId() {
+    return me;
+  }
+
+  StateStore stateStore() {
+    return stateStore;
+  }
+
+  private Set<String> liveNodes() {
+    Set<String> live = new java.util.HashSet<>();
+    node.knownMembers().forEach(i -> live.add(i.id()));
+    live.add(me);
+    return live;
+  }
+
+  private String inboxAddress(String nodeId) {
+    return prefix + nodeId + "/inbox";
+  }
+
+  private String lifecycleAddress() {
+    return prefix + "lifecycle";
+  }
+
+  private IllegalStateException closedError() {
+    return new IllegalStateException("agent runtime on node " + me + " is closed");
+  }
+
+  private static boolean isNoHandlers(Throwable err) {
+    return err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS;
+  }
+}

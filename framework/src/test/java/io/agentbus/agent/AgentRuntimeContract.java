@@ -1,0 +1,235 @@
+package io.agentbus.agent;
+
+import io.agentbus.agent.TestAgents.Add;
+import io.agentbus.agent.TestAgents.Calculator;
+import io.agentbus.agent.TestAgents.Fail;
+import io.agentbus.agent.TestAgents.Hang;
+import io.agentbus.agent.TestAgents.Here;
+import io.agentbus.agent.TestAgents.MyAgent;
+import io.agentbus.agent.TestAgents.MyMessage;
+import io.agentbus.agent.TestAgents.Observer;
+import io.agentbus.agent.TestAgents.Sum;
+import io.agentbus.agent.TestAgents.WhereAreYou;
+import io.agentbus.cluster.Node;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static io.agentbus.testing.Await.await;
+import static io.agentbus.testing.Await.awaitFailure;
+import static io.agentbus.testing.Await.sleep;
+import static io.agentbus.testing.Await.until;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agent runtime's contract on three nodes; node 2 carries the label {@code gpu=yes}. Run on
+ * Vert.x's fake cluster (fast, unit level) and on real Hazelcast (integration).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class AgentRuntimeContract {
+
+  private static final AtomicInteger SEQ = new AtomicInteger();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  protected final List<AgentRuntime> runtimes = new ArrayList<>();
+
+  /** @return three started nodes; node 2 with label gpu=yes */
+  protected abstract List<Node> startNodes();
+
+  /** Stops the nodes. */
+  protected abstract void stopNodes();
+
+  @BeforeAll
+  void start() {
+    for (Node n : startNodes()) {
+      runtimes.add(await(AgentRuntime.create(n, new AgentRuntimeOptions().setSendTimeoutMillis(5_000))));
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    runtimes.forEach(r -> await(r.close()));
+    stopNodes();
+  }
+
+  protected AgentRuntime rt(int i) {
+    return runtimes.get(i);
+  }
+
+  protected static String unique(String base) {
+    return base + "_" + SEQ.incrementAndGet();
+  }
+
+  @Test
+  void autogenSampleEachAgentPublishesFiveRepliesAndBothNodesSeeAll() {
+    // AutoGen's documented sample: two runtimes each register MyAgent with the default subscription
+    String w1 = unique("worker1");
+    String w2 = unique("worker2");
+    List<MyMessage> seenOn0 = TestAgents.newLog();
+    List<MyMessage> seenOn1 = TestAgents.newLog();
+    String o0 = unique("observer");
+    String o1 = unique("observer");
+    await(rt(0).register(w1, id -> new MyAgent("worker1")));
+    await(rt(0).addSubscription(TypeSubscription.defaultFor(w1)));
+    await(rt(1).register(w2, id -> new MyAgent("worker2")));
+    await(rt(1).addSubscription(TypeSubscription.defaultFor(w2)));
+    await(rt(0).register(o0, id -> new Observer(seenOn0)));
+    await(rt(0).addSubscription(TypeSubscription.defaultFor(o0)));
+    await(rt(1).register(o1, id -> new Observer(seenOn1)));
+    await(rt(1).addSubscription(TypeSubscription.defaultFor(o1)));
+
+    await(rt(1).publish(new MyMessage("Hello!"), TopicId.defaultTopic(), null));
+
+    until("11 messages on both nodes", WAIT, () -> seenOn0.size() >= 11 && seenOn1.size() >= 11);
+    sleep(500);
+    for (List<MyMessage> seen : List.of(seenOn0, seenOn1)) {
+      assertThat(seen).hasSize(11);
+      assertThat(seen).contains(new MyMessage("Hello!"));
+      for (String w : List.of("worker1", "worker2")) {
+        assertThat(seen.stream().map(MyMessage::content).filter(c -> c.startsWith(w + ":")).collect(Collectors.toList()))
+            .containsExactlyInAnyOrder(w + ": Hello x 1", w + ": Hello x 2", w + ": Hello x 3", w + ": Hello x 4", w + ": Hello x 5");
+      }
+    }
+  }
+
+  @Test
+  void rpcAcrossNodes() {
+    String calc = unique("calc");
+    await(rt(1).register(calc, id -> new Calculator()));
+    for (AgentRuntime from : runtimes) {
+      Sum s = await(from.send(new Add(2, 3), new AgentId(calc, "k"), null, Sum.class));
+      assertThat(s).isEqualTo(new Sum(5));
+    }
+    // untyped replies: the JSON form until the class is known to the caller's runtime, then the record
+    assertThat(await(rt(0).send(new Add(1, 1), new AgentId(calc, "k"), null)))
+        .isEqualTo(new JsonPayload("Sum", new io.vertx.core.json.JsonObject().put("value", 2)));
+    rt(0).payloadTypes().register(Sum.class);
+    assertThat(await(rt(0).send(new Add(1, 1), new AgentId(calc, "k"), null))).isEqualTo(new Sum(2));
+    assertThat(awaitFailure(rt(0).send("a bare string", new AgentId(calc, "k"), null))).hasMessageContaining("wrap the value in a record");
+    assertThat(rt(1).localAgents()).contains(new AgentId(calc, "k"));
+  }
+
+  @Test
+  void rpcTimesOutWithAClearError() {
+    String calc = unique("calc");
+    await(rt(1).register(calc, id -> new Calculator()));
+    long t0 = System.nanoTime();
+    Throwable err = awaitFailure(rt(0).send(new Hang(), new AgentId(calc, "k"), null, Sum.class, 300));
+    assertThat(err).isInstanceOf(AgentTimeoutException.class).hasMessageContaining("within 300 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+    // the agent still answers other calls
+    assertThat(await(rt(0).send(new Add(1, 2), new AgentId(calc, "k"), null, Sum.class))).isEqualTo(new Sum(3));
+  }
+
+  @Test
+  void unknownTypeFailsAtOnce() {
+    long t0 = System.nanoTime();
+    Throwable err = awaitFailure(rt(0).send(new Add(1, 2), new AgentId(unique("nobody"), "k"), null));
+    assertThat(err).isInstanceOf(UnknownAgentTypeException.class).hasMessageContaining("no node has registered it");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void handlerExceptionReachesTheCaller() {
+    String calc = unique("calc");
+    await(rt(2).register(calc, id -> new Calculator()));
+    Throwable err = awaitFailure(rt(0).send(new Fail("because"), new AgentId(calc, "k"), null));
+    assertThat(err).isInstanceOf(AgentRpcException.class).hasMessageContaining("refused: because");
+    Throwable unhandled = awaitFailure(rt(0).send(new MyMessage("?"), new AgentId(calc, "k"), null));
+    assertThat(unhandled).hasMessageContaining("does not handle message type 'MyMessage'");
+  }
+
+  @Test
+  void removingASubscriptionStopsDelivery() {
+    String type = unique("listener");
+    String topicType = unique("news");
+    List<MyMessage> seen = TestAgents.newLog();
+    await(rt(1).register(type, id -> new Observer(seen)));
+    TypeSubscription sub = new TypeSubscription(topicType, type);
+    await(rt(0).addSubscription(sub));
+    assertThat(awaitFailure(rt(2).addSubscription(new TypeSubscription(topicType, type)))).hasMessageContaining("already exists");
+    await(rt(2).publish(new MyMessage("one"), new TopicId(topicType, "s"), null));
+    until("first delivery", WAIT, () -> seen.size() == 1);
+    await(rt(2).removeSubscription(sub.id()));
+    assertThat(rt(0).subscriptions()).noneMatch(s -> s.id().equals(sub.id()));
+    await(rt(0).publish(new MyMessage("two"), new TopicId(topicType, "s"), null));
+    // a second topic proves the path still delivers; "two" must not have arrived before it
+    String other = unique("other");
+    await(rt(0).addSubscription(new TypeSubscription(other, type)));
+    await(rt(0).publish(new MyMessage("three"), new TopicId(other, "s"), null));
+    until("delivery on the other topic", WAIT, () -> seen.size() == 2);
+    assertThat(seen).extracting(MyMessage::content).containsExactly("one", "three");
+  }
+
+  @Test
+  void prefixSubscriptionsRouteBySourceKey() {
+    String type = unique("direct");
+    List<MyMessage> seen = TestAgents.newLog();
+    Set<String> keys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    await(rt(2).register(type, id -> {
+      keys.add(id.key());
+      return new Observer(seen);
+    }));
+    await(rt(0).addSubscription(new TypePrefixSubscription(type + ":", type)));
+    await(rt(0).publish(new MyMessage("a"), new TopicId(type + ":", "alpha"), null));
+    await(rt(1).publish(new MyMessage("b"), new TopicId(type + ":rpc", "beta"), null));
+    await(rt(1).publish(new MyMessage("c"), new TopicId(type, "gamma"), null));
+    until("two deliveries", WAIT, () -> seen.size() == 2);
+    sleep(200);
+    assertThat(seen).extracting(MyMessage::content).containsExactlyInAnyOrder("a", "b");
+    assertThat(keys).containsExactlyInAnyOrder("alpha", "beta");
+  }
+
+  @Test
+  void agentsAreSpreadOverRegisteringNodesAndPlacedConsistently() {
+    String type = unique("where");
+    for (AgentRuntime r : runtimes) {
+      await(r.register(type, id -> new Calculator()));
+    }
+    Set<String> hosts = new HashSet<>();
+    for (int i = 0; i < 30; i++) {
+      AgentId id = new AgentId(type, "k" + i);
+      String first = await(rt(0).send(new WhereAreYou(), id, null, Here.class)).node();
+      for (AgentRuntime r : runtimes) {
+        assertThat(await(r.send(new WhereAreYou(), id, null, Here.class)).node()).isEqualTo(first);
+      }
+      hosts.add(first);
+    }
+    assertThat(hosts).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void requiredLabelsRestrictPlacement() {
+    String type = unique("gpuonly");
+    for (AgentRuntime r : runtimes) {
+      await(r.register(type, id -> new Calculator(), RegistrationOptions.defaults().withRequiredLabels(Map.of("gpu", "yes"))));
+    }
+    for (int i = 0; i < 10; i++) {
+      String host = await(rt(0).send(new WhereAreYou(), new AgentId(type, "k" + i), null, Here.class)).node();
+      assertThat(host).isEqualTo(rt(2).node().id());
+    }
+  }
+
+  @Test
+  void lifecycleEventsAreObservableEverywhere() {
+    String type = unique("lc");
+    List<LifecycleEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    rt(0).onLifecycle(events::add);
+    await(rt(1).register(type, id -> new Calculator()));
+    await(rt(2).send(new Add(1, 1), new AgentId(type, "x"), null));
+    until("the activation event", WAIT, () -> events.stream().anyMatch(e -> e.agentId().type().equals(type)));
+    LifecycleEvent e = events.stream().filter(x -> x.agentId().type().equals(type)).findFirst().orElseThrow();
+    assertThat(e.type()).isEqualTo(LifecycleEvent.Type.ACTIVATED);
+    assertThat(e.nodeId()).isEqualTo(rt(1).node().id());
+  }
+}

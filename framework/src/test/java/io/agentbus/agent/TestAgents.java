@@ -1,0 +1,117 @@
+package io.agentbus.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Agents and payloads shared by the runtime tests. */
+final class TestAgents {
+
+  private TestAgents() {
+  }
+
+  /** AutoGen's documented sample message. */
+  record MyMessage(String content) {
+  }
+
+  record Add(int a, int b) {
+  }
+
+  record Sum(int value) {
+  }
+
+  record Fail(String why) {
+  }
+
+  record Hang() {
+  }
+
+  record Increment(int by) {
+  }
+
+  record Count(int value) {
+  }
+
+  record WhereAreYou() {
+  }
+
+  record Here(String node) {
+  }
+
+  /**
+   * AutoGen's distributed-runtime sample agent: publishes a reply to the default topic for each
+   * message received, five times at most.
+   */
+  static final class MyAgent extends Agent {
+    private final String name;
+    private int counter;
+
+    MyAgent(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder().on(MyMessage.class, (m, ctx) -> {
+        counter++;
+        if (counter > 5) {
+          return;
+        }
+        publish(new MyMessage(name + ": Hello x " + counter), TopicId.defaultTopic());
+      }).build();
+    }
+  }
+
+  /** Records everything published to the default topic. */
+  static final class Observer extends Agent {
+    final List<MyMessage> seen;
+
+    Observer(List<MyMessage> seen) {
+      this.seen = seen;
+    }
+
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder().on(MyMessage.class, (m, ctx) -> seen.add(m)).build();
+    }
+  }
+
+  /** RPC handlers: add, fail, hang, a counter with state, and where it runs. */
+  static final class Calculator extends Agent {
+    private int count;
+
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder()
+          .onRequest(Add.class, (a, ctx) -> new Sum(a.a() + a.b()))
+          .onRequest(Fail.class, (f, ctx) -> {
+            throw new IllegalStateException("refused: " + f.why());
+          })
+          .onRequestAsync(Hang.class, (h, ctx) -> Promise.<Sum>promise().future())
+          .onRequest(Increment.class, (i, ctx) -> new Count(count += i.by()))
+          .onRequest(WhereAreYou.class, (w, ctx) -> new Here(context().nodeId()))
+          .build();
+    }
+
+    @Override
+    public JsonObject saveState() {
+      return new JsonObject().put("count", count);
+    }
+
+    @Override
+    public void loadState(JsonObject state) {
+      count = state.getInteger("count", 0);
+    }
+  }
+
+  static List<MyMessage> newLog() {
+    return new CopyOnWriteArrayList<>();
+  }
+
+  static Future<Void> nothing() {
+    return Future.succeededFuture();
+  }
+}

@@ -165,4 +165,31 @@ class HeronPatternsTest {
     until("the broadcast", Duration.ofSeconds(10), () -> seen.size() == 1);
     assertThat(seen).containsExactly("system:55.0");
   }
+
+  /** HERON example 6: proxies step their grid agents by messages. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void proxyAgentsStepByMessages(Topology t) {
+    List<MessageBroker> b = brokers(t, 3);
+    SystemAgent dso = new SystemAgent("system_operator", "env_0", List.of("mg1_proxy", "mg2_proxy"));
+    await(dso.setMessageBroker(b.get(0)));
+    List<ProxyAgent> proxies = new ArrayList<>();
+    for (int i = 1; i <= 2; i++) {
+      double gen = i;
+      ProxyAgent p = new ProxyAgent("mg" + i + "_proxy",
+          obs -> new JsonObject().put("type", "action").put("p_gen", gen * obs.getDouble("price") / 50.0),
+          "system_operator", "env_0");
+      await(p.setMessageBroker(b.get(i)));
+      proxies.add(p);
+    }
+    await(dso.broadcast(new JsonObject().put("type", "price_signal").put("price", 55.0)));
+    for (ProxyAgent p : proxies) {
+      assertThat(await(p.stepDistributed())).hasSize(1);
+    }
+    Map<String, List<JsonObject>> info = await(dso.receiveSubordinateInfo());
+    assertThat(info.get("mg1_proxy").get(0).getDouble("p_gen")).isEqualTo(1.1);
+    assertThat(info.get("mg2_proxy").get(0).getDouble("p_gen")).isEqualTo(2.2);
+    // a second step without a new signal does nothing
+    assertThat(await(proxies.get(0).stepDistributed())).isEmpty();
+  }
 }

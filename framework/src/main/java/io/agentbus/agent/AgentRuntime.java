@@ -94,6 +94,13 @@ public interface AgentRuntime {
    */
   <R> Future<R> send(Object message, AgentId recipient, AgentId sender, Class<R> replyType, long timeoutMillis);
 
+  /**
+   * @param id an agent id
+   * @return the node that hosts (or would activate) the agent in this node's current view, or null
+   *     when no live node may host its type
+   */
+  String ownerOf(AgentId id);
+
   /** @return the payload types of this runtime */
   PayloadTypes payloadTypes();
 

@@ -245,6 +245,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
 
   // --- placement --------------------------------------------------------------------------------
 
+  @Override
+  public String ownerOf(AgentId id) {
+    return owner(id);
+  }
+
   /** @return the node owning {@code id}, or null when no live node may host its type */
   String owner(AgentId id) {
     String cached = owners.get(id);

@@ -1,0 +1,161 @@
+package io.agentbus.microgrid;
+
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.agent.AgentRuntimeOptions;
+import io.agentbus.broker.BrokerOptions;
+import io.agentbus.broker.MessageBroker;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.NodeOptions;
+import io.agentbus.env.StepResult;
+import io.agentbus.message.Message;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.test.fakecluster.FakeClusterManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.agentbus.testing.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Centralized and distributed runs of the market give identical trajectories. */
+class MicrogridMarketEnvTest {
+
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<AgentRuntime> runtimes = new ArrayList<>();
+  private final List<Vertx> vertxes = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() {
+    runtimes.forEach(r -> await(r.close()));
+    nodes.forEach(n -> await(n.close()));
+    vertxes.forEach(v -> await(v.close()));
+    FakeClusterManager.reset();
+  }
+
+  static List<JsonObject> run(MicrogridMarketEnv env, long seed, int steps, Map<Integer, Map<String, JsonObject>> imposed) {
+    List<JsonObject> trajectory = new ArrayList<>();
+    trajectory.add(new JsonObject(new java.util.LinkedHashMap<>(await(env.reset(seed)))));
+    for (int s = 0; s < steps; s++) {
+      StepResult r = await(env.step(imposed.getOrDefault(s, Map.of())));
+      trajectory.add(r.info());
+    }
+    return trajectory;
+  }
+
+  private AgentRuntime runtimeOn(Node node) {
+    AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions()));
+    await(MicrogridMarketEnv.registerAgents(rt, MicrogridPolicy.ruleBased()));
+    runtimes.add(rt);
+    return rt;
+  }
+
+  @Test
+  void distributedOnOneNodeEqualsCentralized() {
+    Node node = await(Node.start(new NodeOptions()));
+    nodes.add(node);
+    AgentRuntime rt = runtimeOn(node);
+    MessageBroker bus = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+    Map<Integer, Map<String, JsonObject>> imposed = Map.of(5, Map.of("mg2", new MicrogridAction(5.0, -0.5).toJson()));
+    List<JsonObject> central = run(MicrogridMarketEnv.centralized("env_c", MicrogridMarketEnv.defaultMicrogrids(3),
+        MicrogridPolicy.ruleBased(), MessageBroker.inMemory()), 42, 48, imposed);
+    List<JsonObject> distributed = run(MicrogridMarketEnv.distributed("env_c", MicrogridMarketEnv.defaultMicrogrids(3),
+        rt, bus), 42, 48, imposed);
+    assertThat(distributed).isEqualTo(central);
+    // something actually happens: trades, both directions of grid exchange, balanced power
+    assertThat(central.stream().skip(1).mapToInt(j -> j.getJsonArray("trades").size()).sum()).isPositive();
+    for (JsonObject step : central.subList(1, central.size())) {
+      step.getJsonArray("results").forEach(r -> assertThat(((JsonObject) r).getDouble("balanceError")).isEqualTo(0.0));
+    }
+    // the imposed action of step 5 replaced mg2's policy, clamped to its 2.0 MW generator
+    assertThat(central.get(6).getJsonArray("actions").getJsonObject(1).getDouble("pGen")).isEqualTo(2.0);
+    // a different seed gives a different trajectory
+    List<JsonObject> other = run(MicrogridMarketEnv.centralized("env_c", MicrogridMarketEnv.defaultMicrogrids(3),
+        MicrogridPolicy.ruleBased(), MessageBroker.inMemory()), 43, 5, Map.of());
+    assertThat(other.get(1)).isNotEqualTo(central.get(1));
+  }
+
+  @Test
+  void resultsArePublishedOnTheResultsChannel() {
+    MessageBroker broker = MessageBroker.inMemory();
+    MicrogridMarketEnv env = MicrogridMarketEnv.centralized("env_r", MicrogridMarketEnv.defaultMicrogrids(3),
+        MicrogridPolicy.ruleBased(), broker);
+    await(broker.createChannel(broker.channels().results("env_r", OperatorAgent.TYPE)));
+    run(env, 1, 3, Map.of());
+    List<Message> results = await(broker.consume(broker.channels().results("env_r", OperatorAgent.TYPE), "results", "env_r"));
+    assertThat(results).hasSize(3);
+    assertThat(results.get(2).payload().getInteger("step")).isEqualTo(2);
+  }
+
+  @Test
+  void distributedOverTwoClusteredNodesEqualsCentralizedAndSpreadsTheMicrogrids() {
+    for (int i = 0; i < 2; i++) {
+      Vertx v = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+      vertxes.add(v);
+      Node n = await(Node.attach(v, new NodeOptions().setNodeName("n" + i)));
+      nodes.add(n);
+      runtimeOn(n);
+    }
+    io.agentbus.testing.Await.until("2 members", java.time.Duration.ofSeconds(10),
+        () -> nodes.get(0).knownMembers().size() == 2);
+    // an env id whose microgrids land on both nodes (placement is deterministic for given node ids)
+    String envId = null;
+    for (int k = 0; envId == null; k++) {
+      Set<String> owners = new HashSet<>();
+      for (String mg : List.of("mg1", "mg2", "mg3")) {
+        owners.add(runtimes.get(0).ownerOf(OperatorAgent.microgridAgent("env_" + k, mg)));
+      }
+      if (owners.size() == 2) {
+        envId = "env_" + k;
+      }
+    }
+    MessageBroker bus = await(MessageBroker.eventBus(nodes.get(0).vertx(), new BrokerOptions()));
+    List<JsonObject> central = run(MicrogridMarketEnv.centralized(envId, MicrogridMarketEnv.defaultMicrogrids(3),
+        MicrogridPolicy.ruleBased(), MessageBroker.inMemory()), 7, 30, Map.of());
+    List<JsonObject> distributed = run(MicrogridMarketEnv.distributed(envId, MicrogridMarketEnv.defaultMicrogrids(3),
+        runtimes.get(1), bus), 7, 30, Map.of());
+    assertThat(distributed).isEqualTo(central);
+    Set<AgentId> hosted0 = runtimes.get(0).localAgents();
+    Set<AgentId> hosted1 = runtimes.get(1).localAgents();
+    assertThat(hosted0.stream().filter(a -> a.type().equals(MicrogridAgent.TYPE))).isNotEmpty();
+    assertThat(hosted1.stream().filter(a -> a.type().equals(MicrogridAgent.TYPE))).isNotEmpty();
+  }
+
+  @Test
+  void vectorizedEnvironmentsAreIsolatedAndResetIndependently() {
+    Node node = await(Node.start(new NodeOptions()));
+    nodes.add(node);
+    AgentRuntime rt = runtimeOn(node);
+    MessageBroker bus = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+    List<MicrogridMarketEnv> envs = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      MicrogridMarketEnv e = MicrogridMarketEnv.distributed("vec_" + k, MicrogridMarketEnv.defaultMicrogrids(3), rt, bus);
+      await(e.reset(100 + k));
+      envs.add(e);
+    }
+    List<JsonObject> envZero = new ArrayList<>();
+    for (int s = 0; s < 10; s++) {
+      for (MicrogridMarketEnv e : envs) {
+        StepResult r = await(e.step(Map.of()));
+        if (e == envs.get(0)) {
+          envZero.add(r.info());
+        }
+      }
+      if (s == 4) {
+        await(envs.get(1).reset(999));
+      }
+    }
+    // env 0 is unaffected by env 1's reset: it equals an uninterrupted centralized run
+    List<JsonObject> reference = run(MicrogridMarketEnv.centralized("vec_0", MicrogridMarketEnv.defaultMicrogrids(3),
+        MicrogridPolicy.ruleBased(), MessageBroker.inMemory()), 100, 10, Map.of());
+    assertThat(envZero).isEqualTo(reference.subList(1, 11));
+    // env 1 restarted at step 0 with its new seed
+    assertThat(envs.get(1).lastReport().step()).isEqualTo(4);
+  }
+}

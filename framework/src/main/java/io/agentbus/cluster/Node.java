@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
 
 import java.util.List;
 
@@ -39,7 +40,19 @@ public interface Node {
    * @return the node
    */
   static Future<Node> start(NodeOptions options, VertxOptions vertxOptions) {
-    return NodeImpl.start(options, vertxOptions);
+    return NodeImpl.start(options, vertxOptions, null);
+  }
+
+  /**
+   * Starts a node with a metrics backend (e.g. Micrometer's {@code MicrometerMetricsFactory}).
+   *
+   * @param options how to start and join
+   * @param vertxOptions Vert.x options
+   * @param metrics the metrics factory, or null
+   * @return the node
+   */
+  static Future<Node> start(NodeOptions options, VertxOptions vertxOptions, VertxMetricsFactory metrics) {
+    return NodeImpl.start(options, vertxOptions, metrics);
   }
 
   /**

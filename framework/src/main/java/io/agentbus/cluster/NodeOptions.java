@@ -108,7 +108,7 @@ public class NodeOptions {
     switch (key) {
       case "clustered": setClustered(bool(v)); break;
       case "namespace": setNamespace(String.valueOf(v)); break;
-      case "join": setJoin(JoinMode.valueOf(String.valueOf(v).toUpperCase(Locale.ROOT))); break;
+      case "join": setJoin(joinMode(String.valueOf(v))); break;
       case "members": setMembers(list(v)); break;
       case "clusterHost": setClusterHost(String.valueOf(v)); break;
       case "clusterPort": setClusterPort(integer(v)); break;
@@ -305,6 +305,14 @@ public class NodeOptions {
   public void validate() {
     if (clustered && join == JoinMode.KUBERNETES && (kubernetesServiceDns == null || kubernetesServiceDns.isBlank())) {
       throw new IllegalArgumentException("join 'kubernetes' needs 'kubernetesServiceDns' (AGENTBUS_K8S_SERVICE_DNS)");
+    }
+  }
+
+  private static JoinMode joinMode(String v) {
+    try {
+      return JoinMode.valueOf(v.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected tcp, multicast or kubernetes, got '" + v + "'");
     }
   }
 

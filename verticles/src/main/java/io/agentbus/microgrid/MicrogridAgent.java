@@ -64,13 +64,16 @@ public final class MicrogridAgent extends Agent {
 
   @Override
   public JsonObject saveState() {
+    // the pending decision travels too, so a move between price signal and confirmations is harmless
     return grid == null ? null : new JsonObject().put("config", grid.config().toJson()).put("seed", grid.seed())
-        .put("soc", grid.soc());
+        .put("soc", grid.soc()).put("pending", pending == null ? null : JsonObject.mapFrom(pending));
   }
 
   @Override
   public void loadState(JsonObject state) {
     grid = new Microgrid(MicrogridConfig.fromJson(state.getJsonObject("config")));
     grid.restore(state.getLong("seed"), state.getDouble("soc"));
+    JsonObject p = state.getJsonObject("pending");
+    pending = p == null ? null : p.mapTo(Microgrid.Decision.class);
   }
 }

@@ -158,4 +158,47 @@ class MicrogridMarketEnvTest {
     // env 1 restarted at step 0 with its new seed
     assertThat(envs.get(1).lastReport().step()).isEqualTo(4);
   }
+
+  @Test
+  void aNodeJoiningMidEpisodeTakesOverMicrogridsWithTheirState() {
+    for (int i = 0; i < 2; i++) {
+      Vertx v = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+      vertxes.add(v);
+      nodes.add(await(Node.attach(v, new NodeOptions().setNodeName("n" + i))));
+    }
+    io.agentbus.testing.Await.until("2 members", java.time.Duration.ofSeconds(10),
+        () -> nodes.get(0).knownMembers().size() == 2);
+    AgentRuntime first = runtimeOn(nodes.get(0));
+    AgentRuntime second = await(AgentRuntime.create(nodes.get(1), new AgentRuntimeOptions()));
+    runtimes.add(second);
+    // an env id some of whose microgrids will belong to the second node once it registers the types
+    List<String> both = List.of(nodes.get(0).id(), nodes.get(1).id());
+    String envId = null;
+    for (int k = 0; envId == null; k++) {
+      for (String mg : List.of("mg1", "mg2", "mg3")) {
+        if (io.agentbus.agent.impl.PlacementProbe.owner(OperatorAgent.microgridAgent("join_" + k, mg), both)
+            .equals(nodes.get(1).id())) {
+          envId = "join_" + k;
+        }
+      }
+    }
+    MessageBroker bus = await(MessageBroker.eventBus(nodes.get(0).vertx(), new BrokerOptions()));
+    MicrogridMarketEnv env = MicrogridMarketEnv.distributed(envId, MicrogridMarketEnv.defaultMicrogrids(3), first, bus);
+    List<JsonObject> trajectory = new ArrayList<>();
+    trajectory.add(new JsonObject(new java.util.LinkedHashMap<>(await(env.reset(11)))));
+    for (int s = 0; s < 30; s++) {
+      if (s == 10) {
+        await(MicrogridMarketEnv.registerAgents(second, MicrogridPolicy.ruleBased()));
+      }
+      trajectory.add(await(env.step(Map.of())).info());
+    }
+    List<JsonObject> central = run(MicrogridMarketEnv.centralized(envId, MicrogridMarketEnv.defaultMicrogrids(3),
+        MicrogridPolicy.ruleBased(), MessageBroker.inMemory()), 11, 30, Map.of());
+    assertThat(trajectory).isEqualTo(central);
+    assertThat(second.localAgents().stream().filter(a -> a.type().equals(MicrogridAgent.TYPE))).isNotEmpty();
+    // the first node let go of what it no longer owns
+    for (AgentId a : first.localAgents()) {
+      assertThat(first.ownerOf(a)).isEqualTo(nodes.get(0).id());
+    }
+  }
 }

@@ -44,6 +44,11 @@ final class AgentHost extends VerticleBase implements AgentContext {
       }
     });
     return runtime.stateStore().load(id).compose(saved -> {
+      String previous = saved == null ? null : saved.getString("node");
+      // taking over from a live node: it saves the agent's state and lets go first
+      return previous == null || previous.equals(runtime.nodeId()) ? Future.succeededFuture(saved)
+          : runtime.requestRelease(previous, id).compose(v -> runtime.stateStore().load(id));
+    }).compose(saved -> {
       if (saved != null && saved.getJsonObject("state") != null) {
         agent.loadState(saved.getJsonObject("state"));
       }

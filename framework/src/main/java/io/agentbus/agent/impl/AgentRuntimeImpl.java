@@ -74,6 +74,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final Map<String, Registered> factories = new ConcurrentHashMap<>();
   private final Map<AgentId, Future<AgentHost>> hosts = new ConcurrentHashMap<>();
   private final Map<AgentId, String> deployments = new ConcurrentHashMap<>();
+  private final Map<AgentId, Future<Void>> releasing = new ConcurrentHashMap<>();
   private final AtomicInteger inflight = new AtomicInteger();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final List<JsonObject> pendingOps = new ArrayList<>();
@@ -117,11 +118,14 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         .setMaxBufferedMessages(INBOX_BUFFER));
     inbox.handler(this::onInbox);
     MessageConsumer<JsonObject> dir = eventBus.consumer(prefix + me + "/directory", this::onDirectoryOp);
+    MessageConsumer<String> release = eventBus.consumer(prefix + me + "/release",
+        m -> release(AgentId.parse(m.body())).onComplete(ar -> m.reply(null)));
     consumers.add(inbox);
     consumers.add(dir);
+    consumers.add(release);
     membership = node.onMembershipChange(this::onMembership);
     String ns = options.getNamespace();
-    return Future.all(inbox.completion(), dir.completion())
+    return Future.all(inbox.completion(), dir.completion(), release.completion())
         .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + ns + ".agent-state"))
         .compose(states -> {
           stateStore = new StateStore(states);
@@ -226,7 +230,50 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     }
     if (directory.apply(op)) {
       owners.clear();
+      context.runOnContext(v -> rebalance());
     }
+  }
+
+  /** Deactivates (saving their state) the local agents this node no longer owns. */
+  private void rebalance() {
+    for (AgentId id : new ArrayList<>(deployments.keySet())) {
+      if (!me.equals(owner(id))) {
+        release(id);
+      }
+    }
+  }
+
+  /**
+   * Deactivates a local agent so that another node can take it over: its verticle stops and its
+   * state is saved first. Completes at once when the agent is not here.
+   */
+  Future<Void> release(AgentId id) {
+    Future<Void> pending = releasing.get(id);
+    if (pending != null) {
+      return pending;
+    }
+    String deployment = deployments.remove(id);
+    hosts.remove(id);
+    if (deployment == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> undeployed = vertx.undeploy(deployment);
+    releasing.put(id, undeployed);
+    undeployed.onComplete(ar -> releasing.remove(id));
+    return undeployed;
+  }
+
+  /** Asks the node that last hosted {@code id} to let it go (state saved) before it is activated here. */
+  Future<Void> requestRelease(String previousNode, AgentId id) {
+    if (previousNode.equals(me) || !liveNodes().contains(previousNode)) {
+      return Future.succeededFuture();
+    }
+    return eventBus.request(prefix + previousNode + "/release", id.toString(),
+        new DeliveryOptions().setSendTimeout(options.getSendTimeoutMillis())).<Void>mapEmpty()
+        .recover(err -> {
+          LOG.warn("node {} did not release {} ({}); activating with its last saved state", previousNode, id, err.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private void onMembership(MembershipEvent e) {
@@ -539,6 +586,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       return Future.succeededFuture();
     }
     List<Future<?>> withdrawn = new ArrayList<>();
+    // agents here move to the nodes that own them once this node's types are withdrawn
     for (String type : factories.keySet()) {
       JsonObject op = new JsonObject().put("op", Directory.UNREGISTER).put("type", type).put("node", me);
       withdrawn.add(registry.remove("type:" + type + "@" + me).compose(v -> broadcast(op)));

@@ -9,7 +9,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.internal.VertxInternal;
@@ -53,14 +55,18 @@ public final class NodeImpl implements Node {
   }
 
   /** Starts a node (see {@link Node#start(NodeOptions, VertxOptions)}). */
-  public static Future<Node> start(NodeOptions options, VertxOptions vertxOptions) {
+  public static Future<Node> start(NodeOptions options, VertxOptions vertxOptions, VertxMetricsFactory metrics) {
     try {
       options.validate();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     if (!options.isClustered()) {
-      return attach(Vertx.vertx(vertxOptions), options, true);
+      VertxBuilder b = Vertx.builder().with(vertxOptions);
+      if (metrics != null) {
+        b.withMetrics(metrics);
+      }
+      return attach(b.build(), options, true);
     }
     VertxOptions vo = new VertxOptions(vertxOptions);
     EventBusOptions eb = vo.getEventBusOptions();
@@ -72,7 +78,11 @@ public final class NodeImpl implements Node {
       eb.setClusterPublicHost(options.getEventBusPublicHost());
     }
     HazelcastClusterManager cm = new HazelcastClusterManager(HazelcastConfigs.build(options));
-    return Vertx.builder().with(vo).withClusterManager(cm).buildClustered()
+    VertxBuilder b = Vertx.builder().with(vo).withClusterManager(cm);
+    if (metrics != null) {
+      b.withMetrics(metrics);
+    }
+    return b.buildClustered()
         .compose(vertx -> attach(vertx, options, true));
   }
 

@@ -1,0 +1,95 @@
+package io.agentbus.node;
+
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.NodeInfo;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.CheckResult;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/**
+ * The node's HTTP endpoints on one port: {@code /health} (cluster-aware; 200 when up, 503 when
+ * not), {@code /metrics} (Prometheus), {@code /api/nodes}, {@code /api/market}, and an index page.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private final Node node;
+  private final AgentRuntime runtime;
+  private final MarketVerticle market;
+  private final PrometheusMeterRegistry registry;
+  private final int port;
+  private final long stepIntervalMs;
+  private HttpServer server;
+
+  HttpVerticle(Node node, AgentRuntime runtime, MarketVerticle market, PrometheusMeterRegistry registry, int port,
+               long stepIntervalMs) {
+    this.node = node;
+    this.runtime = runtime;
+    this.market = market;
+    this.registry = registry;
+    this.port = port;
+    this.stepIntervalMs = stepIntervalMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("node", p -> p.complete(Status.OK(new JsonObject().put("id", node.id()).put("name", node.info().name()))));
+    checks.register("cluster", p -> {
+      int members = node.knownMembers().size();
+      boolean up = !node.isClustered() || members >= 1;
+      JsonObject data = new JsonObject().put("clustered", node.isClustered()).put("members", members);
+      p.complete(up ? Status.OK(data) : Status.KO(data));
+    });
+    checks.register("runtime", p -> p.complete(Status.OK(new JsonObject().put("localAgents", runtime.localAgents().size()))));
+    if (market != null) {
+      checks.register("market", p -> {
+        long age = System.currentTimeMillis() - market.lastStepMillis();
+        boolean stale = market.leading() && market.lastStepMillis() > 0 && age > Math.max(10_000, 10 * stepIntervalMs);
+        JsonObject data = new JsonObject().put("leading", market.leading()).put("lastStepAgeMs", market.lastStepMillis() == 0 ? null : age);
+        p.complete(stale ? Status.KO(data) : Status.OK(data));
+      });
+    }
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> checks.checkStatus().onComplete(ar -> {
+      CheckResult r = ar.succeeded() ? ar.result() : CheckResult.from("health", ar.cause());
+      boolean up = CheckResult.isUp(r);
+      ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
+          .end(r.toJson().encodePrettily());
+    }));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.get("/api/nodes").handler(ctx -> {
+      JsonArray nodes = new JsonArray();
+      for (NodeInfo i : node.knownMembers()) {
+        nodes.add(i.toJson());
+      }
+      ctx.json(new JsonObject().put("self", node.id()).put("nodes", nodes));
+    });
+    router.get("/api/market").handler(ctx -> {
+      JsonObject latest = market == null ? null : market.latest();
+      if (latest == null) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.json(latest.copy().put("drivenBy", market.leading() ? node.id() : "another node"));
+      }
+    });
+    router.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(
+        "<!doctype html><title>agentbus node</title><h1>agentbus node " + node.info().name() + "</h1>"
+            + "<ul><li><a href=\"/health\">/health</a></li><li><a href=\"/metrics\">/metrics</a></li>"
+            + "<li><a href=\"/api/nodes\">/api/nodes</a></li><li><a href=\"/api/market\">/api/market</a></li></ul>"));
+    return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
+  }
+
+  /** @return the bound port */
+  int actualPort() {
+    return server.actualPort();
+  }
+}

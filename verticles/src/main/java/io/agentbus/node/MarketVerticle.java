@@ -1,0 +1,111 @@
+package io.agentbus.node;
+
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.broker.MessageBroker;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.NodeInfo;
+import io.agentbus.microgrid.MarketMessages.StepReport;
+import io.agentbus.microgrid.MicrogridMarketEnv;
+import io.agentbus.microgrid.MicrogridResult;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Comparator;
+import java.util.Map;
+
+/**
+ * Runs the market continuously: one step every interval, driven by exactly one node of the cluster
+ * (the longest-running one; when it leaves, the next takes over and starts a new episode). The
+ * microgrid agents run wherever the runtime places them.
+ */
+public final class MarketVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MarketVerticle.class);
+  /** The environment id of the node's market. */
+  public static final String ENV_ID = "market";
+
+  private final Node node;
+  private final AgentRuntime runtime;
+  private final MessageBroker broker;
+  private final NodeConfig config;
+  private MicrogridMarketEnv env;
+  private boolean running;
+  private boolean needsReset = true;
+  private volatile JsonObject latest;
+  private volatile long lastStepMillis;
+  private volatile boolean leading;
+
+  MarketVerticle(Node node, AgentRuntime runtime, MessageBroker broker, NodeConfig config) {
+    this.node = node;
+    this.runtime = runtime;
+    this.broker = broker;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    env = MicrogridMarketEnv.distributed(ENV_ID, MicrogridMarketEnv.defaultMicrogrids(config.microgrids()), runtime, broker);
+    vertx.setPeriodic(config.stepIntervalMs(), id -> tick());
+    return Future.succeededFuture();
+  }
+
+  /** @return whether this node drives the market: the earliest-started live member */
+  boolean isLeader() {
+    return node.knownMembers().stream()
+        .min(Comparator.comparingLong(NodeInfo::startedAtMillis).thenComparing(NodeInfo::id))
+        .map(i -> i.id().equals(node.id())).orElse(true);
+  }
+
+  private void tick() {
+    if (running) {
+      return;
+    }
+    boolean lead = isLeader();
+    if (lead != leading) {
+      leading = lead;
+      needsReset = true;
+      LOG.info(lead ? "this node now drives the market" : "another node drives the market");
+    }
+    if (!lead) {
+      return;
+    }
+    running = true;
+    long t0 = System.nanoTime();
+    Future<?> reset = needsReset ? env.reset(config.seed()) : Future.succeededFuture();
+    reset.compose(v -> {
+      needsReset = false;
+      return env.step(Map.of());
+    }).onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        needsReset = true;
+        LOG.warn("market step failed (a new episode starts next tick): {}", ar.cause().getMessage());
+        return;
+      }
+      StepReport r = env.lastReport();
+      latest = ar.result().info().copy().put("stepMillis", (System.nanoTime() - t0) / 1e6);
+      lastStepMillis = System.currentTimeMillis();
+      double cost = r.results().stream().mapToDouble(MicrogridResult::cost).sum();
+      LOG.info(String.format(java.util.Locale.ROOT, "step %4d  price %6.2f USD/MWh  trades %d  total cost %8.2f USD  (%.1f ms)",
+          r.step(), r.price(), r.trades().size(), cost, (System.nanoTime() - t0) / 1e6));
+    });
+  }
+
+  /** @return the latest step report (null before the first), with its duration */
+  JsonObject latest() {
+    return latest;
+  }
+
+  /** @return whether this node currently drives the market */
+  boolean leading() {
+    return leading;
+  }
+
+  /** @return when the last step completed here (epoch ms), 0 if never */
+  long lastStepMillis() {
+    return lastStepMillis;
+  }
+}

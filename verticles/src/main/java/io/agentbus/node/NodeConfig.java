@@ -1,0 +1,255 @@
+package io.agentbus.node;
+
+import io.agentbus.cluster.NodeOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The node's configuration, from (lowest to highest precedence) defaults, a JSON file
+ * ({@code --config} / {@code AGENTBUS_CONFIG}), environment variables and command-line flags. A bad
+ * value fails with a {@link ConfigException} naming the key and where the value came from.
+ */
+public final class NodeConfig {
+
+  /** Option: key, flag, environment variable, whether the flag takes a value, help. */
+  record Option(String key, String flag, String env, boolean takesValue, String help) {
+  }
+
+  static final List<Option> OPTIONS = List.of(
+      new Option("config", "--config", "AGENTBUS_CONFIG", true, "JSON file with any of these keys"),
+      new Option("clustered", "--cluster", "AGENTBUS_CLUSTERED", false, "join a Hazelcast cluster (default: embedded single node)"),
+      new Option("httpPort", "--http-port", "AGENTBUS_HTTP_PORT", true, "HTTP port for /health, /metrics and the API (default 8080)"),
+      new Option("namespace", "--namespace", "AGENTBUS_NAMESPACE", true, "cluster namespace (default 'default')"),
+      new Option("join", "--join", "AGENTBUS_JOIN", true, "tcp | multicast | kubernetes (default tcp)"),
+      new Option("members", "--members", "AGENTBUS_MEMBERS", true, "comma-separated host[:port] list for tcp join (default 127.0.0.1)"),
+      new Option("clusterHost", "--cluster-host", "AGENTBUS_CLUSTER_HOST", true, "interface the cluster binds to"),
+      new Option("clusterPort", "--cluster-port", "AGENTBUS_CLUSTER_PORT", true, "Hazelcast port (default 5701, next free one taken)"),
+      new Option("publicHost", "--public-host", "AGENTBUS_PUBLIC_HOST", true, "address advertised to other members"),
+      new Option("eventBusPort", "--event-bus-port", "AGENTBUS_EVENT_BUS_PORT", true, "event-bus port (default random)"),
+      new Option("eventBusPublicHost", "--event-bus-public-host", "AGENTBUS_EVENT_BUS_PUBLIC_HOST", true, "event-bus host advertised to others"),
+      new Option("kubernetesServiceDns", "--k8s-service-dns", "AGENTBUS_K8S_SERVICE_DNS", true, "headless service DNS name for kubernetes join"),
+      new Option("nodeName", "--node-name", "AGENTBUS_NODE_NAME", true, "display name (default host name)"),
+      new Option("labels", "--labels", "AGENTBUS_LABELS", true, "node labels k=v,k=v (placement constraints)"),
+      new Option("failureDetectionSeconds", "--failure-detection-seconds", "AGENTBUS_FAILURE_DETECTION_SECONDS", true,
+          "seconds without heartbeat before a member is dead (default 10)"),
+      new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true, "comma-separated verticles to run: market (default market)"),
+      new Option("microgrids", "--microgrids", "AGENTBUS_MICROGRIDS", true, "number of microgrids in the market (default 3)"),
+      new Option("stepIntervalMs", "--step-interval-ms", "AGENTBUS_STEP_INTERVAL_MS", true, "market step interval in ms (default 1000)"),
+      new Option("seed", "--seed", "AGENTBUS_SEED", true, "market seed (default 42)"));
+
+  private static final List<String> KNOWN_VERTICLES = List.of("market");
+
+  private final NodeOptions nodeOptions;
+  private final int httpPort;
+  private final List<String> verticles;
+  private final int microgrids;
+  private final long stepIntervalMs;
+  private final long seed;
+  private final boolean help;
+
+  private NodeConfig(NodeOptions nodeOptions, int httpPort, List<String> verticles, int microgrids, long stepIntervalMs,
+                     long seed, boolean help) {
+    this.nodeOptions = nodeOptions;
+    this.httpPort = httpPort;
+    this.verticles = verticles;
+    this.microgrids = microgrids;
+    this.stepIntervalMs = stepIntervalMs;
+    this.seed = seed;
+    this.help = help;
+  }
+
+  /** A configuration error naming the key and its source. */
+  public static final class ConfigException extends RuntimeException {
+    ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param args command-line arguments
+   * @param env the environment
+   * @return the configuration
+   * @throws ConfigException on any bad key or value
+   */
+  public static NodeConfig load(String[] args, Map<String, String> env) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    Map<String, String> sources = new LinkedHashMap<>();
+    Map<String, Object> cli = new LinkedHashMap<>();
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--help") || a.equals("-h")) {
+        help = true;
+        continue;
+      }
+      String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      Option o = OPTIONS.stream().filter(x -> x.flag().equals(flag)).findFirst()
+          .orElseThrow(() -> new ConfigException("unknown option " + flag + " (see --help)"));
+      if (!o.takesValue()) {
+        cli.put(o.key(), a.contains("=") ? a.substring(a.indexOf('=') + 1) : "true");
+      } else if (a.contains("=")) {
+        cli.put(o.key(), a.substring(a.indexOf('=') + 1));
+      } else if (i + 1 < args.length) {
+        cli.put(o.key(), args[++i]);
+      } else {
+        throw new ConfigException(flag + " needs a value");
+      }
+    }
+    String file = (String) cli.getOrDefault("config", env.get("AGENTBUS_CONFIG"));
+    if (file != null) {
+      readFile(file).forEach(e -> {
+        values.put(e.getKey(), e.getValue());
+        sources.put(e.getKey(), "key '" + e.getKey() + "' in " + file);
+      });
+    }
+    for (Option o : OPTIONS) {
+      String v = env.get(o.env());
+      if (v != null && !v.isBlank()) {
+        values.put(o.key(), v.trim());
+        sources.put(o.key(), "environment variable " + o.env());
+      }
+    }
+    cli.forEach((k, v) -> {
+      values.put(k, v);
+      sources.put(k, OPTIONS.stream().filter(o -> o.key().equals(k)).findFirst().get().flag());
+    });
+    values.remove("config");
+    for (String k : values.keySet()) {
+      if (OPTIONS.stream().noneMatch(o -> o.key().equals(k))) {
+        throw new ConfigException("unknown key '" + k + "' (" + sources.get(k) + ")");
+      }
+    }
+    return build(values, sources, help);
+  }
+
+  private static NodeConfig build(Map<String, Object> values, Map<String, String> sources, boolean help) {
+    JsonObject nodeJson = new JsonObject();
+    for (String k : new ArrayList<>(values.keySet())) {
+      if (NodeOptions.ENVIRONMENT.containsKey(k)) {
+        nodeJson.put(k, values.remove(k));
+      }
+    }
+    NodeOptions nodeOptions;
+    try {
+      nodeOptions = new NodeOptions();
+      for (String k : nodeJson.fieldNames()) {
+        try {
+          nodeOptions = new NodeOptions(nodeOptions.toJson().put(k, nodeJson.getValue(k)));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("bad value for " + k + " (" + sources.get(k) + "): " + rootMessage(e));
+        }
+      }
+      nodeOptions.validate();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    int httpPort = (int) number(values, sources, "httpPort", 8080, 0, 65535);
+    int microgrids = (int) number(values, sources, "microgrids", 3, 1, 100_000);
+    long interval = number(values, sources, "stepIntervalMs", 1000, 1, 3_600_000);
+    long seed = number(values, sources, "seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+    List<String> verticles = new ArrayList<>();
+    Object v = values.getOrDefault("verticles", "market");
+    for (Object x : v instanceof JsonArray ? ((JsonArray) v).getList() : List.of(String.valueOf(v).split(","))) {
+      String name = String.valueOf(x).trim().toLowerCase(Locale.ROOT);
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!KNOWN_VERTICLES.contains(name)) {
+        throw new ConfigException("bad value for verticles (" + sources.getOrDefault("verticles", "default")
+            + "): unknown verticle '" + name + "' (known: " + KNOWN_VERTICLES + ")");
+      }
+      verticles.add(name);
+    }
+    return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, help);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause().getMessage() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  private static long number(Map<String, Object> values, Map<String, String> sources, String key, long def, long min, long max) {
+    Object v = values.get(key);
+    if (v == null) {
+      return def;
+    }
+    long n;
+    try {
+      n = v instanceof Number ? ((Number) v).longValue() : Long.parseLong(String.valueOf(v).trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException("bad value for " + key + " (" + sources.get(key) + "): expected an integer, got '" + v + "'");
+    }
+    if (n < min || n > max) {
+      throw new ConfigException("bad value for " + key + " (" + sources.get(key) + "): must be " + min + ".." + max + ", got " + n);
+    }
+    return n;
+  }
+
+  private static Iterable<Map.Entry<String, Object>> readFile(String file) {
+    try {
+      return new JsonObject(Files.readString(Path.of(file)));
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw new ConfigException("config file " + file + " is not a JSON object: " + e.getMessage());
+    }
+  }
+
+  /** @return the usage text */
+  public static String usage() {
+    StringBuilder sb = new StringBuilder("Usage: java -jar agentbus-node.jar [options]\n\n"
+        + "Starts an agentbus node running the multi-microgrid market. Precedence: flags > environment > config file > defaults.\n\n");
+    for (Option o : OPTIONS) {
+      sb.append(String.format(Locale.ROOT, "  %-30s %-38s %s%n", o.flag() + (o.takesValue() ? " VALUE" : ""), o.env(), o.help()));
+    }
+    sb.append(String.format(Locale.ROOT, "  %-30s %-38s %s%n", "--help", "", "print this help"));
+    return sb.toString();
+  }
+
+  /** @return the node options */
+  public NodeOptions nodeOptions() {
+    return nodeOptions;
+  }
+
+  /** @return the HTTP port */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** @return the verticles to run */
+  public List<String> verticles() {
+    return verticles;
+  }
+
+  /** @return the number of microgrids */
+  public int microgrids() {
+    return microgrids;
+  }
+
+  /** @return the step interval */
+  public long stepIntervalMs() {
+    return stepIntervalMs;
+  }
+
+  /** @return the market seed */
+  public long seed() {
+    return seed;
+  }
+
+  /** @return whether --help was given */
+  public boolean help() {
+    return help;
+  }
+}

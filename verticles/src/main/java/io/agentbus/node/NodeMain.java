@@ -1,0 +1,112 @@
+package io.agentbus.node;
+
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.agent.AgentRuntimeOptions;
+import io.agentbus.broker.BrokerOptions;
+import io.agentbus.broker.MessageBroker;
+import io.agentbus.cluster.Node;
+import io.agentbus.microgrid.MicrogridMarketEnv;
+import io.agentbus.microgrid.MicrogridPolicy;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agentbus node: {@code java -jar agentbus-node.jar [options]} (see {@code --help}). Starts an
+ * embedded single node by default, or joins a cluster with {@code --cluster}; runs the microgrid
+ * market and serves health, metrics and the API on one HTTP port. SIGTERM drains in-flight
+ * messages, moves agents away and leaves the cluster cleanly.
+ */
+public final class NodeMain {
+
+  private NodeMain() {
+  }
+
+  /** A started node and what runs on it. */
+  public record Running(Node node, AgentRuntime runtime, MessageBroker broker, int httpPort) {
+    /** Stops gracefully. */
+    public Future<Void> stop() {
+      return runtime.close().eventually(broker::close).eventually(node::close);
+    }
+  }
+
+  public static void main(String[] args) {
+    NodeConfig config;
+    try {
+      config = NodeConfig.load(args, System.getenv());
+    } catch (NodeConfig.ConfigException e) {
+      System.err.println("agentbus: " + e.getMessage());
+      System.err.println("Run with --help to list the options.");
+      System.exit(2);
+      return;
+    }
+    if (config.help()) {
+      System.out.print(NodeConfig.usage());
+      return;
+    }
+    Running running;
+    try {
+      running = start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("agentbus: the node did not start: " + cause.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("agentbus: stopping (draining in-flight messages, leaving the cluster)...");
+      try {
+        running.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        System.out.println("agentbus: stopped");
+      } catch (Exception e) {
+        System.err.println("agentbus: stop did not complete cleanly: " + e);
+      }
+    }, "agentbus-shutdown"));
+    banner(config, running);
+  }
+
+  /** Starts everything the configuration asks for. */
+  public static Future<Running> start(NodeConfig config) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    VertxOptions vo = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    String ns = config.nodeOptions().getNamespace();
+    return Node.start(config.nodeOptions(), vo, new MicrometerMetricsFactory(registry)).compose(node ->
+        AgentRuntime.create(node, new AgentRuntimeOptions().setNamespace(ns).setMeterRegistry(registry)).compose(runtime ->
+            MessageBroker.eventBus(node.vertx(), new BrokerOptions().setNamespace(ns).setMeterRegistry(registry))
+                .compose(broker -> {
+                  boolean market = config.verticles().contains("market");
+                  Future<Void> agents = market ? MicrogridMarketEnv.registerAgents(runtime, MicrogridPolicy.ruleBased())
+                      : Future.succeededFuture();
+                  MarketVerticle mv = market ? new MarketVerticle(node, runtime, broker, config) : null;
+                  return agents.compose(v -> market ? node.vertx().deployVerticle(mv) : Future.succeededFuture(""))
+                      .compose(v -> {
+                        HttpVerticle http = new HttpVerticle(node, runtime, mv, registry, config.httpPort(), config.stepIntervalMs());
+                        return node.vertx().deployVerticle(http).map(d -> new Running(node, runtime, broker, http.actualPort()));
+                      });
+                })));
+  }
+
+  private static void banner(NodeConfig config, Running r) {
+    String mode = r.node().isClustered()
+        ? "clustered (namespace " + config.nodeOptions().getNamespace() + ", " + r.node().knownMembers().size() + " member(s) so far)"
+        : "embedded single node";
+    String base = "http://localhost:" + r.httpPort();
+    System.out.println();
+    System.out.println("agentbus node " + r.node().info().name() + " [" + r.node().id() + "] started: " + mode);
+    if (config.verticles().contains("market")) {
+      System.out.println("  market   : " + config.microgrids() + " microgrids, a step every " + config.stepIntervalMs()
+          + " ms, driven by the longest-running node");
+    }
+    System.out.println("  health   : " + base + "/health");
+    System.out.println("  metrics  : " + base + "/metrics");
+    System.out.println("  market   : " + base + "/api/market");
+    System.out.println("  nodes    : " + base + "/api/nodes");
+    System.out.println("  stop     : Ctrl-C (graceful)");
+    System.out.println();
+  }
+}

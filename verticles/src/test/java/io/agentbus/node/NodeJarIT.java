@@ -1,0 +1,114 @@
+package io.agentbus.node;
+
+import io.agentbus.testing.FreePorts;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.agentbus.testing.Await.until;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The fat jar as a user runs it: {@code java -jar agentbus-node.jar}. */
+class NodeJarIT {
+
+  private static final File JAR = new File("target/agentbus-node.jar");
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private Process start(String name, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(new File(System.getProperty("java.home"), "bin/java").getPath(),
+        "-Xmx256m", "-jar", JAR.getAbsolutePath()));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("target/" + name + ".log")).start();
+  }
+
+  private String get(int port, String path) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() + " " + r.body();
+    } catch (Exception e) {
+      return "000 " + e;
+    }
+  }
+
+  @Test
+  void anEmbeddedNodeRunsTheMarketAndServesHealthAndMetrics() throws Exception {
+    int port = FreePorts.pick(1).get(0);
+    Process p = start("embedded-node", List.of("--http-port", String.valueOf(port), "--step-interval-ms", "200"));
+    try {
+      until("the market to step", Duration.ofSeconds(60), () -> get(port, "/api/market").startsWith("200"));
+      assertThat(get(port, "/health")).startsWith("200").contains("\"status\" : \"UP\"").contains("\"market\"");
+      String metrics = get(port, "/metrics");
+      assertThat(metrics).startsWith("200").contains("agentbus_agent_messages_total").contains("agentbus_messages_published_total")
+          .contains("vertx_");
+      assertThat(get(port, "/api/market")).contains("\"trades\"").contains("\"results\"");
+      String log = Files.readString(new File("target/embedded-node.log").toPath());
+      assertThat(log).contains("/health").contains("/metrics").contains("embedded single node");
+      until("a logged step", Duration.ofSeconds(10),
+          () -> read("target/embedded-node.log").contains("INFO MarketVerticle - step"));
+      p.destroy();  // SIGTERM
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(read("target/embedded-node.log")).contains("agentbus: stopped");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aBadValueFailsAtStartNamingTheKey() throws Exception {
+    Process p = start("bad-node", List.of("--microgrids", "-3"));
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(read("target/bad-node.log")).contains("microgrids").contains("--microgrids");
+  }
+
+  @Test
+  void aSecondClusteredNodeJoinsAndTheMarketSpreads() throws Exception {
+    List<Integer> ports = FreePorts.pick(4);
+    String members = "127.0.0.1:" + ports.get(2) + ",127.0.0.1:" + ports.get(3);
+    List<String> common = List.of("--cluster", "--cluster-host", "127.0.0.1", "--members", members, "--namespace", "jarit",
+        "--step-interval-ms", "200", "--microgrids", "40");
+    List<String> a = new ArrayList<>(common);
+    a.addAll(List.of("--http-port", String.valueOf(ports.get(0)), "--cluster-port", String.valueOf(ports.get(2)), "--node-name", "first"));
+    List<String> b = new ArrayList<>(common);
+    b.addAll(List.of("--http-port", String.valueOf(ports.get(1)), "--cluster-port", String.valueOf(ports.get(3)), "--node-name", "second"));
+    Process first = start("cluster-first", a);
+    Process second = null;
+    try {
+      until("the first node's market", Duration.ofSeconds(60), () -> get(ports.get(0), "/api/market").startsWith("200"));
+      second = start("cluster-second", b);
+      until("two members", Duration.ofSeconds(60), () -> get(ports.get(1), "/api/nodes").contains("\"second\"")
+          && get(ports.get(1), "/api/nodes").contains("\"first\""));
+      // with 40 microgrids the second node hosts some of them (all 40 on one node: probability 2^-39)
+      until("microgrids on the second node", Duration.ofSeconds(30),
+          () -> !get(ports.get(1), "/health").contains("\"localAgents\" : 0"));
+      String beforeStep = get(ports.get(0), "/api/market");
+      until("the market to keep stepping", Duration.ofSeconds(20), () -> !get(ports.get(0), "/api/market").equals(beforeStep)
+          && get(ports.get(0), "/api/market").startsWith("200"));
+    } finally {
+      first.destroy();
+      if (second != null) {
+        second.destroy();
+        second.waitFor(30, TimeUnit.SECONDS);
+      }
+      first.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String read(String file) {
+    try {
+      return Files.readString(new File(file).toPath());
+    } catch (Exception e) {
+      return "";
+    }
+  }
+}

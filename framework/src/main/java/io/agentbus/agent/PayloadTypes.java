@@ -1,6 +1,9 @@
 package io.agentbus.agent;
 
+import io.agentbus.message.impl.FrozenJson;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.DatabindCodec;
 
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -86,6 +89,48 @@ public final class PayloadTypes {
       return (JsonObject) payload;
     }
     return JsonObject.mapFrom(payload);
+  }
+
+  /**
+   * Encodes a payload to UTF-8 JSON in one pass (records are written by Jackson directly, without
+   * an intermediate {@code JsonObject}).
+   *
+   * @throws IllegalArgumentException if it cannot be encoded
+   */
+  public Buffer encode(Object payload) {
+    if (payload instanceof JsonPayload) {
+      return FrozenJson.encode(((JsonPayload) payload).data());
+    }
+    if (payload instanceof JsonObject) {
+      return ((JsonObject) payload).toBuffer();
+    }
+    try {
+      return Buffer.buffer(DatabindCodec.mapper().writeValueAsBytes(payload));
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot encode " + payload.getClass().getName() + " as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Decodes a payload's JSON into {@code target} in one pass ({@link JsonPayload} and
+   * {@link JsonObject} targets keep the JSON).
+   *
+   * @throws IllegalArgumentException if the JSON does not fit the class
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T decode(String name, Buffer json, Class<T> target) {
+    if (target == JsonPayload.class) {
+      return (T) new JsonPayload(name, new JsonObject(json));
+    }
+    if (target == JsonObject.class || target == Object.class) {
+      return (T) new JsonObject(json);
+    }
+    try {
+      return DatabindCodec.mapper().readValue(json.getBytes(), target);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("payload of type '" + name + "' does not map to " + target.getName()
+          + ": " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -78,8 +78,8 @@ final class AgentHost extends VerticleBase implements AgentContext {
     }
     Object payload;
     try {
-      payload = runtime.payloadTypes().convert(e.payloadType, e.payload,
-          e.payloadJson == null ? null : new JsonObject(e.payloadJson), entry.payloadClass());
+      payload = e.payload != null ? runtime.payloadTypes().convert(e.payloadType, e.payload, null, entry.payloadClass())
+          : runtime.payloadTypes().decode(e.payloadType, e.payloadJson, entry.payloadClass());
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }

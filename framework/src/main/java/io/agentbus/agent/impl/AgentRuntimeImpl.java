@@ -386,20 +386,21 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       if (payload != null && target.isInstance(payload)) {
         return (R) payload;
       }
+      if (payload != null) {
+        return types.convert(type != null ? type : types.nameOf(payload), payload, null, target);
+      }
       if (target == Object.class) {
         Class<?> known = types.classOf(type);
-        return (R) (known != null ? types.convert(type, null, new JsonObject(json), known)
-            : new JsonPayload(type, new JsonObject(json)));
+        return (R) (known != null ? types.decode(type, json, known) : new JsonPayload(type, new JsonObject(json)));
       }
-      String name = type != null ? type : types.nameOf(payload);
-      return types.convert(name, payload, json == null ? null : new JsonObject(json), target);
+      return types.decode(type, json, target);
     }
   }
 
   private Future<Reply> remote(String owner, Envelope e, long timeout) {
     Envelope wire;
     try {
-      wire = e.payloadJson != null ? e : e.withJson(payloadTypes.toJson(e.payload).toBuffer());
+      wire = e.payloadJson != null ? e : e.withJson(payloadTypes.encode(e.payload));
     } catch (RuntimeException ex) {
       return Future.failedFuture(new IllegalArgumentException("cannot encode " + e.payloadType + " as JSON: " + ex.getMessage(), ex));
     }
@@ -449,7 +450,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     published.increment();
     Envelope e = new Envelope(Envelope.Kind.PUBLISH, MessageIds.next(), sender, null, topic,
         payloadTypes.nameOf(message), message, null, Map.of(), 0);
-    Envelope wire = null;
+    Map<String, List<AgentId>> remote = new java.util.LinkedHashMap<>();
     for (AgentId id : recipients) {
       String owner = owner(id);
       if (owner == null) {
@@ -457,15 +458,20 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       } else if (owner.equals(me)) {
         deliverLocal(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
       } else {
-        if (wire == null) {
-          try {
-            wire = e.withJson(payloadTypes.toJson(message).toBuffer());
-          } catch (RuntimeException ex) {
-            return Future.failedFuture(new IllegalArgumentException("cannot encode " + e.payloadType + " as JSON: "
-                + ex.getMessage(), ex));
-          }
-        }
-        eventBus.send(inboxAddress(owner), wire.to(id));
+        remote.computeIfAbsent(owner, o -> new ArrayList<>()).add(id);
+      }
+    }
+    if (!remote.isEmpty()) {
+      // one frame per node, however many of its agents subscribe
+      Envelope wire;
+      try {
+        wire = e.withJson(payloadTypes.encode(message));
+      } catch (RuntimeException ex) {
+        return Future.failedFuture(new IllegalArgumentException("cannot encode " + e.payloadType + " as JSON: "
+            + ex.getMessage(), ex));
+      }
+      for (Map.Entry<String, List<AgentId>> r : remote.entrySet()) {
+        eventBus.send(inboxAddress(r.getKey()), r.getValue().size() == 1 ? wire.to(r.getValue().get(0)) : wire.toAll(r.getValue()));
       }
     }
     return Future.succeededFuture();
@@ -483,6 +489,12 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       return;
     }
     Envelope e = (Envelope) m.body();
+    if (!e.recipients.isEmpty()) {
+      for (AgentId id : e.recipients) {
+        deliverLocal(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+      }
+      return;
+    }
     deliverLocal(e).onComplete(ar -> {
       if (e.kind != Envelope.Kind.SEND || m.replyAddress() == null) {
         if (ar.failed()) {
@@ -499,7 +511,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         String type = r == null ? null : payloadTypes.nameOf(r);
         Envelope reply = e.fromWire() && r != null
             ? new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, null,
-                payloadTypes.toJson(r).toBuffer(), Map.of(), 0)
+                payloadTypes.encode(r), Map.of(), 0)
             : new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, r, null, Map.of(), 0);
         m.reply(reply);
       } catch (RuntimeException ex) {

@@ -4,6 +4,7 @@ import io.agentbus.agent.AgentId;
 import io.agentbus.agent.TopicId;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,9 +25,16 @@ final class Envelope {
   final Buffer payloadJson;
   final Map<String, String> metadata;
   final int hops;
+  /** For a publish sent once to a node hosting several recipients: all of them (else empty). */
+  final List<AgentId> recipients;
 
   Envelope(Kind kind, String messageId, AgentId sender, AgentId recipient, TopicId topic, String payloadType,
            Object payload, Buffer payloadJson, Map<String, String> metadata, int hops) {
+    this(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops, List.of());
+  }
+
+  Envelope(Kind kind, String messageId, AgentId sender, AgentId recipient, TopicId topic, String payloadType,
+           Object payload, Buffer payloadJson, Map<String, String> metadata, int hops, List<AgentId> recipients) {
     this.kind = kind;
     this.messageId = messageId;
     this.sender = sender;
@@ -37,6 +45,12 @@ final class Envelope {
     this.payloadJson = payloadJson;
     this.metadata = metadata;
     this.hops = hops;
+    this.recipients = recipients;
+  }
+
+  /** @return a copy addressed to several recipients on one node */
+  Envelope toAll(List<AgentId> all) {
+    return new Envelope(kind, messageId, sender, null, topic, payloadType, payload, payloadJson, metadata, hops, List.copyOf(all));
   }
 
   /** @return a copy carrying the payload's JSON (for a remote node) */

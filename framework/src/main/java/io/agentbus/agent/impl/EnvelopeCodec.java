@@ -8,7 +8,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,6 +56,11 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
       str(b, k);
       str(b, v);
     });
+    b.appendInt(e.recipients.size());
+    for (AgentId r : e.recipients) {
+      str(b, r.type());
+      str(b, r.key());
+    }
     if (e.payloadJson == null) {
       b.appendInt(-1);
     } else {
@@ -82,10 +89,16 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
       for (int i = 0; i < n; i++) {
         md.put(str(b, p), str(b, p));
       }
+      int count = b.getInt(p[0]);
+      p[0] += 4;
+      List<AgentId> all = count == 0 ? List.of() : new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        all.add(new AgentId(str(b, p), str(b, p)));
+      }
       int len = b.getInt(p[0]);
       p[0] += 4;
       Buffer json = len < 0 ? null : b.getBuffer(p[0], p[0] + len);
-      return new Envelope(kind, id, sender, recipient, topic, type.isEmpty() ? null : type, null, json, md, hops);
+      return new Envelope(kind, id, sender, recipient, topic, type.isEmpty() ? null : type, null, json, md, hops, all);
     } catch (RuntimeException e) {
       return new CorruptFrame(e.getClass().getSimpleName() + ": " + e.getMessage());
     }

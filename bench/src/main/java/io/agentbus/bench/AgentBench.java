@@ -1,0 +1,261 @@
+package io.agentbus.bench;
+
+import io.agentbus.agent.Agent;
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.agent.AgentRuntimeOptions;
+import io.agentbus.agent.Handlers;
+import io.agentbus.agent.TopicId;
+import io.agentbus.agent.TypeSubscription;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.NodeOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumerOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Agent RPC and publish fan-out between agents on two JVMs against raw Vert.x request/reply and
+ * publish, same run; and 10,000 agent activations on one node. Prints Markdown tables.
+ * Usage: {@code AgentBench [rpcCount] [activations]}.
+ */
+public final class AgentBench {
+
+  static final int FAN_OUT = 10;
+  static final String RAW_ECHO = "bench/agent/raw/echo";
+  static final String RAW_FAN = "bench/agent/raw/fan";
+  static final String COUNT = "bench/agent/count";
+
+  /** The request. */
+  public record Ping(int n, String pad) {
+  }
+
+  /** The reply. */
+  public record Pong(int n) {
+  }
+
+  /** A published event. */
+  public record Tick(int n) {
+  }
+
+  static final class Echo extends Agent {
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder().onRequest(Ping.class, (p, ctx) -> new Pong(p.n())).build();
+    }
+  }
+
+  static final class Sink extends Agent {
+    private final AtomicLong received;
+
+    Sink(AtomicLong received) {
+      this.received = received;
+    }
+
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder().on(Tick.class, (t, ctx) -> received.incrementAndGet()).build();
+    }
+  }
+
+  /** The peer process: echo and sink agents, raw echo and raw fan-out consumers. */
+  public static void main(String[] args) throws Exception {
+    if (args.length == 3) {
+      peer(args);
+      return;
+    }
+    int rpcs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    int activations = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+    List<String> rows = new ArrayList<>();
+    try (BenchCluster c = BenchCluster.start("agentbench", AgentBench.class)) {
+      AgentRuntime rt = BrokerBench.await(AgentRuntime.create(c.driver, new AgentRuntimeOptions()));
+      Vertx vertx = c.driver.vertx();
+      JsonObject rawPayload = new JsonObject().put("n", 1).put("pad", "x".repeat(40));
+      AgentId echo = new AgentId("echo", "e1");
+      // warm up both
+      rpcRate(() -> vertx.eventBus().request(RAW_ECHO, rawPayload).mapEmpty(), rpcs / 2, 64);
+      rpcRate(() -> rt.send(new Ping(1, "x".repeat(40)), echo, null, Pong.class).mapEmpty(), rpcs / 2, 64);
+      double[] raw = new double[3];
+      double[] ours = new double[3];
+      long[][] rawLat = new long[3][];
+      long[][] ourLat = new long[3][];
+      for (int r = 0; r < 3; r++) {
+        raw[r] = rpcRate(() -> vertx.eventBus().request(RAW_ECHO, rawPayload).mapEmpty(), rpcs, 64);
+        ours[r] = rpcRate(() -> rt.send(new Ping(1, "x".repeat(40)), echo, null, Pong.class).mapEmpty(), rpcs, 64);
+        rawLat[r] = latency(() -> vertx.eventBus().request(RAW_ECHO, rawPayload).mapEmpty(), 3000);
+        ourLat[r] = latency(() -> rt.send(new Ping(1, "x".repeat(40)), echo, null, Pong.class).mapEmpty(), 3000);
+      }
+      Arrays.sort(raw);
+      Arrays.sort(ours);
+      long rawP50 = median(rawLat);
+      long ourP50 = median(ourLat);
+      rows.add(String.format(Locale.ROOT, "| RPC 2 JVMs (64 in flight) | %,.0f req/s | %,.0f req/s | %.2f× |", raw[1], ours[1], ours[1] / raw[1]));
+      rows.add(String.format(Locale.ROOT, "| RPC 2 JVMs sequential p50 | %.1f µs | %.1f µs | %.2f× |", rawP50 / 1e3, ourP50 / 1e3,
+          (double) ourP50 / rawP50));
+      // fan-out: one publish reaches FAN_OUT subscribers on the peer
+      double rawFan = fanOut(vertx, () -> vertx.eventBus().publish(RAW_FAN, rawPayload), rpcs);
+      double ourFan = fanOut(vertx, () -> rt.publish(new Tick(1), new TopicId("fan", "k"), null), rpcs);
+      rawFan = fanOut(vertx, () -> vertx.eventBus().publish(RAW_FAN, rawPayload), rpcs);
+      ourFan = fanOut(vertx, () -> rt.publish(new Tick(1), new TopicId("fan", "k"), null), rpcs);
+      rows.add(String.format(Locale.ROOT, "| publish fan-out to %d on 2 JVMs | %,.0f deliveries/s | %,.0f deliveries/s | %.2f× |",
+          FAN_OUT, rawFan, ourFan, ourFan / rawFan));
+      BrokerBench.await(rt.close());
+    }
+    String activationRow = activations(activations);
+    System.out.println();
+    System.out.printf(Locale.ROOT, "Agent benchmark, %s, %d cores, Java %s%n%n", LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    System.out.println("| measure | raw Vert.x | agentbus | ratio |");
+    System.out.println("|---|---:|---:|---:|");
+    rows.forEach(System.out::println);
+    System.out.println();
+    System.out.println(activationRow);
+    System.exit(0);
+  }
+
+  private static void peer(String[] args) throws Exception {
+    Node node = BrokerBench.await(Node.start(BenchCluster.peerOptions(args)));
+    Vertx vertx = node.vertx();
+    AgentRuntime rt = BrokerBench.await(AgentRuntime.create(node, new AgentRuntimeOptions()));
+    AtomicLong received = new AtomicLong();
+    BrokerBench.await(rt.register("echo", id -> new Echo()));
+    for (int i = 0; i < FAN_OUT; i++) {
+      BrokerBench.await(rt.register("sink" + i, id -> new Sink(received)));
+      BrokerBench.await(rt.addSubscription(new TypeSubscription("fan", "sink" + i)));
+    }
+    vertx.eventBus().consumer(RAW_ECHO, m -> m.reply(m.body()));
+    for (int i = 0; i < FAN_OUT; i++) {
+      vertx.eventBus().consumer(new MessageConsumerOptions().setAddress(RAW_FAN).setMaxBufferedMessages(65_536),
+          m -> received.incrementAndGet());
+    }
+    vertx.setPeriodic(20, id -> vertx.eventBus().send(COUNT, received.get()));
+    System.out.println("READY " + node.id());
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  private static double rpcRate(Supplier<Future<Void>> call, int total, int window) {
+    Promise<Void> done = Promise.promise();
+    long[] state = {0, 0};
+    long t0 = System.nanoTime();
+    Runnable[] pump = new Runnable[1];
+    pump[0] = () -> {
+      while (state[0] < total && state[0] - state[1] < window) {
+        state[0]++;
+        call.get().onComplete(ar -> {
+          state[1]++;
+          if (state[1] == total) {
+            done.tryComplete();
+          } else {
+            pump[0].run();
+          }
+        });
+      }
+    };
+    synchronized (state) {
+      pump[0].run();
+    }
+    BrokerBench.await(done.future());
+    return total / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static long[] latency(Supplier<Future<Void>> call, int rounds) {
+    long[] out = new long[rounds];
+    for (int i = 0; i < rounds; i++) {
+      long t0 = System.nanoTime();
+      BrokerBench.await(call.get());
+      out[i] = System.nanoTime() - t0;
+    }
+    return out;
+  }
+
+  private static long median(long[][] runs) {
+    List<Long> all = new ArrayList<>();
+    for (long[] r : runs) {
+      for (long x : r) {
+        all.add(x);
+      }
+    }
+    all.sort(null);
+    return all.get(all.size() / 2);
+  }
+
+  /** Publishes {@code total} events (1,000 in flight at most); returns deliveries per second at the peer. */
+  private static double fanOut(Vertx vertx, Runnable publishOne, int total) throws Exception {
+    AtomicLong seen = new AtomicLong(-1);
+    var consumer = vertx.eventBus().<Long>consumer(COUNT, m -> seen.set(m.body()));
+    while (seen.get() < 0) {
+      Thread.sleep(5);
+    }
+    long start = seen.get();
+    long target = start + (long) total * FAN_OUT;
+    long t0 = System.nanoTime();
+    Context ctx = new Context(vertx);
+    ctx.run(() -> {
+      for (int i = 0; i < total; i++) {
+        publishOne.run();
+        if (i % 1000 == 999) {
+          long sentDeliveries = (long) (i + 1) * FAN_OUT;
+          while (seen.get() - start < sentDeliveries - 5_000L * FAN_OUT / 10) {
+            Thread.onSpinWait();
+            if (System.nanoTime() - t0 > 60e9) {
+              break;
+            }
+          }
+        }
+      }
+    });
+    while (seen.get() < target && System.nanoTime() - t0 < 60e9) {
+      Thread.sleep(2);
+    }
+    double rate = (seen.get() - start) / ((System.nanoTime() - t0) / 1e9);
+    consumer.unregister();
+    return rate;
+  }
+
+  /** Runs on the caller thread (publishers may be called from any thread). */
+  private record Context(Vertx vertx) {
+    void run(Runnable r) {
+      r.run();
+    }
+  }
+
+  private static String activations(int n) {
+    Node node = BrokerBench.await(Node.start(new NodeOptions()));
+    AgentRuntime rt = BrokerBench.await(AgentRuntime.create(node, new AgentRuntimeOptions()));
+    BrokerBench.await(rt.register("echo", id -> new Echo()));
+    System.gc();
+    long before = usedHeap();
+    long t0 = System.nanoTime();
+    int window = 500;
+    for (int i = 0; i < n; i += window) {
+      List<Future<Pong>> batch = new ArrayList<>();
+      for (int k = i; k < Math.min(n, i + window); k++) {
+        batch.add(rt.send(new Ping(k, ""), new AgentId("echo", "a" + k), null, Pong.class));
+      }
+      BrokerBench.await(Future.all(batch));
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    System.gc();
+    long after = usedHeap();
+    int active = rt.localAgents().size();
+    BrokerBench.await(rt.close());
+    BrokerBench.await(node.close());
+    return String.format(Locale.ROOT, "Activation: %,d agents on one node in %.2f s (%,.0f activations/s), %d active, "
+        + "heap %.1f KiB per agent (verticle, context, state record)", n, secs, n / secs, active, (after - before) / 1024.0 / n);
+  }
+
+  private static long usedHeap() {
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
+  }
+}

@@ -1,0 +1,102 @@
+package io.agentbus.bench;
+
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.agent.AgentRuntimeOptions;
+import io.agentbus.broker.BrokerOptions;
+import io.agentbus.broker.MessageBroker;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.NodeOptions;
+import io.agentbus.microgrid.MicrogridMarketEnv;
+import io.agentbus.microgrid.MicrogridPolicy;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Market step time, centralized against distributed, same run: 3 microgrids on one node and on 2
+ * JVMs, 100 and 1,000 microgrids on 2 JVMs. Usage: {@code MarketBench [steps]}.
+ */
+public final class MarketBench {
+
+  private MarketBench() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 3) {
+      Node node = BrokerBench.await(Node.start(BenchCluster.peerOptions(args)));
+      AgentRuntime rt = BrokerBench.await(AgentRuntime.create(node, new AgentRuntimeOptions()));
+      // the peer hosts microgrids only: the operator stays next to the driver
+      BrokerBench.await(MicrogridMarketEnv.registerMicrogrids(rt, MicrogridPolicy.ruleBased()));
+      System.out.println("READY " + node.id());
+      System.out.flush();
+      Thread.currentThread().join();
+      return;
+    }
+    int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+    List<String> rows = new ArrayList<>();
+    for (int n : new int[] {3, 100, 1000}) {
+      MicrogridMarketEnv central = MicrogridMarketEnv.centralized("c" + n, MicrogridMarketEnv.defaultMicrogrids(n),
+          MicrogridPolicy.ruleBased(), MessageBroker.inMemory());
+      rows.add(row("centralized, 1 JVM", n, central, n >= 1000 ? steps / 4 : steps));
+    }
+    Node local = BrokerBench.await(Node.start(new NodeOptions()));
+    AgentRuntime rt = BrokerBench.await(AgentRuntime.create(local, new AgentRuntimeOptions()));
+    BrokerBench.await(MicrogridMarketEnv.registerAgents(rt, MicrogridPolicy.ruleBased()));
+    MessageBroker bus = BrokerBench.await(MessageBroker.eventBus(local.vertx(), new BrokerOptions()));
+    rows.add(row("distributed, 1 node", 3, MicrogridMarketEnv.distributed("d3", MicrogridMarketEnv.defaultMicrogrids(3), rt, bus), steps));
+    BrokerBench.await(rt.close());
+    BrokerBench.await(local.close());
+    try (BenchCluster c = BenchCluster.start("marketbench", MarketBench.class)) {
+      AgentRuntime drt = BrokerBench.await(AgentRuntime.create(c.driver, new AgentRuntimeOptions()));
+      BrokerBench.await(MicrogridMarketEnv.registerAgents(drt, MicrogridPolicy.ruleBased()));
+      MessageBroker cbus = BrokerBench.await(MessageBroker.eventBus(c.driver.vertx(), new BrokerOptions()));
+      for (int n : new int[] {3, 100, 1000}) {
+        // an environment id whose microgrids really are on both JVMs (placement depends on the node ids)
+        String envId = null;
+        long onPeer = 0;
+        for (int k = 0; envId == null; k++) {
+          onPeer = 0;
+          for (int i = 1; i <= n; i++) {
+            if (c.peerNodeId.equals(drt.ownerOf(io.agentbus.microgrid.OperatorAgent.microgridAgent("m" + n + "_" + k, "mg" + i)))) {
+              onPeer++;
+            }
+          }
+          if (onPeer > 0 && onPeer < n) {
+            envId = "m" + n + "_" + k;
+          }
+        }
+        MicrogridMarketEnv env = MicrogridMarketEnv.distributed(envId, MicrogridMarketEnv.defaultMicrogrids(n), drt, cbus);
+        rows.add(row("distributed, 2 JVMs (" + onPeer + " on the peer)", n, env, n >= 1000 ? steps / 4 : steps));
+      }
+      BrokerBench.await(drt.close());
+    }
+    System.out.println();
+    System.out.printf(Locale.ROOT, "Market step time, %s, %d cores, Java %s%n%n", LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    System.out.println("| mode | microgrids | median ms | p95 ms |");
+    System.out.println("|---|---:|---:|---:|");
+    rows.forEach(System.out::println);
+    System.exit(0);
+  }
+
+  private static String row(String mode, int n, MicrogridMarketEnv env, int steps) {
+    BrokerBench.await(env.reset(1));
+    for (int i = 0; i < Math.min(50, steps); i++) {
+      BrokerBench.await(env.step(Map.of()));
+    }
+    double[] ms = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      long t0 = System.nanoTime();
+      BrokerBench.await(env.step(Map.of()));
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    Arrays.sort(ms);
+    String r = String.format(Locale.ROOT, "| %s | %,d | %.3f | %.3f |", mode, n, ms[steps / 2], ms[(int) (steps * 0.95)]);
+    System.err.println(r);
+    return r;
+  }
+}

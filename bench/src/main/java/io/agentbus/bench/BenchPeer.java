@@ -4,7 +4,6 @@ import io.agentbus.broker.BrokerOptions;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.channel.Channel;
 import io.agentbus.cluster.Node;
-import io.agentbus.cluster.NodeOptions;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageType;
 import io.vertx.core.Future;
@@ -13,7 +12,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Arrays;
 
 /**
  * The receiving side of the broker benchmarks: counts what it receives (raw and through the broker),
@@ -62,13 +60,10 @@ public final class BenchPeer extends VerticleBase {
   }
 
   public static void main(String[] args) throws Exception {
-    NodeOptions options = new NodeOptions().setClustered(true).setNamespace(args[0]).setClusterHost("127.0.0.1")
-        .setClusterPort(Integer.parseInt(args[1])).setClusterPortAutoIncrement(false)
-        .setMembers(Arrays.asList(args[2].split(",")));
-    Node node = Node.start(options).toCompletionStage().toCompletableFuture().get();
+    Node node = Node.start(BenchCluster.peerOptions(args)).toCompletionStage().toCompletableFuture().get();
     Vertx vertx = node.vertx();
     vertx.deployVerticle(new BenchPeer()).toCompletionStage().toCompletableFuture().get();
-    System.out.println("READY");
+    System.out.println("READY " + node.id());
     System.out.flush();
     Thread.currentThread().join();
   }

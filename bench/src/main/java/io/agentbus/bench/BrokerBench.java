@@ -3,8 +3,6 @@ package io.agentbus.bench;
 import io.agentbus.broker.BrokerOptions;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.channel.Channel;
-import io.agentbus.cluster.Node;
-import io.agentbus.cluster.NodeOptions;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageType;
 import io.vertx.core.Context;
@@ -14,11 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,31 +61,9 @@ public final class BrokerBench {
   }
 
   private static List<String> runCluster(int messages, int rounds) throws Exception {
-    int[] ports = freePorts(2);
-    String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
-    Process peer = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx1g",
-        "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=slf4j",
-        "--add-modules", "java.se", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), BenchPeer.class.getName(), "bench", String.valueOf(ports[1]), members)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    try {
-      Node node = await(Node.start(new NodeOptions().setClustered(true).setNamespace("bench").setClusterHost("127.0.0.1")
-          .setClusterPort(ports[0]).setClusterPortAutoIncrement(false).setMembers(Arrays.asList(members.split(",")))));
-      BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream()));
-      String line;
-      while ((line = out.readLine()) != null && !line.equals("READY")) {
-        // wait for the peer
-      }
-      while (node.knownMembers().size() < 2) {
-        Thread.sleep(50);
-      }
-      Thread.sleep(1000);
-      List<String> rows = run("2 JVMs (Hazelcast)", node.vertx(), messages, rounds);
-      await(node.close());
-      return rows;
-    } finally {
-      peer.destroy();
+    try (BenchCluster c = BenchCluster.start("bench", BenchPeer.class)) {
+      Thread.sleep(500);
+      return run("2 JVMs (Hazelcast)", c.driver.vertx(), messages, rounds);
     }
   }
 
@@ -149,20 +120,6 @@ public final class BrokerBench {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static int[] freePorts(int n) throws Exception {
-    int[] ports = new int[n];
-    List<ServerSocket> s = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      s.add(ss);
-      ports[i] = ss.getLocalPort();
-    }
-    for (ServerSocket ss : s) {
-      ss.close();
-    }
-    return ports;
   }
 
   /** The sending side, on its own context so sends are ordered and single-threaded. */

@@ -81,6 +81,14 @@ public final class BrokerMetrics {
     counter(DROPPED, kind, "reason", reason).increment(count);
   }
 
+  /**
+   * @return the counter of messages delivered to subscribers of {@code channel}'s kind, to keep
+   *     with a subscription (no lookup per delivery)
+   */
+  public Counter subscriberDeliveries(Channel channel) {
+    return counter(DELIVERED, ChannelKind.metricTag(channel.kind()), "mode", "subscribe");
+  }
+
   /** Counts a subscriber handler failure. */
   public void handlerFailed(Channel channel) {
     counter(HANDLER_FAILURES, ChannelKind.metricTag(channel.kind()), null, null).increment();

@@ -3,6 +3,7 @@ package io.agentbus.agent.impl;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.TopicId;
 import io.agentbus.message.impl.CorruptFrame;
+import io.agentbus.message.impl.MessageCodecImpl;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
@@ -25,13 +26,7 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
   private static final EnvelopeCodec INSTANCE = new EnvelopeCodec();
 
   static void registerOn(EventBus eventBus) {
-    synchronized (eventBus) {
-      try {
-        eventBus.registerDefaultCodec(Envelope.class, INSTANCE);
-      } catch (IllegalStateException alreadyRegistered) {
-        // another runtime on this Vert.x instance did it
-      }
-    }
+    MessageCodecImpl.registerDefault(eventBus, Envelope.class, INSTANCE);
   }
 
   @Override

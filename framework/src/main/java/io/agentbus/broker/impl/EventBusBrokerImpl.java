@@ -13,6 +13,7 @@ import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.agentbus.message.impl.MessageIds;
 import io.agentbus.metrics.BrokerMetrics;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -204,20 +205,21 @@ public final class EventBusBrokerImpl implements MessageBroker {
     return guarded("subscribe", () -> {
       support.checkChannel(channel);
       MessageConsumer<Object> consumer = consumer(channel.address(), channel);
-      consumer.handler(m -> deliver(channel, m.body(), handler));
+      Counter delivered = support.metrics.subscriberDeliveries(channel);
+      consumer.handler(m -> deliver(channel, m.body(), handler, delivered));
       consumers.add(consumer);
       return consumer.completion().<Subscription>map(v -> new BusSubscription(channel, consumer));
     });
   }
 
-  private void deliver(Channel channel, Object body, Handler<Message> handler) {
+  private void deliver(Channel channel, Object body, Handler<Message> handler, Counter delivered) {
     if (!(body instanceof Message)) {
       malformed(channel, body);
       return;
     }
     try {
       handler.handle((Message) body);
-      support.metrics.delivered(channel, "subscribe", 1);
+      delivered.increment();
     } catch (Throwable t) {
       support.metrics.handlerFailed(channel);
       LOG.warn("subscriber of {} failed on message {}", channel, ((Message) body).id(), t);

@@ -33,11 +33,19 @@ public final class MessageCodecImpl implements MessageCodec<Message, Object> {
    * @param eventBus the event bus
    */
   public static void registerOn(EventBus eventBus) {
+    registerDefault(eventBus, Message.class, INSTANCE);
+  }
+
+  /**
+   * Registers {@code codec} as the default codec of {@code type} on {@code eventBus}, unless a
+   * broker or runtime sharing the Vert.x instance did it first.
+   */
+  public static <T> void registerDefault(EventBus eventBus, Class<T> type, MessageCodec<T, ?> codec) {
     synchronized (eventBus) {
       try {
-        eventBus.registerDefaultCodec(Message.class, INSTANCE);
+        eventBus.registerDefaultCodec(type, codec);
       } catch (IllegalStateException alreadyRegistered) {
-        // another broker or runtime on this Vertx instance registered it first
+        // registered once per Vert.x instance is enough
       }
     }
   }

@@ -2,7 +2,6 @@ package io.agentbus.channel;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A validated channel address: cluster namespace, environment, kind, details.
@@ -103,9 +102,5 @@ public final class Channel {
 
   static Channel of(String namespace, String envId, String kind, String... details) {
     return new Channel(namespace, envId, kind, List.of(details));
-  }
-
-  static String requireKind(String kind) {
-    return Objects.requireNonNull(kind, "kind");
   }
 }

@@ -110,8 +110,4 @@ final class TestAgents {
   static List<MyMessage> newLog() {
     return new CopyOnWriteArrayList<>();
   }
-
-  static Future<Void> nothing() {
-    return Future.succeededFuture();
-  }
 }

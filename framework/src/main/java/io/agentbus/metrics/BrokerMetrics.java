@@ -89,6 +89,11 @@ public final class BrokerMetrics {
     return counter(DELIVERED, ChannelKind.metricTag(channel.kind()), "mode", "subscribe");
   }
 
+  /** @return the counter of drops of {@code channel}'s kind for {@code reason}, to keep (no lookup per drop) */
+  public Counter droppedCounter(Channel channel, String reason) {
+    return counter(DROPPED, ChannelKind.metricTag(channel.kind()), "reason", reason);
+  }
+
   /** Counts a subscriber handler failure. */
   public void handlerFailed(Channel channel) {
     counter(HANDLER_FAILURES, ChannelKind.metricTag(channel.kind()), null, null).increment();

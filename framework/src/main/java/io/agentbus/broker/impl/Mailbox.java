@@ -5,6 +5,7 @@ import io.agentbus.broker.OverflowPolicy;
 import io.agentbus.channel.Channel;
 import io.agentbus.message.Message;
 import io.agentbus.metrics.BrokerMetrics;
+import io.micrometer.core.instrument.Counter;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ final class Mailbox {
   private final int capacity;
   private final OverflowPolicy policy;
   private final BrokerMetrics metrics;
+  private final Counter overflows;
   private final ArrayDeque<Message> messages = new ArrayDeque<>();
 
   Mailbox(Channel channel, int capacity, OverflowPolicy policy, BrokerMetrics metrics) {
@@ -25,6 +27,7 @@ final class Mailbox {
     this.capacity = capacity;
     this.policy = policy;
     this.metrics = metrics;
+    this.overflows = metrics.droppedCounter(channel, BrokerMetrics.REASON_OVERFLOW);
   }
 
   Channel channel() {
@@ -39,12 +42,13 @@ final class Mailbox {
   void store(Message message) {
     synchronized (messages) {
       if (messages.size() >= capacity) {
-        metrics.dropped(channel, BrokerMetrics.REASON_OVERFLOW, 1);
+        overflows.increment();
         if (policy == OverflowPolicy.REJECT_NEWEST) {
           throw new MailboxFullException(channel.address(), capacity);
         }
         messages.pollFirst();
-        metrics.depthChanged(-1);
+        messages.addLast(message);
+        return;  // one out, one in: the depth is unchanged
       }
       messages.addLast(message);
     }

@@ -8,6 +8,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A running agentbus node: a Vert.x instance, embedded (single JVM) or clustered with Hazelcast,
@@ -81,6 +82,12 @@ public interface Node {
 
   /** @return the info of every live member, read from the cluster */
   Future<List<NodeInfo>> members();
+
+  /**
+   * @return the ids of the live members as the cluster manager sees them now (a member that just
+   *     joined is here before its {@link NodeInfo} is known)
+   */
+  Set<String> memberIds();
 
   /** @return the last known info of the live members (kept current on membership changes), sorted by id */
   List<NodeInfo> knownMembers();

@@ -656,9 +656,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     return stateStore;
   }
 
+  /** The cluster manager's view: includes members whose node info has not arrived yet. */
   private Set<String> liveNodes() {
-    Set<String> live = new java.util.HashSet<>();
-    node.knownMembers().forEach(i -> live.add(i.id()));
+    Set<String> live = new java.util.HashSet<>(node.memberIds());
     live.add(me);
     return live;
   }

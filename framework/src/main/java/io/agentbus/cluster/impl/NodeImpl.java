@@ -164,6 +164,11 @@ public final class NodeImpl implements Node {
   }
 
   @Override
+  public Set<String> memberIds() {
+    return membership.nodes();
+  }
+
+  @Override
   public List<NodeInfo> knownMembers() {
     List<NodeInfo> out = new ArrayList<>(known.values());
     out.sort(Comparator.comparing(NodeInfo::id));

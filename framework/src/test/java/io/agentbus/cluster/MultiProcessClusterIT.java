@@ -60,12 +60,34 @@ class MultiProcessClusterIT {
       await(broker.createChannel(pongs));
 
       assertThat(pingUntilAnswered(broker, pings, pongs, 1, Set.of("child1", "child2", "child3"))).isTrue();
+      // a mailbox kept by child3 (remote store, acknowledged)
+      Channel child3Box = broker.channels().info("child3", "driver", ClusterChildMain.ENV);
+      await(broker.publish(child3Box, Message.builder().envId(ClusterChildMain.ENV).senderId("child3").recipientId("driver")
+          .type(MessageType.INFO).payload(new JsonObject().put("n", 0)).build()));
 
       children.get(2).kill9();
       until("the killed child to leave", Duration.ofSeconds(30), () -> driver.knownMembers().size() == 3);
       assertThat(events).contains(new MembershipEvent(MembershipEvent.Type.LEFT, childIds.get(2)));
 
       assertThat(pingUntilAnswered(broker, pings, pongs, 2, Set.of("child1", "child2"))).isTrue();
+      // the dead node's mailbox: publishing never hangs (each attempt ends within the request
+      // timeout) and the channel is taken over; what the dead node held is gone with it
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      boolean published = false;
+      while (!published && System.nanoTime() < deadline) {
+        long t0 = System.nanoTime();
+        try {
+          await(broker.publish(child3Box, Message.builder().envId(ClusterChildMain.ENV).senderId("child3")
+              .recipientId("driver").type(MessageType.INFO).payload(new JsonObject().put("n", 1)).build()));
+          published = true;
+        } catch (RuntimeException e) {
+          assertThat(e).hasMessageContaining("child3");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(7));
+      }
+      assertThat(published).isTrue();
+      assertThat(await(broker.consume(child3Box, "driver", ClusterChildMain.ENV)))
+          .extracting(m -> m.payload().getInteger("n")).containsExactly(1);
       // nothing from the dead one
       assertThat(await(broker.consume(pongs, "driver", ClusterChildMain.ENV)))
           .noneMatch(m -> m.senderId().equals("child3") && m.payload().getInteger("n") == 2);

@@ -41,6 +41,8 @@ public final class ClusterChildMain {
           .payload(new JsonObject().put("n", ping.payload().getInteger("n")).put("node", node.id())).build();
       broker.publish(pongs, pong).onFailure(e -> System.err.println("pong failed: " + e));
     }).toCompletionStage().toCompletableFuture().get();
+    // every child keeps the mailbox of its own state channel
+    broker.createChannel(broker.channels().info(name, "driver", ENV)).toCompletionStage().toCompletableFuture().get();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         node.close().toCompletionStage().toCompletableFuture().get();

@@ -36,6 +36,7 @@ public class NodeOptions {
       Map.entry("clusterPort", "AGENTBUS_CLUSTER_PORT"),
       Map.entry("clusterPortAutoIncrement", "AGENTBUS_CLUSTER_PORT_AUTO_INCREMENT"),
       Map.entry("publicHost", "AGENTBUS_PUBLIC_HOST"),
+      Map.entry("eventBusHost", "AGENTBUS_EVENT_BUS_HOST"),
       Map.entry("eventBusPort", "AGENTBUS_EVENT_BUS_PORT"),
       Map.entry("eventBusPublicHost", "AGENTBUS_EVENT_BUS_PUBLIC_HOST"),
       Map.entry("kubernetesServiceDns", "AGENTBUS_K8S_SERVICE_DNS"),
@@ -51,6 +52,7 @@ public class NodeOptions {
   private int clusterPort = DEFAULT_CLUSTER_PORT;
   private boolean clusterPortAutoIncrement = true;
   private String publicHost;
+  private String eventBusHost;
   private int eventBusPort;
   private String eventBusPublicHost;
   private String kubernetesServiceDns;
@@ -114,6 +116,7 @@ public class NodeOptions {
       case "clusterPort": setClusterPort(integer(v)); break;
       case "clusterPortAutoIncrement": setClusterPortAutoIncrement(bool(v)); break;
       case "publicHost": setPublicHost(String.valueOf(v)); break;
+      case "eventBusHost": setEventBusHost(String.valueOf(v)); break;
       case "eventBusPort": setEventBusPort(integer(v)); break;
       case "eventBusPublicHost": setEventBusPublicHost(String.valueOf(v)); break;
       case "kubernetesServiceDns": setKubernetesServiceDns(String.valueOf(v)); break;
@@ -133,6 +136,7 @@ public class NodeOptions {
         .put("failureDetectionSeconds", failureDetectionSeconds);
     putIfSet(j, "clusterHost", clusterHost);
     putIfSet(j, "publicHost", publicHost);
+    putIfSet(j, "eventBusHost", eventBusHost);
     putIfSet(j, "eventBusPublicHost", eventBusPublicHost);
     putIfSet(j, "kubernetesServiceDns", kubernetesServiceDns);
     putIfSet(j, "nodeName", nodeName);
@@ -229,6 +233,17 @@ public class NodeOptions {
   /** Sets the address advertised to other Hazelcast members (behind NAT or in a pod). */
   public NodeOptions setPublicHost(String publicHost) {
     this.publicHost = publicHost;
+    return this;
+  }
+
+  /** @return the interface the event bus binds to, or null for the cluster host */
+  public String getEventBusHost() {
+    return eventBusHost;
+  }
+
+  /** Sets the interface the event bus binds to (default: the cluster host). */
+  public NodeOptions setEventBusHost(String eventBusHost) {
+    this.eventBusHost = eventBusHost;
     return this;
   }
 

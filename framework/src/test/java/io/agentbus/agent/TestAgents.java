@@ -38,6 +38,9 @@ final class TestAgents {
   record WhereAreYou() {
   }
 
+  record Slow(long millis) {
+  }
+
   record Here(String node) {
   }
 
@@ -92,6 +95,11 @@ final class TestAgents {
           })
           .onRequestAsync(Hang.class, (h, ctx) -> Promise.<Sum>promise().future())
           .onRequest(Increment.class, (i, ctx) -> new Count(count += i.by()))
+          .onRequestAsync(Slow.class, (sl, ctx) -> {
+            Promise<Sum> p = Promise.promise();
+            context().vertx().setTimer(sl.millis(), id -> p.complete(new Sum((int) sl.millis())));
+            return p.future();
+          })
           .onRequest(WhereAreYou.class, (w, ctx) -> new Here(context().nodeId()))
           .build();
     }

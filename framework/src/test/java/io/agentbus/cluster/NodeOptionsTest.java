@@ -14,7 +14,9 @@ class NodeOptionsTest {
   void environmentOverridesDefaults() {
     NodeOptions o = new NodeOptions().applyEnvironment(Map.of(
         "AGENTBUS_CLUSTERED", "true", "AGENTBUS_JOIN", "kubernetes", "AGENTBUS_K8S_SERVICE_DNS", "agentbus.default.svc",
-        "AGENTBUS_MEMBERS", "10.0.0.1:5701, 10.0.0.2", "AGENTBUS_LABELS", "zone=a,role=llm", "AGENTBUS_EVENT_BUS_PORT", "5710"));
+        "AGENTBUS_MEMBERS", "10.0.0.1:5701, 10.0.0.2", "AGENTBUS_LABELS", "zone=a,role=llm", "AGENTBUS_EVENT_BUS_PORT", "5710",
+        "AGENTBUS_EVENT_BUS_HOST", "10.0.0.9"));
+    assertThat(o.getEventBusHost()).isEqualTo("10.0.0.9");
     assertThat(o.isClustered()).isTrue();
     assertThat(o.getJoin()).isEqualTo(JoinMode.KUBERNETES);
     assertThat(o.getMembers()).containsExactly("10.0.0.1:5701", "10.0.0.2");

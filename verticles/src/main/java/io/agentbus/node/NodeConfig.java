@@ -34,6 +34,7 @@ public final class NodeConfig {
       new Option("clusterHost", "--cluster-host", "AGENTBUS_CLUSTER_HOST", true, "interface the cluster binds to"),
       new Option("clusterPort", "--cluster-port", "AGENTBUS_CLUSTER_PORT", true, "Hazelcast port (default 5701, next free one taken)"),
       new Option("publicHost", "--public-host", "AGENTBUS_PUBLIC_HOST", true, "address advertised to other members"),
+      new Option("eventBusHost", "--event-bus-host", "AGENTBUS_EVENT_BUS_HOST", true, "interface the event bus binds to (default: cluster host)"),
       new Option("eventBusPort", "--event-bus-port", "AGENTBUS_EVENT_BUS_PORT", true, "event-bus port (default random)"),
       new Option("eventBusPublicHost", "--event-bus-public-host", "AGENTBUS_EVENT_BUS_PUBLIC_HOST", true, "event-bus host advertised to others"),
       new Option("kubernetesServiceDns", "--k8s-service-dns", "AGENTBUS_K8S_SERVICE_DNS", true, "headless service DNS name for kubernetes join"),

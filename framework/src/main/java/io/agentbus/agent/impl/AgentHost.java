@@ -26,6 +26,7 @@ final class AgentHost extends VerticleBase implements AgentContext {
   private final AgentRuntimeImpl runtime;
   private final RegistrationOptions registration;
   private Handlers handlers;
+  private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
 
   AgentHost(AgentId id, Agent agent, AgentRuntimeImpl runtime, RegistrationOptions registration) {
     this.id = id;
@@ -66,8 +67,22 @@ final class AgentHost extends VerticleBase implements AgentContext {
   /** Handles one envelope on this agent's context; completes with the reply payload. */
   Future<Object> dispatch(Envelope e) {
     Promise<Object> reply = Promise.promise();
-    context.runOnContext(v -> handle(e).onComplete(reply));
+    inflight.incrementAndGet();
+    context.runOnContext(v -> handle(e).onComplete(ar -> {
+      inflight.decrementAndGet();
+      reply.handle(ar);
+    }));
     return reply.future();
+  }
+
+  /** @return completes when no message is being handled, or at the deadline (epoch ms) */
+  Future<Void> idle(long deadlineMillis) {
+    if (inflight.get() == 0 || System.currentTimeMillis() > deadlineMillis) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(10, id -> idle(deadlineMillis).onComplete(p));
+    return p.future();
   }
 
   private Future<Object> handle(Envelope e) {

@@ -237,7 +237,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   /** Deactivates (saving their state) the local agents this node no longer owns. */
   private void rebalance() {
     for (AgentId id : new ArrayList<>(deployments.keySet())) {
-      if (!me.equals(owner(id))) {
+      String owner = owner(id);
+      // an agent whose type nobody else hosts stays until this runtime closes
+      if (owner != null && !owner.equals(me)) {
         release(id);
       }
     }
@@ -253,11 +255,14 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       return pending;
     }
     String deployment = deployments.remove(id);
-    hosts.remove(id);
+    Future<AgentHost> host = hosts.remove(id);
     if (deployment == null) {
       return Future.succeededFuture();
     }
-    Future<Void> undeployed = vertx.undeploy(deployment);
+    // messages it is handling finish first (their timers and replies live on its context)
+    long deadline = System.currentTimeMillis() + options.getDrainTimeoutMillis();
+    Future<Void> undeployed = (host != null && host.succeeded() ? host.result().idle(deadline) : Future.<Void>succeededFuture())
+        .compose(v -> vertx.undeploy(deployment));
     releasing.put(id, undeployed);
     undeployed.onComplete(ar -> releasing.remove(id));
     return undeployed;

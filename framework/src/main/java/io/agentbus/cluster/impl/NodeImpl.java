@@ -70,8 +70,9 @@ public final class NodeImpl implements Node {
     }
     VertxOptions vo = new VertxOptions(vertxOptions);
     EventBusOptions eb = vo.getEventBusOptions();
-    if (options.getClusterHost() != null) {
-      eb.setHost(options.getClusterHost());
+    String ebHost = options.getEventBusHost() != null ? options.getEventBusHost() : options.getClusterHost();
+    if (ebHost != null) {
+      eb.setHost(ebHost);
     }
     eb.setPort(options.getEventBusPort());
     if (options.getEventBusPublicHost() != null) {

@@ -33,6 +33,8 @@ public final class NodeConfig {
       new Option("members", "--members", "AGENTBUS_MEMBERS", true, "comma-separated host[:port] list for tcp join (default 127.0.0.1)"),
       new Option("clusterHost", "--cluster-host", "AGENTBUS_CLUSTER_HOST", true, "interface the cluster binds to"),
       new Option("clusterPort", "--cluster-port", "AGENTBUS_CLUSTER_PORT", true, "Hazelcast port (default 5701, next free one taken)"),
+      new Option("clusterPortAutoIncrement", "--cluster-port-auto-increment", "AGENTBUS_CLUSTER_PORT_AUTO_INCREMENT", true,
+          "true | false: try the next ports when the cluster port is taken (default true)"),
       new Option("publicHost", "--public-host", "AGENTBUS_PUBLIC_HOST", true, "address advertised to other members"),
       new Option("eventBusHost", "--event-bus-host", "AGENTBUS_EVENT_BUS_HOST", true, "interface the event bus binds to (default: cluster host)"),
       new Option("eventBusPort", "--event-bus-port", "AGENTBUS_EVENT_BUS_PORT", true, "event-bus port (default random)"),

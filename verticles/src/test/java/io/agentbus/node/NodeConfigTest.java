@@ -56,4 +56,13 @@ class NodeConfigTest {
       assertThat(usage).contains(o.flag()).contains(o.env());
     }
   }
+
+  @Test
+  void everyNodeOptionHasAFlagAndTheSameEnvironmentVariable() {
+    io.agentbus.cluster.NodeOptions.ENVIRONMENT.forEach((key, env) ->
+        assertThat(NodeConfig.OPTIONS).as(key).anySatisfy(o -> {
+          assertThat(o.key()).isEqualTo(key);
+          assertThat(o.env()).isEqualTo(env);
+        }));
+  }
 }

@@ -11,12 +11,15 @@ public class AgentRuntimeOptions {
 
   /** Default RPC timeout. */
   public static final long DEFAULT_SEND_TIMEOUT_MILLIS = 10_000;
+  /** Default largest encoded payload sent to another node: 1 MiB. */
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
   /** Default time a graceful close waits for in-flight messages. */
   public static final long DEFAULT_DRAIN_TIMEOUT_MILLIS = 10_000;
 
   private String namespace = Channels.DEFAULT_NAMESPACE;
   private long sendTimeoutMillis = DEFAULT_SEND_TIMEOUT_MILLIS;
   private long drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
+  private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
   private MeterRegistry meterRegistry;
 
   /** Defaults. */
@@ -28,12 +31,13 @@ public class AgentRuntimeOptions {
     setNamespace(json.getString("namespace", Channels.DEFAULT_NAMESPACE));
     setSendTimeoutMillis(json.getLong("sendTimeoutMillis", DEFAULT_SEND_TIMEOUT_MILLIS));
     setDrainTimeoutMillis(json.getLong("drainTimeoutMillis", DEFAULT_DRAIN_TIMEOUT_MILLIS));
+    setMaxPayloadBytes(json.getInteger("maxPayloadBytes", DEFAULT_MAX_PAYLOAD_BYTES));
   }
 
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("namespace", namespace).put("sendTimeoutMillis", sendTimeoutMillis)
-        .put("drainTimeoutMillis", drainTimeoutMillis);
+        .put("drainTimeoutMillis", drainTimeoutMillis).put("maxPayloadBytes", maxPayloadBytes);
   }
 
   /** @return the namespace */
@@ -72,6 +76,20 @@ public class AgentRuntimeOptions {
       throw new IllegalArgumentException("drainTimeoutMillis must be 0 or more, got " + millis);
     }
     this.drainTimeoutMillis = millis;
+    return this;
+  }
+
+  /** @return the largest encoded payload (message or reply) sent to another node */
+  public int getMaxPayloadBytes() {
+    return maxPayloadBytes;
+  }
+
+  /** Sets the largest encoded payload sent to another node (bytes, at least 1). */
+  public AgentRuntimeOptions setMaxPayloadBytes(int bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("maxPayloadBytes must be at least 1, got " + bytes);
+    }
+    this.maxPayloadBytes = bytes;
     return this;
   }
 

@@ -8,8 +8,10 @@ import java.util.Objects;
  *
  * @param requiredLabels node labels a node must carry to host the type (empty: any node that registered it)
  * @param checkpoint when the agent's state is saved to the cluster
+ * @param idleTimeoutMillis an agent idle this long is deactivated (state saved per {@code checkpoint})
+ *     and re-activated by its next message; 0 keeps agents active until their node stops
  */
-public record RegistrationOptions(Map<String, String> requiredLabels, Checkpoint checkpoint) {
+public record RegistrationOptions(Map<String, String> requiredLabels, Checkpoint checkpoint, long idleTimeoutMillis) {
 
   /** When state is saved. */
   public enum Checkpoint {
@@ -25,20 +27,28 @@ public record RegistrationOptions(Map<String, String> requiredLabels, Checkpoint
   public RegistrationOptions {
     requiredLabels = Map.copyOf(requiredLabels);
     Objects.requireNonNull(checkpoint, "checkpoint");
+    if (idleTimeoutMillis < 0) {
+      throw new IllegalArgumentException("idleTimeoutMillis must be 0 (never) or positive, got " + idleTimeoutMillis);
+    }
   }
 
   /** @return no label constraints, state saved on deactivation */
   public static RegistrationOptions defaults() {
-    return new RegistrationOptions(Map.of(), Checkpoint.ON_DEACTIVATE);
+    return new RegistrationOptions(Map.of(), Checkpoint.ON_DEACTIVATE, 0);
   }
 
   /** @return these options with required labels */
   public RegistrationOptions withRequiredLabels(Map<String, String> labels) {
-    return new RegistrationOptions(labels, checkpoint);
+    return new RegistrationOptions(labels, checkpoint, idleTimeoutMillis);
   }
 
   /** @return these options with a checkpoint policy */
   public RegistrationOptions withCheckpoint(Checkpoint c) {
-    return new RegistrationOptions(requiredLabels, c);
+    return new RegistrationOptions(requiredLabels, c, idleTimeoutMillis);
+  }
+
+  /** @return these options with an idle timeout (agents idle that long are deactivated) */
+  public RegistrationOptions withIdleTimeout(java.time.Duration idle) {
+    return new RegistrationOptions(requiredLabels, checkpoint, idle.toMillis());
   }
 }

@@ -232,4 +232,27 @@ public abstract class AgentRuntimeContract {
     assertThat(e.type()).isEqualTo(LifecycleEvent.Type.ACTIVATED);
     assertThat(e.nodeId()).isEqualTo(rt(1).node().id());
   }
+
+  @Test
+  void idleAgentsAreDeactivatedAndComeBackWithTheirState() {
+    String type = unique("idle");
+    List<LifecycleEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    rt(0).onLifecycle(events::add);
+    await(rt(1).register(type, id -> new Calculator(), RegistrationOptions.defaults().withIdleTimeout(Duration.ofMillis(300))));
+    AgentId id = new AgentId(type, "k");
+    assertThat(await(rt(0).send(new TestAgents.Increment(5), id, null, TestAgents.Count.class)).value()).isEqualTo(5);
+    until("deactivation", WAIT, () -> !rt(1).localAgents().contains(id)
+        && events.stream().anyMatch(e -> e.agentId().equals(id) && e.type() == LifecycleEvent.Type.DEACTIVATED));
+    assertThat(await(rt(0).send(new TestAgents.Increment(1), id, null, TestAgents.Count.class)).value()).isEqualTo(6);
+  }
+
+  @Test
+  void oversizedPayloadsToAnotherNodeFailClearly() {
+    String calc = unique("calc");
+    await(rt(1).register(calc, id -> new Calculator()));
+    Throwable err = awaitFailure(rt(0).send(new JsonPayload("Add", new io.vertx.core.json.JsonObject()
+        .put("a", 1).put("b", 2).put("blob", "x".repeat(2_000_000))), new AgentId(calc, "k"), null));
+    assertThat(err).hasMessageContaining("more than the limit of 1048576 bytes");
+    assertThat(await(rt(0).send(new Add(1, 2), new AgentId(calc, "k"), null, Sum.class))).isEqualTo(new Sum(3));
+  }
 }

@@ -27,6 +27,7 @@ final class AgentHost extends VerticleBase implements AgentContext {
   private final RegistrationOptions registration;
   private Handlers handlers;
   private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile long lastActivity = System.currentTimeMillis();
 
   AgentHost(AgentId id, Agent agent, AgentRuntimeImpl runtime, RegistrationOptions registration) {
     this.id = id;
@@ -55,7 +56,19 @@ final class AgentHost extends VerticleBase implements AgentContext {
       }
       runtime.activated(id, saved == null ? null : saved.getString("node"));
       return runtime.stateStore().save(id, runtime.nodeId(), saved == null ? null : saved.getJsonObject("state"));
-    }).compose(v -> agent.onStart());
+    }).compose(v -> agent.onStart()).onSuccess(v -> watchIdleness());
+  }
+
+  private void watchIdleness() {
+    long idle = registration.idleTimeoutMillis();
+    if (idle > 0) {
+      vertx.setPeriodic(Math.max(10, Math.min(idle / 2, 1_000)), timer -> {
+        if (inflight.get() == 0 && System.currentTimeMillis() - lastActivity >= idle) {
+          vertx.cancelTimer(timer);
+          runtime.release(id);
+        }
+      });
+    }
   }
 
   @Override
@@ -68,7 +81,9 @@ final class AgentHost extends VerticleBase implements AgentContext {
   Future<Object> dispatch(Envelope e) {
     Promise<Object> reply = Promise.promise();
     inflight.incrementAndGet();
+    lastActivity = System.currentTimeMillis();
     context.runOnContext(v -> handle(e).onComplete(ar -> {
+      lastActivity = System.currentTimeMillis();
       inflight.decrementAndGet();
       reply.handle(ar);
     }));

@@ -81,6 +81,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final Counter sent;
   private final Counter published;
   private final Timer rpcTimer;
+  private final Counter malformed;
   private boolean loading = true;
   private AsyncMap<String, JsonObject> registry;
   private StateStore stateStore;
@@ -101,6 +102,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     var meters = options.getMeterRegistry();
     this.sent = Counter.builder("agentbus.agent.messages").tag("kind", "send").register(meters);
     this.published = Counter.builder("agentbus.agent.messages").tag("kind", "publish").register(meters);
+    this.malformed = Counter.builder("agentbus.agent.dropped").tag("reason", "malformed").register(meters);
     this.rpcTimer = Timer.builder("agentbus.agent.rpc").description("agent RPC round trips").register(meters);
   }
 
@@ -250,22 +252,27 @@ public final class AgentRuntimeImpl implements AgentRuntime {
    * state is saved first. Completes at once when the agent is not here.
    */
   Future<Void> release(AgentId id) {
-    Future<Void> pending = releasing.get(id);
+    Promise<Void> done = Promise.promise();
+    Future<Void> pending = releasing.putIfAbsent(id, done.future());
     if (pending != null) {
       return pending;
     }
     String deployment = deployments.remove(id);
     Future<AgentHost> host = hosts.remove(id);
     if (deployment == null) {
-      return Future.succeededFuture();
+      releasing.remove(id, done.future());
+      done.complete();
+      return done.future();
     }
     // messages it is handling finish first (their timers and replies live on its context)
     long deadline = System.currentTimeMillis() + options.getDrainTimeoutMillis();
-    Future<Void> undeployed = (host != null && host.succeeded() ? host.result().idle(deadline) : Future.<Void>succeededFuture())
-        .compose(v -> vertx.undeploy(deployment));
-    releasing.put(id, undeployed);
-    undeployed.onComplete(ar -> releasing.remove(id));
-    return undeployed;
+    (host != null && host.succeeded() ? host.result().idle(deadline) : Future.<Void>succeededFuture())
+        .compose(v -> vertx.undeploy(deployment))
+        .onComplete(ar -> {
+          releasing.remove(id, done.future());
+          done.complete();
+        });
+    return done.future();
   }
 
   /** Asks the node that last hosted {@code id} to let it go (state saved) before it is activated here. */
@@ -405,15 +412,25 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private Future<Reply> remote(String owner, Envelope e, long timeout) {
     Envelope wire;
     try {
-      wire = e.payloadJson != null ? e : e.withJson(payloadTypes.encode(e.payload));
+      wire = e.payloadJson != null ? e : e.withJson(encodeForWire(e.payloadType, e.payload));
     } catch (RuntimeException ex) {
-      return Future.failedFuture(new IllegalArgumentException("cannot encode " + e.payloadType + " as JSON: " + ex.getMessage(), ex));
+      return Future.failedFuture(ex);
     }
     return eventBus.<Object>request(inboxAddress(owner), wire, new DeliveryOptions().setSendTimeout(timeout))
         .map(m -> {
           Envelope r = (Envelope) m.body();
           return new Reply(r.payload, r.payloadType, r.payloadJson);
         });
+  }
+
+  /** Encodes a payload for another node, refusing one over the size limit with a clear error. */
+  private Buffer encodeForWire(String type, Object payload) {
+    Buffer b = payloadTypes.encode(payload);
+    if (b.length() > options.getMaxPayloadBytes()) {
+      throw new IllegalArgumentException("payload of type '" + type + "' is " + b.length() + " bytes, more than the limit of "
+          + options.getMaxPayloadBytes() + " bytes (AgentRuntimeOptions.maxPayloadBytes)");
+    }
+    return b;
   }
 
   private Throwable rpcError(AgentId recipient, long timeout, Throwable err) {
@@ -470,10 +487,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       // one frame per node, however many of its agents subscribe
       Envelope wire;
       try {
-        wire = e.withJson(payloadTypes.encode(message));
+        wire = e.withJson(encodeForWire(e.payloadType, message));
       } catch (RuntimeException ex) {
-        return Future.failedFuture(new IllegalArgumentException("cannot encode " + e.payloadType + " as JSON: "
-            + ex.getMessage(), ex));
+        return Future.failedFuture(ex);
       }
       for (Map.Entry<String, List<AgentId>> r : remote.entrySet()) {
         eventBus.send(inboxAddress(r.getKey()), r.getValue().size() == 1 ? wire.to(r.getValue().get(0)) : wire.toAll(r.getValue()));
@@ -487,6 +503,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private void onInbox(Message<Object> m) {
     if (!(m.body() instanceof Envelope)) {
       String reason = m.body() instanceof CorruptFrame ? ((CorruptFrame) m.body()).reason() : "unexpected body";
+      malformed.increment();
       LOG.warn("dropped a malformed agent envelope: {}", reason);
       if (m.replyAddress() != null) {
         m.fail(400, "malformed envelope: " + reason);
@@ -516,11 +533,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         String type = r == null ? null : payloadTypes.nameOf(r);
         Envelope reply = e.fromWire() && r != null
             ? new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, null,
-                payloadTypes.encode(r), Map.of(), 0)
+                encodeForWire(type, r), Map.of(), 0)
             : new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, r, null, Map.of(), 0);
         m.reply(reply);
       } catch (RuntimeException ex) {
-        m.fail(500, "agent " + e.recipient + " replied with a payload that cannot be encoded: " + ex.getMessage());
+        m.fail(500, "agent " + e.recipient + " replied with a payload that cannot be sent: " + ex.getMessage());
       }
     });
   }
@@ -551,6 +568,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     Future<AgentHost> existing = hosts.get(id);
     if (existing != null) {
       return existing;
+    }
+    Future<Void> beingReleased = releasing.get(id);
+    if (beingReleased != null) {
+      // re-activate only once the previous activation has saved its state
+      return beingReleased.compose(v -> host(id, r));
     }
     Promise<AgentHost> p = Promise.promise();
     existing = hosts.putIfAbsent(id, p.future());

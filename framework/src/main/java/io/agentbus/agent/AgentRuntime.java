@@ -45,6 +45,14 @@ public interface AgentRuntime {
   Future<Void> register(String type, AgentFactory factory, RegistrationOptions options);
 
   /**
+   * Withdraws a type registered on this node: other nodes stop routing to it here, its local agents
+   * are deactivated (state saved) and re-activated wherever the type is still registered.
+   *
+   * @return completion, once every node knows
+   */
+  Future<Void> unregister(String type);
+
+  /**
    * Adds a subscription cluster-wide.
    *
    * @return completion, once every node routes by it; fails if an equal subscription exists

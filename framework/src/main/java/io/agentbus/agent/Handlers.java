@@ -30,9 +30,16 @@ public final class Handlers {
   }
 
   private final Map<String, Entry> entries;
+  private final BiFunction<JsonPayload, MessageContext, Future<?>> otherwise;
 
-  private Handlers(Map<String, Entry> entries) {
+  private Handlers(Map<String, Entry> entries, BiFunction<JsonPayload, MessageContext, Future<?>> otherwise) {
     this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    this.otherwise = otherwise;
+  }
+
+  /** @return the handler of every type without its own handler, or null */
+  public BiFunction<JsonPayload, MessageContext, Future<?>> otherwise() {
+    return otherwise;
   }
 
   /** @return a builder */
@@ -53,8 +60,18 @@ public final class Handlers {
   /** Builds {@link Handlers}. */
   public static final class Builder {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private BiFunction<JsonPayload, MessageContext, Future<?>> otherwise;
 
     private Builder() {
+    }
+
+    /**
+     * Handles every type that has no handler of its own, as type name and JSON (proxies of foreign
+     * agents use it); the future's result is the reply.
+     */
+    public Builder otherwise(BiFunction<JsonPayload, MessageContext, Future<?>> handler) {
+      this.otherwise = handler;
+      return this;
     }
 
     /** Handles {@code type} without replying (the reply, if the sender awaits one, is null). */
@@ -97,7 +114,7 @@ public final class Handlers {
 
     /** @return the handlers */
     public Handlers build() {
-      return new Handlers(entries);
+      return new Handlers(entries, otherwise);
     }
   }
 }

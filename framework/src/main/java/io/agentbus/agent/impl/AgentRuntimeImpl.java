@@ -173,6 +173,23 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   }
 
   @Override
+  public Future<Void> unregister(String type) {
+    if (factories.remove(type) == null) {
+      return Future.failedFuture(new IllegalArgumentException("agent type '" + type + "' is not registered on node " + me));
+    }
+    JsonObject op = new JsonObject().put("op", Directory.UNREGISTER).put("type", type).put("node", me);
+    return registry.remove("type:" + type + "@" + me).compose(v -> broadcast(op)).compose(v -> {
+      List<Future<Void>> released = new ArrayList<>();
+      for (AgentId id : new ArrayList<>(deployments.keySet())) {
+        if (id.type().equals(type)) {
+          released.add(release(id));
+        }
+      }
+      return Future.join(released).mapEmpty();
+    });
+  }
+
+  @Override
   public Future<Void> addSubscription(Subscription s) {
     if (closed) {
       return Future.failedFuture(closedError());

@@ -1,0 +1,53 @@
+package io.agentbus.grpc;
+
+/** Options of the {@link AgentRpcHost}. */
+public class AgentRpcHostOptions {
+
+  /** Default port (AutoGen's documented one). */
+  public static final int DEFAULT_PORT = 50051;
+  /** Default timeout of an RPC forwarded to a worker. */
+  public static final long DEFAULT_RPC_TIMEOUT_MILLIS = 30_000;
+
+  private String host = "0.0.0.0";
+  private int port = DEFAULT_PORT;
+  private long rpcTimeoutMillis = DEFAULT_RPC_TIMEOUT_MILLIS;
+
+  /** @return the interface to listen on */
+  public String getHost() {
+    return host;
+  }
+
+  /** Sets the interface to listen on. */
+  public AgentRpcHostOptions setHost(String host) {
+    this.host = host;
+    return this;
+  }
+
+  /** @return the port (0: any free one) */
+  public int getPort() {
+    return port;
+  }
+
+  /** Sets the port (0: any free one). */
+  public AgentRpcHostOptions setPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    this.port = port;
+    return this;
+  }
+
+  /** @return the timeout of an RPC forwarded to a worker */
+  public long getRpcTimeoutMillis() {
+    return rpcTimeoutMillis;
+  }
+
+  /** Sets the timeout of an RPC forwarded to a worker (at least 1 ms). */
+  public AgentRpcHostOptions setRpcTimeoutMillis(long millis) {
+    if (millis < 1) {
+      throw new IllegalArgumentException("rpcTimeoutMillis must be at least 1, got " + millis);
+    }
+    this.rpcTimeoutMillis = millis;
+    return this;
+  }
+}

@@ -1,0 +1,328 @@
+package io.agentbus.grpc.impl;
+
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRpcException;
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.agent.JsonPayload;
+import io.agentbus.agent.MessageContext;
+import io.agentbus.agent.Subscription;
+import io.agentbus.agent.TopicId;
+import io.agentbus.grpc.AgentRpcHost;
+import io.agentbus.grpc.AgentRpcHostOptions;
+import io.agentbus.grpc.proto.AddSubscriptionRequest;
+import io.agentbus.grpc.proto.AddSubscriptionResponse;
+import io.agentbus.grpc.proto.AgentRpcGrpcService;
+import io.agentbus.grpc.proto.ControlMessage;
+import io.agentbus.grpc.proto.GetSubscriptionsRequest;
+import io.agentbus.grpc.proto.GetSubscriptionsResponse;
+import io.agentbus.grpc.proto.Message;
+import io.agentbus.grpc.proto.RegisterAgentTypeRequest;
+import io.agentbus.grpc.proto.RegisterAgentTypeResponse;
+import io.agentbus.grpc.proto.RemoveSubscriptionRequest;
+import io.agentbus.grpc.proto.RemoveSubscriptionResponse;
+import io.agentbus.grpc.proto.RpcRequest;
+import io.agentbus.grpc.proto.RpcResponse;
+import io.agentbus.grpc.proto.cloudevents.CloudEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** {@link AgentRpcHost} on a Vert.x gRPC server. */
+public final class AgentRpcHostImpl implements AgentRpcHost {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentRpcHostImpl.class);
+  private static final String CLIENT_ID = "client-id";
+
+  private final AgentRuntime runtime;
+  private final Vertx vertx;
+  private final AgentRpcHostOptions options;
+  private final Map<String, WorkerConnection> workers = new ConcurrentHashMap<>();
+  private final Map<String, String> typeOwners = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> subscriptionsByClient = new ConcurrentHashMap<>();
+  private final Map<HttpConnection, Set<WorkerConnection>> byConnection = new ConcurrentHashMap<>();
+  private HttpServer server;
+
+  private AgentRpcHostImpl(AgentRuntime runtime, AgentRpcHostOptions options) {
+    this.runtime = runtime;
+    this.vertx = runtime.node().vertx();
+    this.options = options;
+  }
+
+  /** Starts a host. */
+  public static Future<AgentRpcHost> start(AgentRuntime runtime, AgentRpcHostOptions options) {
+    AgentRpcHostImpl host = new AgentRpcHostImpl(runtime, options);
+    GrpcServer grpc = GrpcServer.server(host.vertx);
+    grpc.callHandler(AgentRpcGrpcService.OpenChannel, host::onOpenChannel);
+    grpc.callHandler(AgentRpcGrpcService.OpenControlChannel, host::onOpenControlChannel);
+    grpc.callHandler(AgentRpcGrpcService.RegisterAgent, req -> host.unary(req, host::registerAgent));
+    grpc.callHandler(AgentRpcGrpcService.AddSubscription, req -> host.unary(req, host::addSubscription));
+    grpc.callHandler(AgentRpcGrpcService.RemoveSubscription, req -> host.unary(req, host::removeSubscription));
+    grpc.callHandler(AgentRpcGrpcService.GetSubscriptions, req -> host.unary(req, host::getSubscriptions));
+    return host.vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
+        .requestHandler(grpc).listen().map(s -> {
+          host.server = s;
+          return host;
+        });
+  }
+
+  @Override
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Set<String> workers() {
+    return Set.copyOf(workers.keySet());
+  }
+
+  @Override
+  public Future<Void> close() {
+    List<Future<?>> done = new ArrayList<>();
+    new ArrayList<>(workers.values()).forEach(w -> {
+      done.add(disconnect(w));
+      w.stream.end();
+    });
+    done.add(server.close());
+    return Future.join(done).mapEmpty();
+  }
+
+  // --- the worker's stream ----------------------------------------------------------------------
+
+  private void onOpenChannel(GrpcServerRequest<Message, Message> req) {
+    String clientId = req.headers().get(CLIENT_ID);
+    if (clientId == null || clientId.isBlank()) {
+      reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "the client-id metadata header is required");
+      return;
+    }
+    WorkerConnection w = new WorkerConnection(clientId, req.response());
+    WorkerConnection previous = workers.put(clientId, w);
+    if (previous != null) {
+      LOG.warn("worker {} opened a second channel; the first is closed", clientId);
+      previous.stream.end();
+    }
+    req.response().writeHead();
+    req.handler(m -> onWorkerMessage(w, m));
+    // a worker that stops or dies may reset the stream or just close its connection
+    req.exceptionHandler(t -> disconnect(w));
+    req.errorHandler(err -> disconnect(w));
+    req.response().exceptionHandler(t -> disconnect(w));
+    onConnectionClose(req.connection(), w);
+    req.endHandler(v -> {
+      disconnect(w);
+      req.response().end();
+    });
+    LOG.info("worker {} connected", clientId);
+  }
+
+  /** Workers of one process may share a connection: its close disconnects all of them. */
+  private void onConnectionClose(HttpConnection connection, WorkerConnection w) {
+    Set<WorkerConnection> sharing = byConnection.computeIfAbsent(connection, c -> {
+      c.closeHandler(v -> {
+        Set<WorkerConnection> all = byConnection.remove(c);
+        if (all != null) {
+          all.forEach(this::disconnect);
+        }
+      });
+      return ConcurrentHashMap.newKeySet();
+    });
+    sharing.add(w);
+  }
+
+  private void onOpenControlChannel(GrpcServerRequest<ControlMessage, ControlMessage> req) {
+    // state save/load are host-initiated; this host does not initiate them, so it only keeps the
+    // control channel open for the worker
+    req.response().writeHead();
+    req.handler(m -> LOG.debug("ignoring control message {}", m.getRpcId()));
+    req.endHandler(v -> req.response().end());
+  }
+
+  private void onWorkerMessage(WorkerConnection w, Message m) {
+    switch (m.getMessageCase()) {
+      case REQUEST:
+        onRequest(w, m.getRequest());
+        break;
+      case RESPONSE:
+        Promise<RpcResponse> p = w.pending.remove(m.getResponse().getRequestId());
+        if (p != null) {
+          p.tryComplete(m.getResponse());
+        } else {
+          LOG.debug("worker {} answered unknown or expired request {}", w.clientId, m.getResponse().getRequestId());
+        }
+        break;
+      case CLOUDEVENT:
+        onEvent(w, m.getCloudEvent());
+        break;
+      default:
+        LOG.warn("worker {} sent an empty message", w.clientId);
+    }
+  }
+
+  private void onRequest(WorkerConnection w, RpcRequest r) {
+    Future<JsonPayload> reply;
+    try {
+      AgentId target = Wire.agentId(r.getTarget());
+      AgentId source = r.hasSource() ? Wire.agentId(r.getSource()) : null;
+      reply = runtime.send(Wire.payload(r.getPayload()), target, source, JsonPayload.class, options.getRpcTimeoutMillis());
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onComplete(ar -> {
+      RpcResponse.Builder b = RpcResponse.newBuilder().setRequestId(r.getRequestId());
+      if (ar.failed()) {
+        b.setError(ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
+      } else if (ar.result() != null) {
+        b.setPayload(Wire.proto(ar.result()));
+      }
+      write(w, Message.newBuilder().setResponse(b).build());
+    });
+  }
+
+  private void onEvent(WorkerConnection w, CloudEvent e) {
+    try {
+      runtime.publish(Wire.eventPayload(e), new TopicId(e.getType(), e.getSource()), Wire.eventSender(e))
+          .onFailure(err -> LOG.warn("event {} of worker {} was not published: {}", e.getId(), w.clientId, err.getMessage()));
+    } catch (RuntimeException ex) {
+      LOG.warn("event {} of worker {} is invalid: {}", e.getId(), w.clientId, ex.getMessage());
+    }
+  }
+
+  /** Delivers a message for an agent hosted by worker {@code clientId}. */
+  Future<Object> forward(String clientId, AgentId agent, JsonPayload payload, MessageContext ctx) {
+    WorkerConnection w = workers.get(clientId);
+    if (w == null) {
+      return Future.failedFuture(new AgentRpcException("worker " + clientId + " hosting " + agent + " is not connected"));
+    }
+    if (!ctx.isRpc()) {
+      if (ctx.topic() != null && w.firstSighting(ctx.messageId())) {
+        write(w, Message.newBuilder().setCloudEvent(Wire.event(ctx.messageId(), ctx.topic(), ctx.sender(), payload)).build());
+      }
+      return Future.succeededFuture();
+    }
+    String id = w.nextRequestId();
+    Promise<RpcResponse> p = Promise.promise();
+    w.pending.put(id, p);
+    RpcRequest.Builder b = RpcRequest.newBuilder().setRequestId(id).setTarget(Wire.proto(agent))
+        .setPayload(Wire.proto(payload)).putAllMetadata(ctx.metadata());
+    if (ctx.sender() != null) {
+      b.setSource(Wire.proto(ctx.sender()));
+    }
+    write(w, Message.newBuilder().setRequest(b).build());
+    vertx.setTimer(options.getRpcTimeoutMillis(), t -> {
+      Promise<RpcResponse> expired = w.pending.remove(id);
+      if (expired != null) {
+        expired.tryFail(new AgentRpcException("worker " + clientId + " did not answer for " + agent + " within "
+            + options.getRpcTimeoutMillis() + " ms"));
+      }
+    });
+    return p.future().map(resp -> {
+      if (!resp.getError().isEmpty()) {
+        throw new AgentRpcException(resp.getError());
+      }
+      return resp.hasPayload() && !resp.getPayload().getDataType().isEmpty() ? Wire.payload(resp.getPayload()) : null;
+    });
+  }
+
+  private void write(WorkerConnection w, Message m) {
+    w.stream.write(m).onFailure(err -> LOG.warn("write to worker {} failed: {}", w.clientId, err.getMessage()));
+  }
+
+  private Future<Void> disconnect(WorkerConnection w) {
+    if (!workers.remove(w.clientId, w)) {
+      return Future.succeededFuture();
+    }
+    LOG.info("worker {} disconnected: withdrawing its types and subscriptions", w.clientId);
+    w.pending.values().forEach(p -> p.tryFail(new AgentRpcException("worker " + w.clientId + " disconnected")));
+    w.pending.clear();
+    List<Future<?>> done = new ArrayList<>();
+    typeOwners.forEach((type, owner) -> {
+      if (owner.equals(w.clientId)) {
+        typeOwners.remove(type, owner);
+        done.add(runtime.unregister(type));
+      }
+    });
+    Set<String> subs = subscriptionsByClient.remove(w.clientId);
+    if (subs != null) {
+      subs.forEach(id -> done.add(runtime.removeSubscription(id)));
+    }
+    return Future.join(done).mapEmpty();
+  }
+
+  // --- unary calls ------------------------------------------------------------------------------
+
+  private <Req, Resp> void unary(GrpcServerRequest<Req, Resp> req, java.util.function.BiFunction<String, Req, Future<Resp>> call) {
+    String clientId = req.headers().get(CLIENT_ID);
+    req.handler(msg -> {
+      if (clientId == null || clientId.isBlank()) {
+        reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "the client-id metadata header is required");
+        return;
+      }
+      Future<Resp> result;
+      try {
+        result = call.apply(clientId, msg);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          req.response().end(ar.result());
+        } else {
+          reject(req.response(), GrpcStatus.INVALID_ARGUMENT, ar.cause().getMessage());
+        }
+      });
+    });
+  }
+
+  private Future<RegisterAgentTypeResponse> registerAgent(String clientId, RegisterAgentTypeRequest r) {
+    String type = AgentId.checkType(r.getType());
+    String owner = typeOwners.putIfAbsent(type, clientId);
+    if (owner != null) {
+      return Future.failedFuture(new IllegalArgumentException("agent type '" + type + "' is already registered by worker " + owner));
+    }
+    return runtime.register(type, id -> new WorkerAgent(this, clientId))
+        .onFailure(err -> typeOwners.remove(type, clientId))
+        .map(v -> RegisterAgentTypeResponse.getDefaultInstance());
+  }
+
+  private Future<AddSubscriptionResponse> addSubscription(String clientId, AddSubscriptionRequest r) {
+    Subscription s = Wire.subscription(r.getSubscription());
+    return runtime.addSubscription(s).map(v -> {
+      subscriptionsByClient.computeIfAbsent(clientId, c -> ConcurrentHashMap.newKeySet()).add(s.id());
+      return AddSubscriptionResponse.getDefaultInstance();
+    });
+  }
+
+  private Future<RemoveSubscriptionResponse> removeSubscription(String clientId, RemoveSubscriptionRequest r) {
+    return runtime.removeSubscription(r.getId()).map(v -> {
+      Set<String> mine = subscriptionsByClient.get(clientId);
+      if (mine != null) {
+        mine.remove(r.getId());
+      }
+      return RemoveSubscriptionResponse.getDefaultInstance();
+    });
+  }
+
+  private Future<GetSubscriptionsResponse> getSubscriptions(String clientId, GetSubscriptionsRequest r) {
+    GetSubscriptionsResponse.Builder b = GetSubscriptionsResponse.newBuilder();
+    runtime.subscriptions().forEach(s -> b.addSubscriptions(Wire.proto(s)));
+    return Future.succeededFuture(b.build());
+  }
+
+  private static void reject(GrpcServerResponse<?, ?> response, GrpcStatus status, String message) {
+    response.status(status).statusMessage(message == null ? status.name() : message).end();
+  }
+}

@@ -1,0 +1,47 @@
+package io.agentbus.grpc.impl;
+
+import io.agentbus.grpc.proto.Message;
+import io.agentbus.grpc.proto.RpcResponse;
+import io.vertx.core.Promise;
+import io.vertx.grpc.server.GrpcServerResponse;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One connected worker: its stream, its types and subscriptions, its pending requests. */
+final class WorkerConnection {
+
+  private static final int RECENT_EVENTS = 4096;
+
+  final String clientId;
+  final GrpcServerResponse<Message, Message> stream;
+  final Set<String> types = ConcurrentHashMap.newKeySet();
+  final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+  final Map<String, Promise<RpcResponse>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong nextRequest = new AtomicLong();
+  /** Events already sent: a worker gets each published message once, however many of its agents subscribe. */
+  private final Map<String, Boolean> recentEvents = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > RECENT_EVENTS;
+    }
+  };
+
+  WorkerConnection(String clientId, GrpcServerResponse<Message, Message> stream) {
+    this.clientId = clientId;
+    this.stream = stream;
+  }
+
+  /** @return a request id unique on this connection (the worker's own ids are never forwarded) */
+  String nextRequestId() {
+    return "h" + nextRequest.incrementAndGet();
+  }
+
+  /** @return true the first time an event id is seen */
+  synchronized boolean firstSighting(String eventId) {
+    return recentEvents.put(eventId, Boolean.TRUE) == null;
+  }
+}

@@ -44,12 +44,14 @@ public final class NodeConfig {
       new Option("labels", "--labels", "AGENTBUS_LABELS", true, "node labels k=v,k=v (placement constraints)"),
       new Option("failureDetectionSeconds", "--failure-detection-seconds", "AGENTBUS_FAILURE_DETECTION_SECONDS", true,
           "seconds without heartbeat before a member is dead (default 10)"),
-      new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true, "comma-separated verticles to run: market (default market)"),
+      new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true,
+          "comma-separated verticles to run: market, bridge (AutoGen gRPC host) (default market)"),
+      new Option("grpcPort", "--grpc-port", "AGENTBUS_GRPC_PORT", true, "port of the AutoGen gRPC bridge (default 50051)"),
       new Option("microgrids", "--microgrids", "AGENTBUS_MICROGRIDS", true, "number of microgrids in the market (default 3)"),
       new Option("stepIntervalMs", "--step-interval-ms", "AGENTBUS_STEP_INTERVAL_MS", true, "market step interval in ms (default 1000)"),
       new Option("seed", "--seed", "AGENTBUS_SEED", true, "market seed (default 42)"));
 
-  private static final List<String> KNOWN_VERTICLES = List.of("market");
+  private static final List<String> KNOWN_VERTICLES = List.of("market", "bridge");
 
   private final NodeOptions nodeOptions;
   private final int httpPort;
@@ -57,16 +59,18 @@ public final class NodeConfig {
   private final int microgrids;
   private final long stepIntervalMs;
   private final long seed;
+  private final int grpcPort;
   private final boolean help;
 
   private NodeConfig(NodeOptions nodeOptions, int httpPort, List<String> verticles, int microgrids, long stepIntervalMs,
-                     long seed, boolean help) {
+                     long seed, int grpcPort, boolean help) {
     this.nodeOptions = nodeOptions;
     this.httpPort = httpPort;
     this.verticles = verticles;
     this.microgrids = microgrids;
     this.stepIntervalMs = stepIntervalMs;
     this.seed = seed;
+    this.grpcPort = grpcPort;
     this.help = help;
   }
 
@@ -159,6 +163,7 @@ public final class NodeConfig {
     int microgrids = (int) number(values, sources, "microgrids", 3, 1, 100_000);
     long interval = number(values, sources, "stepIntervalMs", 1000, 1, 3_600_000);
     long seed = number(values, sources, "seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+    int grpcPort = (int) number(values, sources, "grpcPort", 50051, 0, 65535);
     List<String> verticles = new ArrayList<>();
     Object v = values.getOrDefault("verticles", "market");
     for (Object x : v instanceof JsonArray ? ((JsonArray) v).getList() : List.of(String.valueOf(v).split(","))) {
@@ -172,7 +177,7 @@ public final class NodeConfig {
       }
       verticles.add(name);
     }
-    return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, help);
+    return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, help);
   }
 
   private static String rootMessage(Throwable e) {
@@ -249,6 +254,11 @@ public final class NodeConfig {
   /** @return the market seed */
   public long seed() {
     return seed;
+  }
+
+  /** @return the gRPC bridge port */
+  public int grpcPort() {
+    return grpcPort;
   }
 
   /** @return whether --help was given */

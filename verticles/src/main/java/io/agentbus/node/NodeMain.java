@@ -5,6 +5,8 @@ import io.agentbus.agent.AgentRuntimeOptions;
 import io.agentbus.broker.BrokerOptions;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.cluster.Node;
+import io.agentbus.grpc.AgentRpcHost;
+import io.agentbus.grpc.AgentRpcHostOptions;
 import io.agentbus.microgrid.MicrogridMarketEnv;
 import io.agentbus.microgrid.MicrogridPolicy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -28,10 +30,11 @@ public final class NodeMain {
   }
 
   /** A started node and what runs on it. */
-  public record Running(Node node, AgentRuntime runtime, MessageBroker broker, int httpPort) {
+  public record Running(Node node, AgentRuntime runtime, MessageBroker broker, int httpPort, AgentRpcHost bridge) {
     /** Stops gracefully. */
     public Future<Void> stop() {
-      return runtime.close().eventually(broker::close).eventually(node::close);
+      Future<Void> bridged = bridge == null ? Future.succeededFuture() : bridge.close();
+      return bridged.eventually(runtime::close).eventually(broker::close).eventually(node::close);
     }
   }
 
@@ -84,9 +87,15 @@ public final class NodeMain {
                       : Future.succeededFuture();
                   MarketVerticle mv = market ? new MarketVerticle(node, runtime, broker, config) : null;
                   return agents.compose(v -> market ? node.vertx().deployVerticle(mv) : Future.succeededFuture(""))
-                      .compose(v -> {
+                      .compose(v -> config.verticles().contains("bridge")
+                          ? AgentRpcHost.start(runtime, new AgentRpcHostOptions().setPort(config.grpcPort()))
+                              .recover(err -> Future.failedFuture(new IllegalStateException("the gRPC bridge could not listen on port "
+                                  + config.grpcPort() + " (--grpc-port): " + err.getMessage(), err)))
+                          : Future.<AgentRpcHost>succeededFuture(null))
+                      .compose(bridge -> {
                         HttpVerticle http = new HttpVerticle(node, runtime, mv, registry, config.httpPort(), config.stepIntervalMs());
-                        return node.vertx().deployVerticle(http).map(d -> new Running(node, runtime, broker, http.actualPort()));
+                        return node.vertx().deployVerticle(http)
+                            .map(d -> new Running(node, runtime, broker, http.actualPort(), bridge));
                       });
                 })));
   }
@@ -106,6 +115,9 @@ public final class NodeMain {
     System.out.println("  metrics  : " + base + "/metrics");
     System.out.println("  market   : " + base + "/api/market");
     System.out.println("  nodes    : " + base + "/api/nodes");
+    if (r.bridge() != null) {
+      System.out.println("  autogen  : GrpcWorkerAgentRuntime(host_address=\"localhost:" + r.bridge().port() + "\")");
+    }
     System.out.println("  stop     : Ctrl-C (graceful)");
     System.out.println();
   }

@@ -42,8 +42,11 @@ class NodeJarIT {
 
   @Test
   void anEmbeddedNodeRunsTheMarketAndServesHealthAndMetrics() throws Exception {
-    int port = FreePorts.pick(1).get(0);
-    Process p = start("embedded-node", List.of("--http-port", String.valueOf(port), "--step-interval-ms", "200"));
+    List<Integer> ports = FreePorts.pick(2);
+    int port = ports.get(0);
+    int grpc = ports.get(1);
+    Process p = start("embedded-node", List.of("--http-port", String.valueOf(port), "--step-interval-ms", "200",
+        "--verticles", "market,bridge", "--grpc-port", String.valueOf(grpc)));
     try {
       until("the market to step", Duration.ofSeconds(60), () -> get(port, "/api/market").startsWith("200"));
       assertThat(get(port, "/health")).startsWith("200").contains("\"status\" : \"UP\"").contains("\"market\"");
@@ -52,7 +55,11 @@ class NodeJarIT {
           .contains("vertx_");
       assertThat(get(port, "/api/market")).contains("\"trades\"").contains("\"results\"");
       String log = Files.readString(new File("target/embedded-node.log").toPath());
-      assertThat(log).contains("/health").contains("/metrics").contains("embedded single node");
+      assertThat(log).contains("/health").contains("/metrics").contains("embedded single node")
+          .contains("host_address=\"localhost:" + grpc + "\"");
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", grpc)) {
+        assertThat(s.isConnected()).as("the AutoGen bridge listens").isTrue();
+      }
       until("a logged step", Duration.ofSeconds(10),
           () -> read("target/embedded-node.log").contains("INFO MarketVerticle - step"));
       p.destroy();  // SIGTERM

@@ -110,12 +110,13 @@ class AutoGenWorkerIT {
     }
   }
 
+  /** The worker is attached to node 0; the JVM calculator lives on node 1 of a real Hazelcast cluster. */
   @Test
-  void rpcBothWaysWithRewrittenIdsAndPromptErrors() throws Exception {
-    Node node = await(Node.start(new NodeOptions()));
-    try {
-      AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions()));
-      await(rt.register("javacalc", id -> new JavaCalc()));
+  void rpcBothWaysAcrossTheClusterWithRewrittenIdsAndPromptErrors() throws Exception {
+    try (io.agentbus.testing.LocalCluster cluster = io.agentbus.testing.LocalCluster.start(2, "bridge_it")) {
+      AgentRuntime rt = await(AgentRuntime.create(cluster.node(0), new AgentRuntimeOptions()));
+      AgentRuntime other = await(AgentRuntime.create(cluster.node(1), new AgentRuntimeOptions()));
+      await(other.register("javacalc", id -> new JavaCalc()));
       AgentRpcHost host = await(AgentRpcHost.start(rt, new AgentRpcHostOptions().setHost("127.0.0.1").setPort(0)));
       Path file = Files.createTempFile("agentbus", ".py");
       try (var in = AutoGenWorkerIT.class.getResourceAsStream("/python/rpc_interop.py")) {
@@ -136,6 +137,9 @@ class AutoGenWorkerIT {
       assertThat(fromPython.type()).isEqualTo("Sum");
       assertThat(fromPython.data().getInteger("value")).isEqualTo(45);
       assertThat(await(rt.send(new Add(1, 2), new io.agentbus.agent.AgentId("pycalc", "k"), null, Sum.class))).isEqualTo(new Sum(12));
+      // and from the other node, through the event bus and the bridge
+      assertThat(await(other.send(new Add(3, 3), new io.agentbus.agent.AgentId("pycalc", "k"), null, Sum.class))).isEqualTo(new Sum(33));
+      assertThat(other.localAgents()).contains(new io.agentbus.agent.AgentId("javacalc", "k"));
       p.getOutputStream().write('\n');
       p.getOutputStream().flush();
       while ((line = r.readLine()) != null) {
@@ -145,8 +149,7 @@ class AutoGenWorkerIT {
       assertThat(lines).contains("DONE");
       await(host.close());
       await(rt.close());
-    } finally {
-      await(node.close());
+      await(other.close());
     }
   }
 }

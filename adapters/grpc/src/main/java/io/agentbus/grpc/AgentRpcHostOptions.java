@@ -11,6 +11,7 @@ public class AgentRpcHostOptions {
   private String host = "0.0.0.0";
   private int port = DEFAULT_PORT;
   private long rpcTimeoutMillis = DEFAULT_RPC_TIMEOUT_MILLIS;
+  private boolean multipleWorkersPerType;
 
   /** @return the interface to listen on */
   public String getHost() {
@@ -34,6 +35,21 @@ public class AgentRpcHostOptions {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
     this.port = port;
+    return this;
+  }
+
+  /** @return whether several workers may register one agent type */
+  public boolean isMultipleWorkersPerType() {
+    return multipleWorkersPerType;
+  }
+
+  /**
+   * Lets several workers register the same agent type (default false, as AutoGen's host): each
+   * agent key is then placed on one of them by rendezvous hashing, so a key sticks to its worker
+   * while the set of workers does not change. Equal subscriptions of those workers are shared.
+   */
+  public AgentRpcHostOptions setMultipleWorkersPerType(boolean multiple) {
+    this.multipleWorkersPerType = multiple;
     return this;
   }
 

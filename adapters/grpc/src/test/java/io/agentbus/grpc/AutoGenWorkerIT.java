@@ -152,4 +152,51 @@ class AutoGenWorkerIT {
       await(other.close());
     }
   }
+
+  record Who(int n) {
+  }
+
+  record Me(String worker) {
+  }
+
+  @Test
+  void severalWorkersShareATypeWithStickyKeys() throws Exception {
+    Node node = await(Node.start(new NodeOptions()));
+    try {
+      AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions()));
+      AgentRpcHost host = await(AgentRpcHost.start(rt, new AgentRpcHostOptions().setHost("127.0.0.1").setPort(0)
+          .setMultipleWorkersPerType(true)));
+      Path file = Files.createTempFile("agentbus", ".py");
+      try (var in = AutoGenWorkerIT.class.getResourceAsStream("/python/shared_type.py")) {
+        Files.write(file, in.readAllBytes());
+      }
+      Process p = new ProcessBuilder(PythonEnv.python(), file.toString(), "127.0.0.1:" + host.port())
+          .redirectError(new File("target/shared_type.stderr.log")).start();
+      BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      assertThat(r.readLine()).isEqualTo("READY");
+      java.util.Map<String, String> placed = new java.util.HashMap<>();
+      for (int round = 0; round < 2; round++) {
+        for (int k = 0; k < 20; k++) {
+          Me me = await(rt.send(new Who(k), new io.agentbus.agent.AgentId("shared", "k" + k), null, Me.class));
+          String previous = placed.putIfAbsent("k" + k, me.worker());
+          if (previous != null) {
+            assertThat(me.worker()).as("key k%d sticks to its worker", k).isEqualTo(previous);
+          }
+        }
+      }
+      assertThat(new java.util.HashSet<>(placed.values())).containsExactlyInAnyOrder("w1", "w2");
+      // one prefix subscription in force for the type, shared by both workers
+      assertThat(rt.subscriptions().stream().filter(s -> s.agentType().equals("shared")).count()).isEqualTo(1);
+      p.getOutputStream().write('\n');
+      p.getOutputStream().flush();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      io.agentbus.testing.Await.until("type withdrawn", java.time.Duration.ofSeconds(10),
+          () -> rt.ownerOf(new io.agentbus.agent.AgentId("shared", "k0")) == null);
+      assertThat(rt.subscriptions()).noneMatch(s -> s.agentType().equals("shared"));
+      await(host.close());
+      await(rt.close());
+    } finally {
+      await(node.close());
+    }
+  }
 }

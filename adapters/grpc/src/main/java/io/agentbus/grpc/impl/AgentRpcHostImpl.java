@@ -52,8 +52,10 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private final Vertx vertx;
   private final AgentRpcHostOptions options;
   private final Map<String, WorkerConnection> workers = new ConcurrentHashMap<>();
-  private final Map<String, String> typeOwners = new ConcurrentHashMap<>();
-  private final Map<String, Set<String>> subscriptionsByClient = new ConcurrentHashMap<>();
+  /** Agent type → the workers that registered it, in registration order. */
+  private final Map<String, Set<String>> typeWorkers = new ConcurrentHashMap<>();
+  /** Worker → (the subscription id it gave → the id in force in the runtime, shared when equal). */
+  private final Map<String, Map<String, String>> subscriptionsByClient = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Set<WorkerConnection>> byConnection = new ConcurrentHashMap<>();
   private HttpServer server;
 
@@ -203,9 +205,10 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
 
   /** Delivers a message for an agent hosted by worker {@code clientId}. */
   Future<Object> forward(String clientId, AgentId agent, JsonPayload payload, MessageContext ctx) {
-    WorkerConnection w = workers.get(clientId);
+    WorkerConnection w = clientId == null ? null : workers.get(clientId);
     if (w == null) {
-      return Future.failedFuture(new AgentRpcException("worker " + clientId + " hosting " + agent + " is not connected"));
+      return Future.failedFuture(new AgentRpcException(clientId == null ? "no worker hosting agent type '" + agent.type()
+          + "' is connected" : "worker " + clientId + " hosting " + agent + " is not connected"));
     }
     if (!ctx.isRpc()) {
       if (ctx.topic() != null && w.firstSighting(ctx.messageId())) {
@@ -237,6 +240,33 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     });
   }
 
+  /** @return the connected worker that hosts {@code agent}: rendezvous hashing over its type's workers */
+  String workerFor(AgentId agent) {
+    Set<String> candidates = typeWorkers.get(agent.type());
+    if (candidates == null) {
+      return null;
+    }
+    String best = null;
+    long bestScore = 0;
+    for (String c : candidates) {
+      if (!workers.containsKey(c)) {
+        continue;
+      }
+      long score = mix((c + '\u0000' + agent.key()).hashCode() * 0x9E3779B97F4A7C15L);
+      if (best == null || Long.compareUnsigned(score, bestScore) > 0) {
+        best = c;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static long mix(long h) {
+    h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+    h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+    return h ^ (h >>> 31);
+  }
+
   private void write(WorkerConnection w, Message m) {
     w.stream.write(m).onFailure(err -> LOG.warn("write to worker {} failed: {}", w.clientId, err.getMessage()));
   }
@@ -249,15 +279,19 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     w.pending.values().forEach(p -> p.tryFail(new AgentRpcException("worker " + w.clientId + " disconnected")));
     w.pending.clear();
     List<Future<?>> done = new ArrayList<>();
-    typeOwners.forEach((type, owner) -> {
-      if (owner.equals(w.clientId)) {
-        typeOwners.remove(type, owner);
+    typeWorkers.forEach((type, clients) -> {
+      if (clients.remove(w.clientId) && clients.isEmpty()) {
+        typeWorkers.remove(type, clients);
         done.add(runtime.unregister(type));
       }
     });
-    Set<String> subs = subscriptionsByClient.remove(w.clientId);
+    Map<String, String> subs = subscriptionsByClient.remove(w.clientId);
     if (subs != null) {
-      subs.forEach(id -> done.add(runtime.removeSubscription(id)));
+      subs.values().forEach(actual -> {
+        if (!stillUsed(actual)) {
+          done.add(runtime.removeSubscription(actual));
+        }
+      });
     }
     return Future.join(done).mapEmpty();
   }
@@ -289,31 +323,62 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
 
   private Future<RegisterAgentTypeResponse> registerAgent(String clientId, RegisterAgentTypeRequest r) {
     String type = AgentId.checkType(r.getType());
-    String owner = typeOwners.putIfAbsent(type, clientId);
-    if (owner != null) {
-      return Future.failedFuture(new IllegalArgumentException("agent type '" + type + "' is already registered by worker " + owner));
+    Set<String> clients = typeWorkers.computeIfAbsent(type, t -> new java.util.concurrent.CopyOnWriteArraySet<>());
+    synchronized (clients) {
+      if (clients.contains(clientId)) {
+        return Future.failedFuture(new IllegalArgumentException("agent type '" + type + "' is already registered by this worker"));
+      }
+      if (!clients.isEmpty() && !options.isMultipleWorkersPerType()) {
+        return Future.failedFuture(new IllegalArgumentException("agent type '" + type + "' is already registered by worker "
+            + clients.iterator().next()));
+      }
+      clients.add(clientId);
+      if (clients.size() > 1) {
+        return Future.succeededFuture(RegisterAgentTypeResponse.getDefaultInstance());
+      }
     }
-    return runtime.register(type, id -> new WorkerAgent(this, clientId))
-        .onFailure(err -> typeOwners.remove(type, clientId))
+    return runtime.register(type, id -> new WorkerAgent(this))
+        .onFailure(err -> clients.remove(clientId))
         .map(v -> RegisterAgentTypeResponse.getDefaultInstance());
   }
 
   private Future<AddSubscriptionResponse> addSubscription(String clientId, AddSubscriptionRequest r) {
     Subscription s = Wire.subscription(r.getSubscription());
+    Map<String, String> mine = subscriptionsByClient.computeIfAbsent(clientId, c -> new ConcurrentHashMap<>());
+    if (options.isMultipleWorkersPerType()) {
+      // workers of one type each add the same subscriptions: share the one in force
+      for (Subscription existing : runtime.subscriptions()) {
+        if (existing.sameAs(s) && !existing.id().equals(s.id()) && sharedType(existing.agentType(), clientId)) {
+          mine.put(s.id(), existing.id());
+          return Future.succeededFuture(AddSubscriptionResponse.getDefaultInstance());
+        }
+      }
+    }
     return runtime.addSubscription(s).map(v -> {
-      subscriptionsByClient.computeIfAbsent(clientId, c -> ConcurrentHashMap.newKeySet()).add(s.id());
+      mine.put(s.id(), s.id());
       return AddSubscriptionResponse.getDefaultInstance();
     });
   }
 
   private Future<RemoveSubscriptionResponse> removeSubscription(String clientId, RemoveSubscriptionRequest r) {
-    return runtime.removeSubscription(r.getId()).map(v -> {
-      Set<String> mine = subscriptionsByClient.get(clientId);
-      if (mine != null) {
-        mine.remove(r.getId());
-      }
-      return RemoveSubscriptionResponse.getDefaultInstance();
-    });
+    Map<String, String> mine = subscriptionsByClient.getOrDefault(clientId, Map.of());
+    String actual = mine.getOrDefault(r.getId(), r.getId());
+    mine.remove(r.getId());
+    if (stillUsed(actual)) {
+      return Future.succeededFuture(RemoveSubscriptionResponse.getDefaultInstance());
+    }
+    return runtime.removeSubscription(actual).map(v -> RemoveSubscriptionResponse.getDefaultInstance());
+  }
+
+  /** @return whether another worker of the same type registered {@code type} besides {@code clientId} */
+  private boolean sharedType(String type, String clientId) {
+    Set<String> clients = typeWorkers.get(type);
+    return clients != null && clients.contains(clientId) && clients.size() > 1;
+  }
+
+  /** @return whether any connected worker still relies on the runtime subscription {@code actual} */
+  private boolean stillUsed(String actual) {
+    return subscriptionsByClient.values().stream().anyMatch(m -> m.containsValue(actual));
   }
 
   private Future<GetSubscriptionsResponse> getSubscriptions(String clientId, GetSubscriptionsRequest r) {

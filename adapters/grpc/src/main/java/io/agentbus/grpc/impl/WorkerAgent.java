@@ -7,15 +7,14 @@ import io.agentbus.agent.Handlers;
 final class WorkerAgent extends Agent {
 
   private final AgentRpcHostImpl host;
-  private final String clientId;
 
-  WorkerAgent(AgentRpcHostImpl host, String clientId) {
+  WorkerAgent(AgentRpcHostImpl host) {
     this.host = host;
-    this.clientId = clientId;
   }
 
   @Override
   public Handlers handlers() {
-    return Handlers.builder().otherwise((payload, ctx) -> host.forward(clientId, id(), payload, ctx)).build();
+    // the worker is chosen per message: a key sticks to its worker while the workers of its type stay
+    return Handlers.builder().otherwise((payload, ctx) -> host.forward(host.workerFor(id()), id(), payload, ctx)).build();
   }
 }

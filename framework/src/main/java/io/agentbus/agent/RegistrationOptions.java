@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param checkpoint when the agent's state is saved to the cluster
  * @param idleTimeoutMillis an agent idle this long is deactivated (state saved per {@code checkpoint})
  *     and re-activated by its next message; 0 keeps agents active until their node stops
+ * @param inline run handlers on the delivering thread instead of a verticle of their own: for
+ *     stateless, thread-safe agents such as proxies (no lifecycle, no state, no idle timeout)
  */
-public record RegistrationOptions(Map<String, String> requiredLabels, Checkpoint checkpoint, long idleTimeoutMillis) {
+public record RegistrationOptions(Map<String, String> requiredLabels, Checkpoint checkpoint, long idleTimeoutMillis,
+                                  boolean inline) {
 
   /** When state is saved. */
   public enum Checkpoint {
@@ -34,21 +37,26 @@ public record RegistrationOptions(Map<String, String> requiredLabels, Checkpoint
 
   /** @return no label constraints, state saved on deactivation */
   public static RegistrationOptions defaults() {
-    return new RegistrationOptions(Map.of(), Checkpoint.ON_DEACTIVATE, 0);
+    return new RegistrationOptions(Map.of(), Checkpoint.ON_DEACTIVATE, 0, false);
   }
 
   /** @return these options with required labels */
   public RegistrationOptions withRequiredLabels(Map<String, String> labels) {
-    return new RegistrationOptions(labels, checkpoint, idleTimeoutMillis);
+    return new RegistrationOptions(labels, checkpoint, idleTimeoutMillis, inline);
   }
 
   /** @return these options with a checkpoint policy */
   public RegistrationOptions withCheckpoint(Checkpoint c) {
-    return new RegistrationOptions(requiredLabels, c, idleTimeoutMillis);
+    return new RegistrationOptions(requiredLabels, c, idleTimeoutMillis, inline);
   }
 
   /** @return these options with an idle timeout (agents idle that long are deactivated) */
   public RegistrationOptions withIdleTimeout(java.time.Duration idle) {
-    return new RegistrationOptions(requiredLabels, checkpoint, idle.toMillis());
+    return new RegistrationOptions(requiredLabels, checkpoint, idle.toMillis(), inline);
+  }
+
+  /** @return these options with handlers run inline (see {@link #inline()}) */
+  public RegistrationOptions withInline(boolean inline) {
+    return new RegistrationOptions(requiredLabels, checkpoint, idleTimeoutMillis, inline);
   }
 }

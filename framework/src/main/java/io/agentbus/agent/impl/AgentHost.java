@@ -4,8 +4,6 @@ import io.agentbus.agent.Agent;
 import io.agentbus.agent.AgentContext;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.Handlers;
-import io.agentbus.agent.JsonPayload;
-import io.agentbus.agent.MessageContext;
 import io.agentbus.agent.RegistrationOptions;
 import io.agentbus.agent.TopicId;
 import io.vertx.core.Context;
@@ -102,42 +100,9 @@ final class AgentHost extends VerticleBase implements AgentContext {
   }
 
   private Future<Object> handle(Envelope e) {
-    Handlers.Entry entry = handlers.lookup(e.payloadType);
-    if (entry == null && handlers.otherwise() != null) {
-      return handleOtherwise(e);
-    }
-    if (entry == null) {
-      return Future.failedFuture(new IllegalArgumentException("agent " + id + " does not handle message type '"
-          + e.payloadType + "' (it handles " + handlers.entries().keySet() + ")"));
-    }
-    Object payload;
-    try {
-      payload = e.payload != null ? runtime.payloadTypes().convert(e.payloadType, e.payload, null, entry.payloadClass())
-          : runtime.payloadTypes().decode(e.payloadType, e.payloadJson, entry.payloadClass());
-    } catch (RuntimeException ex) {
-      return Future.failedFuture(ex);
-    }
-    MessageContext ctx = new MessageContext(e.sender, e.topic, e.kind == Envelope.Kind.SEND, e.messageId, e.metadata);
-    Future<?> result;
-    try {
-      result = entry.function().apply(payload, ctx);
-    } catch (Throwable t) {
-      result = Future.failedFuture(t);
-    }
-    return result.<Object>map(r -> r).compose(r -> registration.checkpoint() == RegistrationOptions.Checkpoint.EVERY_MESSAGE
-        ? saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r) : Future.succeededFuture(r));
-  }
-
-  private Future<Object> handleOtherwise(Envelope e) {
-    MessageContext ctx = new MessageContext(e.sender, e.topic, e.kind == Envelope.Kind.SEND, e.messageId, e.metadata);
-    try {
-      JsonPayload p = e.payload != null
-          ? runtime.payloadTypes().convert(e.payloadType, e.payload, null, JsonPayload.class)
-          : runtime.payloadTypes().decode(e.payloadType, e.payloadJson, JsonPayload.class);
-      return handlers.otherwise().apply(p, ctx).map(r -> r);
-    } catch (Throwable t) {
-      return Future.failedFuture(t);
-    }
+    return HandlerInvoker.invoke(id, handlers, e, runtime.payloadTypes())
+        .compose(r -> registration.checkpoint() == RegistrationOptions.Checkpoint.EVERY_MESSAGE
+            ? saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r) : Future.succeededFuture(r));
   }
 
   private Future<Void> saveIfNeeded(RegistrationOptions.Checkpoint when) {

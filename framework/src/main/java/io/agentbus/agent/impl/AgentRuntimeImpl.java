@@ -75,6 +75,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final Map<AgentId, Future<AgentHost>> hosts = new ConcurrentHashMap<>();
   private final Map<AgentId, String> deployments = new ConcurrentHashMap<>();
   private final Map<AgentId, Future<Void>> releasing = new ConcurrentHashMap<>();
+  private final Map<AgentId, InlineAgent> inlineAgents = new ConcurrentHashMap<>();
   private final AtomicInteger inflight = new AtomicInteger();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final List<JsonObject> pendingOps = new ArrayList<>();
@@ -179,6 +180,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     }
     JsonObject op = new JsonObject().put("op", Directory.UNREGISTER).put("type", type).put("node", me);
     return registry.remove("type:" + type + "@" + me).compose(v -> broadcast(op)).compose(v -> {
+      inlineAgents.keySet().removeIf(id -> id.type().equals(type));
       List<Future<Void>> released = new ArrayList<>();
       for (AgentId id : new ArrayList<>(deployments.keySet())) {
         if (id.type().equals(type)) {
@@ -574,11 +576,19 @@ public final class AgentRuntimeImpl implements AgentRuntime {
           + "' is not registered on node " + me));
     }
     inflight.incrementAndGet();
+    if (r.options().inline()) {
+      return inlineAgent(e.recipient, r).dispatch(e).onComplete(ar -> inflight.decrementAndGet());
+    }
     return host(e.recipient, r).compose(h -> h.dispatch(e))
         .map(reply -> reply == null ? null : payloadTypes.check(reply)).recover(err -> Future.failedFuture(
         new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
             + (err.getMessage() != null ? err.getMessage() : err.toString()))))
         .onComplete(ar -> inflight.decrementAndGet());
+  }
+
+  private InlineAgent inlineAgent(AgentId id, Registered r) {
+    InlineAgent a = inlineAgents.get(id);
+    return a != null ? a : inlineAgents.computeIfAbsent(id, k -> new InlineAgent(k, r.factory().create(k), this));
   }
 
   private Future<AgentHost> host(AgentId id, Registered r) {

@@ -337,7 +337,8 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
         return Future.succeededFuture(RegisterAgentTypeResponse.getDefaultInstance());
       }
     }
-    return runtime.register(type, id -> new WorkerAgent(this))
+    // proxies only forward: run them inline, without a verticle and a thread hop per message
+    return runtime.register(type, id -> new WorkerAgent(this), io.agentbus.agent.RegistrationOptions.defaults().withInline(true))
         .onFailure(err -> clients.remove(clientId))
         .map(v -> RegisterAgentTypeResponse.getDefaultInstance());
   }

@@ -9,6 +9,8 @@ import io.agentbus.agent.TypePrefixSubscription;
 import io.agentbus.agent.TypeSubscription;
 import io.agentbus.grpc.proto.Payload;
 import io.agentbus.grpc.proto.cloudevents.CloudEvent;
+import io.agentbus.message.impl.FrozenJson;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /** Conversions between AutoGen's wire messages and the runtime's types. */
@@ -33,12 +35,21 @@ final class Wire {
       throw new IllegalArgumentException("payload content type '" + p.getDataContentType()
           + "' is not supported by this host (use application/json)");
     }
-    return new JsonPayload(p.getDataType(), new JsonObject(p.getData().toStringUtf8()));
+    return json(p.getDataType(), p.getData().toByteArray());
+  }
+
+  /** A payload frozen around its wire bytes: forwarding it again re-uses them instead of re-encoding. */
+  static JsonPayload json(String type, byte[] bytes) {
+    Buffer b = Buffer.buffer(bytes);
+    return new JsonPayload(type, FrozenJson.freezeOwned(new JsonObject(b), b));
+  }
+
+  static ByteString bytes(JsonPayload p) {
+    return ByteString.copyFrom(FrozenJson.encode(p.data()).getBytes());
   }
 
   static Payload proto(JsonPayload p) {
-    return Payload.newBuilder().setDataType(p.type()).setDataContentType(JSON)
-        .setData(ByteString.copyFromUtf8(p.data().encode())).build();
+    return Payload.newBuilder().setDataType(p.type()).setDataContentType(JSON).setData(bytes(p)).build();
   }
 
   static Subscription subscription(io.agentbus.grpc.proto.Subscription s) {
@@ -73,7 +84,7 @@ final class Wire {
         .putAttributes("agagentsendertype", attr(sender == null ? UNKNOWN : sender.type()))
         .putAttributes("agagentsenderkey", attr(sender == null ? UNKNOWN : sender.key()))
         .putAttributes("agmsgkind", attr("publish"))
-        .setBinaryData(ByteString.copyFromUtf8(payload.data().encode()))
+        .setBinaryData(bytes(payload))
         .build();
   }
 
@@ -92,8 +103,8 @@ final class Wire {
       throw new IllegalArgumentException("event " + e.getId() + " has content type '" + contentType
           + "'; this host carries application/json payloads");
     }
-    String text = e.hasTextData() ? e.getTextData() : e.getBinaryData().toStringUtf8();
-    return new JsonPayload(schema, new JsonObject(text));
+    return json(schema, e.hasTextData() ? e.getTextData().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+        : e.getBinaryData().toByteArray());
   }
 
   static AgentId eventSender(CloudEvent e) {

@@ -1,0 +1,36 @@
+package io.agentbus.agent.impl;
+
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.Handlers;
+import io.agentbus.agent.JsonPayload;
+import io.agentbus.agent.MessageContext;
+import io.agentbus.agent.PayloadTypes;
+import io.vertx.core.Future;
+
+/** Finds an agent's handler for an envelope, converts the payload and calls it; never throws. */
+final class HandlerInvoker {
+
+  private HandlerInvoker() {
+  }
+
+  static Future<Object> invoke(AgentId id, Handlers handlers, Envelope e, PayloadTypes types) {
+    MessageContext ctx = new MessageContext(e.sender, e.topic, e.kind == Envelope.Kind.SEND, e.messageId, e.metadata);
+    Handlers.Entry entry = handlers.lookup(e.payloadType);
+    try {
+      if (entry == null && handlers.otherwise() != null) {
+        JsonPayload p = e.payload != null ? types.convert(e.payloadType, e.payload, null, JsonPayload.class)
+            : types.decode(e.payloadType, e.payloadJson, JsonPayload.class);
+        return handlers.otherwise().apply(p, ctx).map(r -> r);
+      }
+      if (entry == null) {
+        return Future.failedFuture(new IllegalArgumentException("agent " + id + " does not handle message type '"
+            + e.payloadType + "' (it handles " + handlers.entries().keySet() + ")"));
+      }
+      Object payload = e.payload != null ? types.convert(e.payloadType, e.payload, null, entry.payloadClass())
+          : types.decode(e.payloadType, e.payloadJson, entry.payloadClass());
+      return entry.function().apply(payload, ctx).map(r -> r);
+    } catch (Throwable t) {
+      return Future.failedFuture(t);
+    }
+  }
+}

@@ -5,6 +5,8 @@ public class AgentRpcHostOptions {
 
   /** Default port (AutoGen's documented one). */
   public static final int DEFAULT_PORT = 50051;
+  /** Default bound of what may wait to be written to one worker: 4 MiB. */
+  public static final int DEFAULT_MAX_QUEUED_BYTES_PER_WORKER = 4 * 1024 * 1024;
   /** Default timeout of an RPC forwarded to a worker. */
   public static final long DEFAULT_RPC_TIMEOUT_MILLIS = 30_000;
 
@@ -12,6 +14,8 @@ public class AgentRpcHostOptions {
   private int port = DEFAULT_PORT;
   private long rpcTimeoutMillis = DEFAULT_RPC_TIMEOUT_MILLIS;
   private boolean multipleWorkersPerType;
+  private int maxQueuedBytesPerWorker = DEFAULT_MAX_QUEUED_BYTES_PER_WORKER;
+  private io.micrometer.core.instrument.MeterRegistry meterRegistry;
 
   /** @return the interface to listen on */
   public String getHost() {
@@ -35,6 +39,38 @@ public class AgentRpcHostOptions {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
     this.port = port;
+    return this;
+  }
+
+  /** @return the bound of what may wait to be written to one worker, in bytes */
+  public int getMaxQueuedBytesPerWorker() {
+    return maxQueuedBytesPerWorker;
+  }
+
+  /**
+   * Bounds what may wait to be written to one worker (bytes). A worker that does not keep up gets
+   * no more events (they are dropped and counted) and RPCs to it fail at once, instead of the
+   * host's memory growing without bound.
+   */
+  public AgentRpcHostOptions setMaxQueuedBytesPerWorker(int bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("maxQueuedBytesPerWorker must be at least 1024, got " + bytes);
+    }
+    this.maxQueuedBytesPerWorker = bytes;
+    return this;
+  }
+
+  /** @return the meter registry (a private one unless set) */
+  public io.micrometer.core.instrument.MeterRegistry getMeterRegistry() {
+    if (meterRegistry == null) {
+      meterRegistry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    }
+    return meterRegistry;
+  }
+
+  /** Sets the meter registry ({@code agentbus.bridge.dropped{reason}}). */
+  public AgentRpcHostOptions setMeterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+    this.meterRegistry = registry;
     return this;
   }
 

@@ -57,12 +57,15 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   /** Worker → (the subscription id it gave → the id in force in the runtime, shared when equal). */
   private final Map<String, Map<String, String>> subscriptionsByClient = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Set<WorkerConnection>> byConnection = new ConcurrentHashMap<>();
+  private final io.micrometer.core.instrument.Counter backpressureDrops;
   private HttpServer server;
 
   private AgentRpcHostImpl(AgentRuntime runtime, AgentRpcHostOptions options) {
     this.runtime = runtime;
     this.vertx = runtime.node().vertx();
     this.options = options;
+    this.backpressureDrops = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
+        .tag("reason", "worker_backpressure").register(options.getMeterRegistry());
   }
 
   /** Starts a host. */
@@ -97,7 +100,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     List<Future<?>> done = new ArrayList<>();
     new ArrayList<>(workers.values()).forEach(w -> {
       done.add(disconnect(w));
-      w.stream.end();
+      safeEnd(w.stream);
     });
     done.add(server.close());
     return Future.join(done).mapEmpty();
@@ -112,10 +115,11 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       return;
     }
     WorkerConnection w = new WorkerConnection(clientId, req.response());
+    req.response().setWriteQueueMaxSize(options.getMaxQueuedBytesPerWorker());
     WorkerConnection previous = workers.put(clientId, w);
     if (previous != null) {
       LOG.warn("worker {} opened a second channel; the first is closed", clientId);
-      previous.stream.end();
+      safeEnd(previous.stream);
     }
     req.response().writeHead();
     req.handler(m -> onWorkerMessage(w, m));
@@ -126,7 +130,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     onConnectionClose(req.connection(), w);
     req.endHandler(v -> {
       disconnect(w);
-      req.response().end();
+      safeEnd(req.response());
     });
     LOG.info("worker {} connected", clientId);
   }
@@ -150,7 +154,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     // control channel open for the worker
     req.response().writeHead();
     req.handler(m -> LOG.debug("ignoring control message {}", m.getRpcId()));
-    req.endHandler(v -> req.response().end());
+    req.endHandler(v -> safeEnd(req.response()));
   }
 
   private void onWorkerMessage(WorkerConnection w, Message m) {
@@ -212,9 +216,19 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     }
     if (!ctx.isRpc()) {
       if (ctx.topic() != null && w.firstSighting(ctx.messageId())) {
-        write(w, Message.newBuilder().setCloudEvent(Wire.event(ctx.messageId(), ctx.topic(), ctx.sender(), payload)).build());
+        if (w.stream.writeQueueFull()) {
+          backpressureDrops.increment();
+          LOG.debug("worker {} is not keeping up: event {} dropped", clientId, ctx.messageId());
+        } else {
+          write(w, Message.newBuilder().setCloudEvent(Wire.event(ctx.messageId(), ctx.topic(), ctx.sender(), payload)).build());
+        }
       }
       return Future.succeededFuture();
+    }
+    if (w.stream.writeQueueFull()) {
+      backpressureDrops.increment();
+      return Future.failedFuture(new AgentRpcException("worker " + clientId + " hosting " + agent
+          + " is not keeping up (its queue of " + options.getMaxQueuedBytesPerWorker() + " bytes is full)"));
     }
     String id = w.nextRequestId();
     Promise<RpcResponse> p = Promise.promise();
@@ -386,6 +400,15 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     GetSubscriptionsResponse.Builder b = GetSubscriptionsResponse.newBuilder();
     runtime.subscriptions().forEach(s -> b.addSubscriptions(Wire.proto(s)));
     return Future.succeededFuture(b.build());
+  }
+
+  /** Ends a stream whose peer may already be gone (Vert.x can throw when ending a disposed stream). */
+  private static void safeEnd(GrpcServerResponse<?, ?> response) {
+    try {
+      response.end().onFailure(err -> LOG.debug("ending a worker stream failed: {}", err.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.debug("ending a worker stream failed: {}", e.toString());
+    }
   }
 
   private static void reject(GrpcServerResponse<?, ?> response, GrpcStatus status, String message) {

@@ -14,10 +14,12 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.agentbus.webui.Dashboard;
 
 /**
  * The node's HTTP endpoints on one port: {@code /health} (cluster-aware; 200 when up, 503 when
- * not), {@code /metrics} (Prometheus), {@code /api/nodes}, {@code /api/market}, and an index page.
+ * not), {@code /metrics} (Prometheus), {@code /api/nodes}, {@code /api/market}, and the dashboard
+ * ({@code /}, its WebSocket {@code /ws}).
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -28,6 +30,7 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private final long stepIntervalMs;
   private HttpServer server;
+  private Dashboard dashboard;
 
   HttpVerticle(Node node, AgentRuntime runtime, MarketVerticle market, PrometheusMeterRegistry registry, int port,
                long stepIntervalMs) {
@@ -81,11 +84,19 @@ public final class HttpVerticle extends VerticleBase {
         ctx.json(latest.copy().put("drivenBy", market.leading() ? node.id() : "another node"));
       }
     });
-    router.get("/").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(
-        "<!doctype html><title>agentbus node</title><h1>agentbus node " + node.info().name() + "</h1>"
-            + "<ul><li><a href=\"/health\">/health</a></li><li><a href=\"/metrics\">/metrics</a></li>"
-            + "<li><a href=\"/api/nodes\">/api/nodes</a></li><li><a href=\"/api/market\">/api/market</a></li></ul>"));
+    dashboard = Dashboard.mount(router, runtime, registry);
+    if (market != null) {
+      dashboard.section("market", () -> market.latest());
+    }
     return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (dashboard != null) {
+      dashboard.close();
+    }
+    return Future.succeededFuture();
   }
 
   /** @return the bound port */

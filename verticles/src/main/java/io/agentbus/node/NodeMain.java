@@ -111,6 +111,7 @@ public final class NodeMain {
       System.out.println("  market   : " + config.microgrids() + " microgrids, a step every " + config.stepIntervalMs()
           + " ms, driven by the longest-running node");
     }
+    System.out.println("  dashboard: " + base + "/");
     System.out.println("  health   : " + base + "/health");
     System.out.println("  metrics  : " + base + "/metrics");
     System.out.println("  market   : " + base + "/api/market");

@@ -60,6 +60,10 @@ class NodeJarIT {
       try (java.net.Socket s = new java.net.Socket("127.0.0.1", grpc)) {
         assertThat(s.isConnected()).as("the AutoGen bridge listens").isTrue();
       }
+      // the dashboard in a real browser: the page connects its WebSocket and renders live data
+      String dom = chromiumDom("http://127.0.0.1:" + port + "/");
+      assertThat(dom).contains("id=\"status\" class=\"status live\">live<").contains("id=\"nodes-count\" class=\"badge\">1<")
+          .containsPattern("id=\"market-step\">\\d+<").contains("mg1");
       until("a logged step", Duration.ofSeconds(10),
           () -> read("target/embedded-node.log").contains("INFO MarketVerticle - step"));
       p.destroy();  // SIGTERM
@@ -109,6 +113,20 @@ class NodeJarIT {
       }
       first.waitFor(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** The page's DOM after its scripts ran, from headless Chromium (Debian's package). */
+  private static String chromiumDom(String url) throws Exception {
+    File chromium = new File("/usr/bin/chromium");
+    assertThat(chromium).as("Chromium is needed for the dashboard test: apt-get install chromium (.ci/run does)").exists();
+    File profile = Files.createTempDirectory("agentbus-chromium").toFile();
+    Process p = new ProcessBuilder(chromium.getPath(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + profile.getAbsolutePath(), "--virtual-time-budget=5000", "--dump-dom", url)
+        .redirectError(new File("target/chromium.log")).start();
+    String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return dom;
   }
 
   private static String read(String file) {

@@ -1,0 +1,47 @@
+package io.agentbus.webui;
+
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.webui.impl.DashboardImpl;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+import java.util.function.Supplier;
+
+/**
+ * The live dashboard: a static page (served from the jar, no CDN) and a WebSocket at
+ * {@code /ws} that streams versioned JSON: a {@code snapshot} first, then {@code delta}s carrying
+ * only the sections that changed. A client that reads slowly gets coalesced updates (ticks are
+ * skipped while its socket's queue is full), never an unbounded buffer.
+ *
+ * <p>Sections: {@code nodes} (every member's info), {@code agents} (active here, recent lifecycle
+ * events of the cluster), {@code messages} (published, delivered and dropped counters and their
+ * rates), plus any named section an application adds (the node adds {@code market}).
+ */
+public interface Dashboard {
+
+  /**
+   * Mounts the dashboard on a router: {@code /} (the page), {@code /ui/*} (its assets), {@code /ws}.
+   *
+   * @param router the node's HTTP router
+   * @param runtime the agent runtime (node, lifecycle events)
+   * @param meters the meter registry the counters are read from
+   * @return the dashboard
+   */
+  static Dashboard mount(Router router, AgentRuntime runtime, MeterRegistry meters) {
+    return new DashboardImpl(router, runtime, meters);
+  }
+
+  /**
+   * Adds a section: its supplier is called every tick and its JSON sent when it changed.
+   *
+   * @return this
+   */
+  Dashboard section(String name, Supplier<JsonObject> supplier);
+
+  /** @return the number of connected clients */
+  int clients();
+
+  /** Stops streaming and closes the clients' sockets. */
+  void close();
+}

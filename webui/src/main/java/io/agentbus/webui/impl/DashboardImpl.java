@@ -1,0 +1,171 @@
+package io.agentbus.webui.impl;
+
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.agent.LifecycleEvent;
+import io.agentbus.cluster.NodeInfo;
+import io.agentbus.metrics.BrokerMetrics;
+import io.agentbus.webui.Dashboard;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** {@link Dashboard}: one timer builds the sections, each client gets what changed for it. */
+public final class DashboardImpl implements Dashboard {
+
+  private static final long TICK_MILLIS = 500;
+  private static final int LIFECYCLE_TAIL = 50;
+
+  private final Vertx vertx;
+  private final AgentRuntime runtime;
+  private final MeterRegistry meters;
+  private final Map<String, Supplier<JsonObject>> sections = new LinkedHashMap<>();
+  private final Map<ServerWebSocket, Map<String, String>> clients = new ConcurrentHashMap<>();
+  private final ArrayDeque<JsonObject> lifecycle = new ArrayDeque<>();
+  private final AutoCloseable lifecycleRegistration;
+  private final long timer;
+  private long version;
+  private double lastPublished = -1;
+  private long lastTickNanos;
+
+  public DashboardImpl(Router router, AgentRuntime runtime, MeterRegistry meters) {
+    this.vertx = runtime.node().vertx();
+    this.runtime = runtime;
+    this.meters = meters;
+    sections.put("nodes", this::nodes);
+    sections.put("agents", this::agents);
+    sections.put("messages", this::messages);
+    this.lifecycleRegistration = runtime.onLifecycle(this::onLifecycle);
+    router.get("/").handler(ctx -> ctx.reroute("/ui/index.html"));
+    router.route("/ui/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.get("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(this::onClient)
+        .onFailure(err -> ctx.fail(400, err)));
+    this.timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+  }
+
+  @Override
+  public synchronized Dashboard section(String name, Supplier<JsonObject> supplier) {
+    sections.put(name, supplier);
+    return this;
+  }
+
+  @Override
+  public int clients() {
+    return clients.size();
+  }
+
+  @Override
+  public void close() {
+    vertx.cancelTimer(timer);
+    try {
+      lifecycleRegistration.close();
+    } catch (Exception ignored) {
+      // already gone
+    }
+    clients.keySet().forEach(ws -> ws.close());
+    clients.clear();
+  }
+
+  private void onClient(ServerWebSocket ws) {
+    clients.put(ws, new ConcurrentHashMap<>());
+    ws.closeHandler(v -> clients.remove(ws));
+    ws.exceptionHandler(err -> clients.remove(ws));
+    ws.textMessageHandler(text -> { });
+    send(ws, current(), true);
+  }
+
+  private synchronized void onLifecycle(LifecycleEvent e) {
+    lifecycle.addLast(e.toJson());
+    while (lifecycle.size() > LIFECYCLE_TAIL) {
+      lifecycle.removeFirst();
+    }
+  }
+
+  private void tick() {
+    if (clients.isEmpty()) {
+      return;
+    }
+    Map<String, JsonObject> now = current();
+    clients.keySet().forEach(ws -> send(ws, now, false));
+  }
+
+  private synchronized Map<String, JsonObject> current() {
+    Map<String, JsonObject> out = new LinkedHashMap<>();
+    sections.forEach((name, supplier) -> {
+      try {
+        JsonObject value = supplier.get();
+        if (value != null) {
+          out.put(name, value);
+        }
+      } catch (RuntimeException e) {
+        out.put(name, new JsonObject().put("error", e.getMessage()));
+      }
+    });
+    return out;
+  }
+
+  /** Sends what changed since this client's last message (everything for a snapshot). */
+  private void send(ServerWebSocket ws, Map<String, JsonObject> now, boolean snapshot) {
+    Map<String, String> sent = clients.get(ws);
+    if (sent == null) {
+      return;
+    }
+    if (!snapshot && ws.writeQueueFull()) {
+      return;  // coalesce: this client catches up with the next tick's delta
+    }
+    JsonObject changed = new JsonObject();
+    now.forEach((name, value) -> {
+      String encoded = value.encode();
+      if (snapshot || !encoded.equals(sent.get(name))) {
+        changed.put(name, value);
+        sent.put(name, encoded);
+      }
+    });
+    if (!snapshot && changed.isEmpty()) {
+      return;
+    }
+    long v;
+    synchronized (this) {
+      v = ++version;
+    }
+    ws.writeTextMessage(new JsonObject().put("type", snapshot ? "snapshot" : "delta").put("version", v)
+        .put("time", System.currentTimeMillis()).put("sections", changed).encode());
+  }
+
+  private JsonObject nodes() {
+    JsonArray list = new JsonArray();
+    for (NodeInfo i : runtime.node().knownMembers()) {
+      list.add(i.toJson().put("self", i.id().equals(runtime.node().id())));
+    }
+    return new JsonObject().put("clustered", runtime.node().isClustered()).put("members", list);
+  }
+
+  private synchronized JsonObject agents() {
+    return new JsonObject().put("activeHere", runtime.localAgents().size())
+        .put("lifecycle", new JsonArray(new java.util.ArrayList<>(lifecycle)));
+  }
+
+  private JsonObject messages() {
+    double published = sum(BrokerMetrics.PUBLISHED) + sum("agentbus.agent.messages");
+    long nowNanos = System.nanoTime();
+    double rate = lastPublished < 0 ? 0 : (published - lastPublished) / ((nowNanos - lastTickNanos) / 1e9);
+    lastPublished = published;
+    lastTickNanos = nowNanos;
+    return new JsonObject().put("published", published).put("delivered", sum(BrokerMetrics.DELIVERED))
+        .put("dropped", sum(BrokerMetrics.DROPPED)).put("ratePerSecond", Math.round(rate * 10) / 10.0);
+  }
+
+  private double sum(String name) {
+    return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
+  }
+}

@@ -1,0 +1,73 @@
+// agentbus dashboard: applies the server's snapshot and deltas to one state object and renders it.
+(function () {
+  'use strict';
+  const state = { sections: {}, version: 0, prices: [] };
+  const $ = (id) => document.getElementById(id);
+  const fmt = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '–');
+
+  function connect() {
+    const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    ws.onopen = () => { $('status').textContent = 'live'; $('status').className = 'status live'; };
+    ws.onclose = () => {
+      $('status').textContent = 'reconnecting…'; $('status').className = 'status';
+      setTimeout(connect, 1000);
+    };
+    ws.onmessage = (ev) => {
+      const msg = JSON.parse(ev.data);
+      if (msg.type === 'snapshot') { state.sections = {}; }
+      Object.assign(state.sections, msg.sections);
+      state.version = msg.version;
+      if (msg.sections.market && typeof msg.sections.market.price === 'number') {
+        state.prices.push(msg.sections.market.price);
+        if (state.prices.length > 48) { state.prices.shift(); }
+      }
+      render();
+    };
+  }
+
+  function render() {
+    const s = state.sections;
+    $('version').textContent = state.version;
+    if (s.nodes) {
+      const rows = s.nodes.members.map((n) => '<tr><td>' + esc(n.name) + (n.self ? ' (this node)' : '') + '</td><td>'
+        + esc(n.id.substring(0, 8)) + '</td><td>' + esc(n.host) + '</td><td>' + n.cores + '</td><td>'
+        + Math.round(n.maxMemoryBytes / 1048576) + ' MiB</td><td>' + esc(Object.entries(n.labels || {}).map((e) => e.join('=')).join(', '))
+        + '</td></tr>');
+      $('nodes').tBodies[0].innerHTML = rows.join('');
+      $('nodes-count').textContent = s.nodes.members.length;
+    }
+    if (s.messages) {
+      $('msg-rate').textContent = s.messages.ratePerSecond;
+      $('msg-published').textContent = Math.round(s.messages.published);
+      $('msg-delivered').textContent = Math.round(s.messages.delivered);
+      $('msg-dropped').textContent = Math.round(s.messages.dropped);
+    }
+    if (s.agents) {
+      $('agents-here').textContent = s.agents.activeHere;
+      $('lifecycle').innerHTML = s.agents.lifecycle.slice().reverse().slice(0, 20).map((e) => '<li>'
+        + new Date(e.timestamp).toLocaleTimeString() + ' ' + esc(e.type) + ' ' + esc(e.agentType + '/' + e.agentKey)
+        + (e.previousNodeId ? ' from ' + esc(e.previousNodeId.substring(0, 8)) : '') + '</li>').join('');
+    }
+    if (s.market && s.market.results) {
+      $('market-step').textContent = s.market.step;
+      $('market-price').textContent = fmt(s.market.price);
+      $('market-trades').textContent = s.market.trades.length;
+      $('microgrids').tBodies[0].innerHTML = s.market.results.map((r) => '<tr><td>' + esc(r.microgrid) + '</td><td>'
+        + fmt(r.pGen) + '</td><td>' + fmt(r.pEss) + '</td><td>' + fmt(r.soc) + '</td><td>' + fmt(r.p2p) + '</td><td>'
+        + fmt(r.grid) + '</td><td>' + fmt(r.cost) + '</td></tr>').join('');
+      const p = state.prices;
+      if (p.length > 1) {
+        const lo = Math.min(...p) - 1, hi = Math.max(...p) + 1;
+        $('price-line').setAttribute('points', p.map((v, i) => (i * 480 / 47).toFixed(1) + ','
+          + (115 - (v - lo) / (hi - lo) * 110).toFixed(1)).join(' '));
+      }
+    }
+    document.title = 'agentbus — ' + (s.nodes ? s.nodes.members.length : 0) + ' node(s)';
+  }
+
+  function esc(x) {
+    return String(x).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+
+  connect();
+}());

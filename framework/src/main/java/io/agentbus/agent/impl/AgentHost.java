@@ -1,16 +1,12 @@
 package io.agentbus.agent.impl;
 
 import io.agentbus.agent.Agent;
-import io.agentbus.agent.AgentContext;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.Handlers;
 import io.agentbus.agent.RegistrationOptions;
-import io.agentbus.agent.TopicId;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -18,7 +14,7 @@ import io.vertx.core.json.JsonObject;
  * the agent is single-threaded. Restores the agent's state on start and saves it on stop (and
  * after each message when the registration asks for it).
  */
-final class AgentHost extends VerticleBase implements AgentContext {
+final class AgentHost extends VerticleBase {
 
   private final AgentId id;
   private final Agent agent;
@@ -37,7 +33,7 @@ final class AgentHost extends VerticleBase implements AgentContext {
 
   @Override
   public Future<?> start() {
-    agent.init(this);
+    agent.init(new AgentContextImpl(id, runtime));
     handlers = agent.handlers();
     handlers.entries().values().forEach(e -> {
       if (e.payloadClass() != io.vertx.core.json.JsonObject.class) {
@@ -114,34 +110,5 @@ final class AgentHost extends VerticleBase implements AgentContext {
       return Future.succeededFuture();
     }
     return runtime.stateStore().save(id, runtime.nodeId(), state);
-  }
-
-  Context agentContext() {
-    return context;
-  }
-
-  @Override
-  public AgentId id() {
-    return id;
-  }
-
-  @Override
-  public String nodeId() {
-    return runtime.nodeId();
-  }
-
-  @Override
-  public Vertx vertx() {
-    return vertx;
-  }
-
-  @Override
-  public Future<Void> publish(Object message, TopicId topic) {
-    return runtime.publish(message, topic, id);
-  }
-
-  @Override
-  public <R> Future<R> send(Object message, AgentId recipient, Class<R> replyType) {
-    return runtime.send(message, recipient, id, replyType, -1);
   }
 }

@@ -1,0 +1,2 @@
+/** The AutoGen host: worker connections, proxy agents, wire conversions. Not API. */
+package io.agentbus.grpc.impl;

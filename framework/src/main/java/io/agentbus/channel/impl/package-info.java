@@ -1,0 +1,2 @@
+/** The channel kind registry. Not API. */
+package io.agentbus.channel.impl;

@@ -1,0 +1,2 @@
+/** Node bootstrap, Hazelcast configuration and membership. Not API. */
+package io.agentbus.cluster.impl;

@@ -1,0 +1,2 @@
+/** The dashboard's stream. Not API. */
+package io.agentbus.webui.impl;

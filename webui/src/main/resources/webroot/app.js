@@ -62,6 +62,11 @@
           + (115 - (v - lo) / (hi - lo) * 110).toFixed(1)).join(' '));
       }
     }
+    if (s.tail) {
+      $('tail').innerHTML = s.tail.messages.slice().reverse().slice(0, 20).map((m) => '<li>'
+        + new Date(m.time).toLocaleTimeString() + ' ' + esc(m.type) + ' ' + esc(m.sender) + ' → ' + esc(m.recipient)
+        + ' <span class="muted">' + esc(m.channel) + ', ' + m.bytes + ' B</span></li>').join('');
+    }
     document.title = 'agentbus — ' + (s.nodes ? s.nodes.members.length : 0) + ' node(s)';
   }
 

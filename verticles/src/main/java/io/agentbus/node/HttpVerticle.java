@@ -25,6 +25,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final Node node;
   private final AgentRuntime runtime;
+  private final io.agentbus.broker.MessageBroker broker;
   private final MarketVerticle market;
   private final PrometheusMeterRegistry registry;
   private final int port;
@@ -32,10 +33,11 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private Dashboard dashboard;
 
-  HttpVerticle(Node node, AgentRuntime runtime, MarketVerticle market, PrometheusMeterRegistry registry, int port,
-               long stepIntervalMs) {
+  HttpVerticle(Node node, AgentRuntime runtime, io.agentbus.broker.MessageBroker broker, MarketVerticle market,
+               PrometheusMeterRegistry registry, int port, long stepIntervalMs) {
     this.node = node;
     this.runtime = runtime;
+    this.broker = broker;
     this.market = market;
     this.registry = registry;
     this.port = port;
@@ -85,10 +87,12 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     dashboard = Dashboard.mount(router, runtime, registry);
+    Future<Void> tailed = Future.succeededFuture();
     if (market != null) {
       dashboard.section("market", () -> market.latest());
+      tailed = dashboard.tail(broker, broker.channels().results(MarketVerticle.ENV_ID, io.agentbus.microgrid.OperatorAgent.TYPE));
     }
-    return vertx.createHttpServer().requestHandler(router).listen(port).onSuccess(s -> server = s);
+    return tailed.compose(v -> vertx.createHttpServer().requestHandler(router).listen(port)).onSuccess(s -> server = s);
   }
 
   @Override

@@ -93,7 +93,7 @@ public final class NodeMain {
                                   + config.grpcPort() + " (--grpc-port): " + err.getMessage(), err)))
                           : Future.<AgentRpcHost>succeededFuture(null))
                       .compose(bridge -> {
-                        HttpVerticle http = new HttpVerticle(node, runtime, mv, registry, config.httpPort(), config.stepIntervalMs());
+                        HttpVerticle http = new HttpVerticle(node, runtime, broker, mv, registry, config.httpPort(), config.stepIntervalMs());
                         return node.vertx().deployVerticle(http)
                             .map(d -> new Running(node, runtime, broker, http.actualPort(), bridge));
                       });

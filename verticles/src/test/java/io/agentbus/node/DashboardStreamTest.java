@@ -43,6 +43,10 @@ class DashboardStreamTest {
       }
       until("a market section", Duration.ofSeconds(15),
           () -> received.stream().anyMatch(m -> m.getJsonObject("sections").containsKey("market")));
+      until("the results channel in the message tail", Duration.ofSeconds(15), () -> received.stream()
+          .map(m -> m.getJsonObject("sections").getJsonObject("tail"))
+          .anyMatch(t -> t != null && !t.getJsonArray("messages").isEmpty()
+              && t.getJsonArray("messages").getJsonObject(0).getString("type").equals("RESULT")));
     } finally {
       await(client.close());
       await(node.stop());

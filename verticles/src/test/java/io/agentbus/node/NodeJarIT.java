@@ -122,7 +122,7 @@ class NodeJarIT {
     File profile = Files.createTempDirectory("agentbus-chromium").toFile();
     Process p = new ProcessBuilder(chromium.getPath(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile.getAbsolutePath(), "--virtual-time-budget=5000", "--dump-dom", url)
+        "--user-data-dir=" + profile.getAbsolutePath(), "--virtual-time-budget=10000", "--dump-dom", url)
         .redirectError(new File("target/chromium.log")).start();
     String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

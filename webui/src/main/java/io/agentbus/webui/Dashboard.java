@@ -39,6 +39,14 @@ public interface Dashboard {
    */
   Dashboard section(String name, Supplier<JsonObject> supplier);
 
+  /**
+   * Adds a channel to the live message tail (section {@code tail}: the latest messages with
+   * channel, type, sender, recipient and size).
+   *
+   * @return completion, once subscribed
+   */
+  io.vertx.core.Future<Void> tail(io.agentbus.broker.MessageBroker broker, io.agentbus.channel.Channel channel);
+
   /** @return the number of connected clients */
   int clients();
 

@@ -32,6 +32,8 @@ public final class DashboardImpl implements Dashboard {
   private final Map<String, Supplier<JsonObject>> sections = new LinkedHashMap<>();
   private final Map<ServerWebSocket, Map<String, String>> clients = new ConcurrentHashMap<>();
   private final ArrayDeque<JsonObject> lifecycle = new ArrayDeque<>();
+  private final ArrayDeque<JsonObject> tail = new ArrayDeque<>();
+  private final java.util.List<io.agentbus.broker.Subscription> tailSubscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AutoCloseable lifecycleRegistration;
   private final long timer;
   private long version;
@@ -60,6 +62,27 @@ public final class DashboardImpl implements Dashboard {
   }
 
   @Override
+  public io.vertx.core.Future<Void> tail(io.agentbus.broker.MessageBroker broker, io.agentbus.channel.Channel channel) {
+    synchronized (this) {
+      sections.putIfAbsent("tail", this::tailSection);
+    }
+    return broker.subscribe(channel, m -> onTail(channel, m)).onSuccess(tailSubscriptions::add).mapEmpty();
+  }
+
+  private synchronized void onTail(io.agentbus.channel.Channel channel, io.agentbus.message.Message m) {
+    tail.addLast(new JsonObject().put("time", System.currentTimeMillis()).put("channel", channel.address())
+        .put("type", m.customType() != null ? m.customType() : m.type().name()).put("sender", m.senderId())
+        .put("recipient", m.recipientId()).put("bytes", m.encodedPayload().length()));
+    while (tail.size() > LIFECYCLE_TAIL) {
+      tail.removeFirst();
+    }
+  }
+
+  private synchronized JsonObject tailSection() {
+    return new JsonObject().put("messages", new JsonArray(new java.util.ArrayList<>(tail)));
+  }
+
+  @Override
   public int clients() {
     return clients.size();
   }
@@ -72,6 +95,7 @@ public final class DashboardImpl implements Dashboard {
     } catch (Exception ignored) {
       // already gone
     }
+    tailSubscriptions.forEach(io.agentbus.broker.Subscription::unsubscribe);
     clients.keySet().forEach(ws -> ws.close());
     clients.clear();
   }

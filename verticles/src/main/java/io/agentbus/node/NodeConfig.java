@@ -47,6 +47,8 @@ public final class NodeConfig {
       new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true,
           "comma-separated verticles to run: market, bridge (AutoGen gRPC host) (default market)"),
       new Option("grpcPort", "--grpc-port", "AGENTBUS_GRPC_PORT", true, "port of the AutoGen gRPC bridge (default 50051)"),
+      new Option("grpcHost", "--grpc-host", "AGENTBUS_GRPC_HOST", true,
+          "interface of the AutoGen gRPC bridge (default 127.0.0.1; it has no authentication yet)"),
       new Option("microgrids", "--microgrids", "AGENTBUS_MICROGRIDS", true, "number of microgrids in the market (default 3)"),
       new Option("stepIntervalMs", "--step-interval-ms", "AGENTBUS_STEP_INTERVAL_MS", true, "market step interval in ms (default 1000)"),
       new Option("seed", "--seed", "AGENTBUS_SEED", true, "market seed (default 42)"));
@@ -60,10 +62,11 @@ public final class NodeConfig {
   private final long stepIntervalMs;
   private final long seed;
   private final int grpcPort;
+  private final String grpcHost;
   private final boolean help;
 
   private NodeConfig(NodeOptions nodeOptions, int httpPort, List<String> verticles, int microgrids, long stepIntervalMs,
-                     long seed, int grpcPort, boolean help) {
+                     long seed, int grpcPort, String grpcHost, boolean help) {
     this.nodeOptions = nodeOptions;
     this.httpPort = httpPort;
     this.verticles = verticles;
@@ -71,6 +74,7 @@ public final class NodeConfig {
     this.stepIntervalMs = stepIntervalMs;
     this.seed = seed;
     this.grpcPort = grpcPort;
+    this.grpcHost = grpcHost;
     this.help = help;
   }
 
@@ -164,6 +168,10 @@ public final class NodeConfig {
     long interval = number(values, sources, "stepIntervalMs", 1000, 1, 3_600_000);
     long seed = number(values, sources, "seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
     int grpcPort = (int) number(values, sources, "grpcPort", 50051, 0, 65535);
+    String grpcHost = String.valueOf(values.getOrDefault("grpcHost", "127.0.0.1")).trim();
+    if (grpcHost.isEmpty()) {
+      throw new ConfigException("bad value for grpcHost (" + sources.get("grpcHost") + "): empty");
+    }
     List<String> verticles = new ArrayList<>();
     Object v = values.getOrDefault("verticles", "market");
     for (Object x : v instanceof JsonArray ? ((JsonArray) v).getList() : List.of(String.valueOf(v).split(","))) {
@@ -177,7 +185,7 @@ public final class NodeConfig {
       }
       verticles.add(name);
     }
-    return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, help);
+    return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help);
   }
 
   private static String rootMessage(Throwable e) {
@@ -259,6 +267,11 @@ public final class NodeConfig {
   /** @return the gRPC bridge port */
   public int grpcPort() {
     return grpcPort;
+  }
+
+  /** @return the gRPC bridge interface */
+  public String grpcHost() {
+    return grpcHost;
   }
 
   /** @return whether --help was given */

@@ -88,7 +88,7 @@ public final class NodeMain {
                   MarketVerticle mv = market ? new MarketVerticle(node, runtime, broker, config) : null;
                   return agents.compose(v -> market ? node.vertx().deployVerticle(mv) : Future.succeededFuture(""))
                       .compose(v -> config.verticles().contains("bridge")
-                          ? AgentRpcHost.start(runtime, new AgentRpcHostOptions().setPort(config.grpcPort()))
+                          ? AgentRpcHost.start(runtime, new AgentRpcHostOptions().setHost(config.grpcHost()).setPort(config.grpcPort()))
                               .recover(err -> Future.failedFuture(new IllegalStateException("the gRPC bridge could not listen on port "
                                   + config.grpcPort() + " (--grpc-port): " + err.getMessage(), err)))
                           : Future.<AgentRpcHost>succeededFuture(null))

@@ -10,7 +10,10 @@ public class AgentRpcHostOptions {
   /** Default timeout of an RPC forwarded to a worker. */
   public static final long DEFAULT_RPC_TIMEOUT_MILLIS = 30_000;
 
-  private String host = "0.0.0.0";
+  /** Default interface: loopback only, since the protocol has no authentication yet. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private long rpcTimeoutMillis = DEFAULT_RPC_TIMEOUT_MILLIS;
   private boolean multipleWorkersPerType;
@@ -22,7 +25,7 @@ public class AgentRpcHostOptions {
     return host;
   }
 
-  /** Sets the interface to listen on. */
+  /** Sets the interface to listen on ({@code 0.0.0.0} for every interface: only on a trusted network). */
   public AgentRpcHostOptions setHost(String host) {
     this.host = host;
     return this;

@@ -41,6 +41,8 @@
       $('msg-published').textContent = Math.round(s.messages.published);
       $('msg-delivered').textContent = Math.round(s.messages.delivered);
       $('msg-dropped').textContent = Math.round(s.messages.dropped);
+      $('channels').tBodies[0].innerHTML = Object.entries(s.messages.byChannelKind || {}).map(([k, v]) => '<tr><td>'
+        + esc(k) + '</td><td>' + Math.round(v.published) + '</td><td>' + v.ratePerSecond + '</td></tr>').join('');
     }
     if (s.agents) {
       $('agents-here').textContent = s.agents.activeHere;

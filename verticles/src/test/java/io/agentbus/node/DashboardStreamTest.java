@@ -43,6 +43,9 @@ class DashboardStreamTest {
       }
       until("a market section", Duration.ofSeconds(15),
           () -> received.stream().anyMatch(m -> m.getJsonObject("sections").containsKey("market")));
+      until("per-channel-kind counters", Duration.ofSeconds(15), () -> received.stream()
+          .map(m -> m.getJsonObject("sections").getJsonObject("messages"))
+          .anyMatch(x -> x != null && x.getJsonObject("byChannelKind").containsKey("results")));
       until("the results channel in the message tail", Duration.ofSeconds(15), () -> received.stream()
           .map(m -> m.getJsonObject("sections").getJsonObject("tail"))
           .anyMatch(t -> t != null && !t.getJsonArray("messages").isEmpty()

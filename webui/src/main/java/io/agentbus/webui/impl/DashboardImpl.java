@@ -39,6 +39,7 @@ public final class DashboardImpl implements Dashboard {
   private long version;
   private double lastPublished = -1;
   private long lastTickNanos;
+  private final Map<String, Double> lastByKind = new java.util.HashMap<>();
 
   public DashboardImpl(Router router, AgentRuntime runtime, MeterRegistry meters) {
     this.vertx = runtime.node().vertx();
@@ -184,9 +185,24 @@ public final class DashboardImpl implements Dashboard {
     long nowNanos = System.nanoTime();
     double rate = lastPublished < 0 ? 0 : (published - lastPublished) / ((nowNanos - lastTickNanos) / 1e9);
     lastPublished = published;
-    lastTickNanos = nowNanos;
+    double seconds = Math.max(1e-3, (nowNanos - lastTickNanos) / 1e9);
+    JsonObject byKind = new JsonObject();
+    Map<String, Double> counts = new java.util.TreeMap<>();
+    meters.find(BrokerMetrics.PUBLISHED).counters().forEach(c ->
+        counts.merge(c.getId().getTag("kind"), c.count(), Double::sum));
+    counts.forEach((kind, count) -> {
+      Double before = lastByKind.put(kind, count);
+      double kindRate = before == null ? 0 : (count - before) / seconds;
+      byKind.put(kind, new JsonObject().put("published", count).put("ratePerSecond", Math.round(kindRate * 10) / 10.0));
+    });
+    tickDone(nowNanos);
     return new JsonObject().put("published", published).put("delivered", sum(BrokerMetrics.DELIVERED))
-        .put("dropped", sum(BrokerMetrics.DROPPED)).put("ratePerSecond", Math.round(rate * 10) / 10.0);
+        .put("dropped", sum(BrokerMetrics.DROPPED)).put("ratePerSecond", Math.round(rate * 10) / 10.0)
+        .put("byChannelKind", byKind);
+  }
+
+  private void tickDone(long nowNanos) {
+    lastTickNanos = nowNanos;
   }
 
   private double sum(String name) {

@@ -78,11 +78,6 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** @return the OS process id */
-  public long pid() {
-    return process.pid();
-  }
-
   /** Sends SIGKILL: no shutdown hook runs, the cluster sees a crash. */
   public void kill9() throws InterruptedException {
     process.destroyForcibly();

@@ -5,7 +5,6 @@ import io.agentbus.agent.TypePrefixSubscription;
 import io.agentbus.agent.TypeSubscription;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,14 +100,5 @@ final class Directory {
       return new TypeSubscription(j.getString("topicType"), j.getString("agentType"), j.getString("id"));
     }
     return new TypePrefixSubscription(j.getString("topicTypePrefix"), j.getString("agentType"), j.getString("id"));
-  }
-
-  /** @return every operation that rebuilds this view elsewhere (for snapshots) */
-  synchronized List<JsonObject> snapshot() {
-    List<JsonObject> ops = new ArrayList<>();
-    types.forEach((type, nodes) -> nodes.forEach((node, reg) ->
-        ops.add(new JsonObject().put("op", REGISTER).put("type", type).put("node", node).put("registration", reg))));
-    subs.values().forEach(s -> ops.add(new JsonObject().put("op", ADD_SUB).put("subscription", subToJson(s))));
-    return ops;
   }
 }

@@ -39,6 +39,7 @@ public final class NodeImpl implements Node {
   private final NodeInfo info;
   private final boolean ownsVertx;
   private final ClusterMembership membership;
+  private final String namespace;
   private final String announceAddress;
   private final Map<String, NodeInfo> known = new ConcurrentHashMap<>();
   private AsyncMap<String, JsonObject> directory;
@@ -51,7 +52,8 @@ public final class NodeImpl implements Node {
     this.ownsVertx = ownsVertx;
     this.membership = ClusterMembership.of(vertx);
     this.info = describe(membership.localNodeId(), options, vertx);
-    this.announceAddress = options.getNamespace() + "/_node/announce";
+    this.namespace = options.getNamespace();
+    this.announceAddress = namespace + "/_node/announce";
   }
 
   /** Starts a node (see {@link Node#start(NodeOptions, VertxOptions)}). */
@@ -99,7 +101,7 @@ public final class NodeImpl implements Node {
     known.put(info.id(), info);
     announcements = vertx.eventBus().consumer(announceAddress, m -> refresh());
     membershipRegistration = membership.addHandler(this::onMembership);
-    return vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + namespace() + ".nodes")
+    return vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + namespace + ".nodes")
         .compose(map -> {
           directory = map;
           return map.put(info.id(), info.toJson());
@@ -107,10 +109,6 @@ public final class NodeImpl implements Node {
         .compose(v -> announcements.completion())
         .compose(v -> refresh())
         .onSuccess(v -> vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id())));
-  }
-
-  private String namespace() {
-    return announceAddress.substring(0, announceAddress.indexOf('/'));
   }
 
   private void onMembership(MembershipEvent event) {

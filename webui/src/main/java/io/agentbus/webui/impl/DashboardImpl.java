@@ -37,6 +37,7 @@ public final class DashboardImpl implements Dashboard {
   private final AutoCloseable lifecycleRegistration;
   private final long timer;
   private long version;
+  private volatile Map<String, JsonObject> latest;
   private double lastPublished = -1;
   private long lastTickNanos;
   private final Map<String, Double> lastByKind = new java.util.HashMap<>();
@@ -106,7 +107,8 @@ public final class DashboardImpl implements Dashboard {
     ws.closeHandler(v -> clients.remove(ws));
     ws.exceptionHandler(err -> clients.remove(ws));
     ws.textMessageHandler(text -> { });
-    send(ws, current(), true);
+    Map<String, JsonObject> now = latest;
+    send(ws, now != null ? now : current(), true);
   }
 
   private synchronized void onLifecycle(LifecycleEvent e) {
@@ -116,11 +118,10 @@ public final class DashboardImpl implements Dashboard {
     }
   }
 
+  /** The only place sections are computed, so rates always span one tick. */
   private void tick() {
-    if (clients.isEmpty()) {
-      return;
-    }
     Map<String, JsonObject> now = current();
+    latest = now;
     clients.keySet().forEach(ws -> send(ws, now, false));
   }
 
@@ -183,9 +184,10 @@ public final class DashboardImpl implements Dashboard {
   private JsonObject messages() {
     double published = sum(BrokerMetrics.PUBLISHED) + sum("agentbus.agent.messages");
     long nowNanos = System.nanoTime();
-    double rate = lastPublished < 0 ? 0 : (published - lastPublished) / ((nowNanos - lastTickNanos) / 1e9);
-    lastPublished = published;
     double seconds = Math.max(1e-3, (nowNanos - lastTickNanos) / 1e9);
+    double rate = lastPublished < 0 ? 0 : (published - lastPublished) / seconds;
+    lastPublished = published;
+    lastTickNanos = nowNanos;
     JsonObject byKind = new JsonObject();
     Map<String, Double> counts = new java.util.TreeMap<>();
     meters.find(BrokerMetrics.PUBLISHED).counters().forEach(c ->
@@ -195,14 +197,9 @@ public final class DashboardImpl implements Dashboard {
       double kindRate = before == null ? 0 : (count - before) / seconds;
       byKind.put(kind, new JsonObject().put("published", count).put("ratePerSecond", Math.round(kindRate * 10) / 10.0));
     });
-    tickDone(nowNanos);
     return new JsonObject().put("published", published).put("delivered", sum(BrokerMetrics.DELIVERED))
         .put("dropped", sum(BrokerMetrics.DROPPED)).put("ratePerSecond", Math.round(rate * 10) / 10.0)
         .put("byChannelKind", byKind);
-  }
-
-  private void tickDone(long nowNanos) {
-    lastTickNanos = nowNanos;
   }
 
   private double sum(String name) {

@@ -48,27 +48,29 @@ class NodeJarIT {
     Process p = start("embedded-node", List.of("--http-port", String.valueOf(port), "--step-interval-ms", "200",
         "--verticles", "market,bridge", "--grpc-port", String.valueOf(grpc)));
     try {
-      until("the market to step", Duration.ofSeconds(60), () -> get(port, "/api/market").startsWith("200"));
-      assertThat(get(port, "/health")).startsWith("200").contains("\"status\" : \"UP\"").contains("\"market\"");
-      String metrics = get(port, "/metrics");
-      assertThat(metrics).startsWith("200").contains("agentbus_agent_messages_total").contains("agentbus_messages_published_total")
-          .contains("vertx_");
-      assertThat(get(port, "/api/market")).contains("\"trades\"").contains("\"results\"");
-      String log = Files.readString(new File("target/embedded-node.log").toPath());
-      assertThat(log).contains("/health").contains("/metrics").contains("embedded single node")
-          .contains("host_address=\"localhost:" + grpc + "\"");
-      try (java.net.Socket s = new java.net.Socket("127.0.0.1", grpc)) {
-        assertThat(s.isConnected()).as("the AutoGen bridge listens").isTrue();
-      }
-      // the dashboard in a real browser: the page connects its WebSocket and renders live data
-      String dom = chromiumDom("http://127.0.0.1:" + port + "/");
-      assertThat(dom).contains("id=\"status\" class=\"status live\">live<").contains("id=\"nodes-count\" class=\"badge\">1<")
-          .containsPattern("id=\"market-step\">\\d+<").contains("mg1");
-      until("a logged step", Duration.ofSeconds(10),
-          () -> read("target/embedded-node.log").contains("INFO MarketVerticle - step"));
-      p.destroy();  // SIGTERM
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(read("target/embedded-node.log")).contains("agentbus: stopped");
+      withLogs(List.of("embedded-node"), () -> {
+        until("the market to step", Duration.ofSeconds(60), () -> get(port, "/api/market").startsWith("200"));
+        assertThat(get(port, "/health")).startsWith("200").contains("\"status\" : \"UP\"").contains("\"market\"");
+        String metrics = get(port, "/metrics");
+        assertThat(metrics).startsWith("200").contains("agentbus_agent_messages_total").contains("agentbus_messages_published_total")
+            .contains("vertx_");
+        assertThat(get(port, "/api/market")).contains("\"trades\"").contains("\"results\"");
+        String log = Files.readString(new File("target/embedded-node.log").toPath());
+        assertThat(log).contains("/health").contains("/metrics").contains("embedded single node")
+            .contains("host_address=\"localhost:" + grpc + "\"");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", grpc)) {
+          assertThat(s.isConnected()).as("the AutoGen bridge listens").isTrue();
+        }
+        // the dashboard in a real browser: the page connects its WebSocket and renders live data
+        String dom = chromiumDom("http://127.0.0.1:" + port + "/");
+        assertThat(dom).contains("id=\"status\" class=\"status live\">live<").contains("id=\"nodes-count\" class=\"badge\">1<")
+            .containsPattern("id=\"market-step\">\\d+<").contains("mg1");
+        until("a logged step", Duration.ofSeconds(10),
+            () -> read("target/embedded-node.log").contains("INFO MarketVerticle - step"));
+        p.destroy();  // SIGTERM
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(read("target/embedded-node.log")).contains("agentbus: stopped");
+      });
     } finally {
       p.destroyForcibly();
     }
@@ -87,32 +89,56 @@ class NodeJarIT {
     List<Integer> ports = FreePorts.pick(4);
     String members = "127.0.0.1:" + ports.get(2) + ",127.0.0.1:" + ports.get(3);
     List<String> common = List.of("--cluster", "--cluster-host", "127.0.0.1", "--members", members, "--namespace", "jarit",
-        "--step-interval-ms", "200", "--microgrids", "40");
+        "--cluster-port-auto-increment", "false", "--step-interval-ms", "200", "--microgrids", "40");
     List<String> a = new ArrayList<>(common);
     a.addAll(List.of("--http-port", String.valueOf(ports.get(0)), "--cluster-port", String.valueOf(ports.get(2)), "--node-name", "first"));
     List<String> b = new ArrayList<>(common);
     b.addAll(List.of("--http-port", String.valueOf(ports.get(1)), "--cluster-port", String.valueOf(ports.get(3)), "--node-name", "second"));
-    Process first = start("cluster-first", a);
-    Process second = null;
+    List<Process> nodes = new ArrayList<>();
+    nodes.add(start("cluster-first", a));
     try {
-      until("the first node's market", Duration.ofSeconds(60), () -> get(ports.get(0), "/api/market").startsWith("200"));
-      second = start("cluster-second", b);
-      until("two members", Duration.ofSeconds(60), () -> get(ports.get(1), "/api/nodes").contains("\"second\"")
-          && get(ports.get(1), "/api/nodes").contains("\"first\""));
-      // with 40 microgrids the second node hosts some of them (all 40 on one node: probability 2^-39)
-      until("microgrids on the second node", Duration.ofSeconds(30),
-          () -> !get(ports.get(1), "/health").contains("\"localAgents\" : 0"));
-      String beforeStep = get(ports.get(0), "/api/market");
-      until("the market to keep stepping", Duration.ofSeconds(20), () -> !get(ports.get(0), "/api/market").equals(beforeStep)
-          && get(ports.get(0), "/api/market").startsWith("200"));
+      withLogs(List.of("cluster-first", "cluster-second"), () -> {
+        until("the first node's market", Duration.ofSeconds(60), () -> get(ports.get(0), "/api/market").startsWith("200"));
+        nodes.add(start("cluster-second", b));
+        until("two members", Duration.ofSeconds(60), () -> get(ports.get(1), "/api/nodes").contains("\"second\"")
+            && get(ports.get(1), "/api/nodes").contains("\"first\""));
+        // with 40 microgrids the second node hosts some of them (all 40 on one node: probability 2^-39)
+        until("microgrids on the second node", Duration.ofSeconds(30),
+            () -> !get(ports.get(1), "/health").contains("\"localAgents\" : 0"));
+        String beforeStep = get(ports.get(0), "/api/market");
+        until("the market to keep stepping", Duration.ofSeconds(20), () -> !get(ports.get(0), "/api/market").equals(beforeStep)
+            && get(ports.get(0), "/api/market").startsWith("200"));
+      });
     } finally {
-      first.destroy();
-      if (second != null) {
-        second.destroy();
-        second.waitFor(30, TimeUnit.SECONDS);
+      for (Process p : nodes) {
+        p.destroy();
       }
-      first.waitFor(30, TimeUnit.SECONDS);
+      for (Process p : nodes) {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
     }
+  }
+
+  /** Runs the checks; when one fails, the failure carries the tails of the nodes' logs. */
+  private static void withLogs(List<String> logs, ThrowingRunnable checks) throws Exception {
+    try {
+      checks.run();
+    } catch (AssertionError e) {
+      StringBuilder detail = new StringBuilder(e.getMessage());
+      for (String name : logs) {
+        String log = read("target/" + name + ".log");
+        detail.append("\n--- tail of ").append(name).append(".log ---\n")
+            .append(log.substring(Math.max(0, log.length() - 6_000)));
+      }
+      throw new AssertionError(detail.toString(), e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
   }
 
   /** The page's DOM after its scripts ran, from headless Chromium (Debian's package). */

@@ -1,0 +1,53 @@
+package io.agentbus.llm.handoff;
+
+import io.agentbus.llm.handoff.impl.SharedDataHandoffMarket;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Handoffs as a market: an agent offers a task with required capabilities and a time to live;
+ * agents that have them may claim it; exactly one claim succeeds cluster-wide; an expired offer
+ * cannot be claimed.
+ */
+public interface HandoffMarket {
+
+  /**
+   * Records the offer and announces it to every node's {@link #onOffer} handlers.
+   *
+   * @return the offer; failed when it is already expired
+   */
+  Future<HandoffOffer> offer(HandoffOffer offer);
+
+  /**
+   * @param offerId the offer
+   * @param claimer who claims it
+   * @param capabilities what the claimer has
+   * @return the offer, now the claimer's; failed with {@link HandoffRefusedException} saying why
+   */
+  Future<HandoffOffer> claim(String offerId, String claimer, Set<String> capabilities);
+
+  /** @return who claimed the offer, or null */
+  Future<String> claimant(String offerId);
+
+  /**
+   * @param handler called (on this node) for every offer made anywhere in the cluster
+   * @return a future completed when the handler is registered cluster-wide
+   */
+  Future<Void> onOffer(Handler<HandoffOffer> handler);
+
+  /** Stops announcing offers to this node's handlers. */
+  Future<Void> close();
+
+  /**
+   * @param vertx the node's Vert.x (offers and claims in its shared data, announcements on its event bus)
+   * @param clock the clock expiry is judged by
+   * @return the market
+   */
+  static HandoffMarket shared(Vertx vertx, Clock clock) {
+    return new SharedDataHandoffMarket(vertx, clock);
+  }
+}

@@ -50,10 +50,13 @@ public final class FreePorts {
   private static int[] candidateRange() {
     int low = 32_768;
     int high = 60_999;
-    try {
-      String[] parts = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-      low = Integer.parseInt(parts[0]);
-      high = Integer.parseInt(parts[1]);
+    // procfs files report size 0: read them as a stream, not with Files.readString
+    try (java.io.BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      String[] parts = in.readLine().trim().split("\\s+");
+      int l = Integer.parseInt(parts[0]);
+      int h = Integer.parseInt(parts[1]);
+      low = l;
+      high = h;
     } catch (IOException | RuntimeException ignored) {
       // not Linux: keep the kernel default
     }

@@ -1,0 +1,116 @@
+package io.agentbus.llm.agent;
+
+import io.agentbus.agent.Agent;
+import io.agentbus.agent.Handlers;
+import io.agentbus.agent.MessageContext;
+import io.agentbus.agent.TopicId;
+import io.agentbus.llm.ChatCompletion;
+import io.agentbus.llm.ToolCall;
+import io.agentbus.llm.handoff.HandoffOffer;
+import io.agentbus.llm.loop.LoopResult;
+import io.agentbus.llm.loop.RunObserver;
+import io.agentbus.llm.loop.ToolLoop;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * An LLM agent on the agent runtime: answers {@link RunRequest}s with the tool loop's
+ * {@link LoopResult} (as JSON), claims handoff offers it is capable of and runs them, publishes
+ * intentions and tool audit records, and stores every run.
+ */
+public final class LlmAgent extends Agent {
+
+  /** Topic type of intention messages (source: the agent type). */
+  public static final String INTENTION_TOPIC = "agentbus.llm.intention";
+  /** Topic type of tool audit records (source: the agent type). */
+  public static final String TOOL_AUDIT_TOPIC = "agentbus.llm.tool-audit";
+  /** Topic type of the results of claimed handoffs (source: the offer id). */
+  public static final String HANDOFF_RESULT_TOPIC = "agentbus.llm.handoff-result";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LlmAgent.class);
+  private final LlmAgents.TypeSpec spec;
+  private final LlmAgents services;
+  private boolean claimed;
+
+  LlmAgent(LlmAgents.TypeSpec spec, LlmAgents services) {
+    this.spec = spec;
+    this.services = services;
+  }
+
+  @Override
+  public Handlers handlers() {
+    return Handlers.builder()
+        .onRequestAsync(RunRequest.class, (req, ctx) -> run(newRunId(), req.message(), req.context(), ctx)
+            .map(LoopResult::toJson))
+        .on(HandoffAnnounced.class, (a, ctx) -> claimAndRun(HandoffOffer.fromJson(a.offer()), ctx))
+        .build();
+  }
+
+  private String self() {
+    return context().id().type() + "/" + context().id().key();
+  }
+
+  private String newRunId() {
+    return context().id().type() + "-" + UUID.randomUUID();
+  }
+
+  private Future<LoopResult> run(String runId, String message, JsonObject ctxJson, MessageContext ctx) {
+    String agent = self();
+    long started = System.currentTimeMillis();
+    JsonObject doc = new JsonObject().put("runId", runId).put("agent", agent).put("message", message)
+        .put("startedAtMillis", started).put("requestedBy", ctx.sender() == null ? null : ctx.sender().toString());
+    services.stats().started();
+    ToolLoop loop = new ToolLoop(agent, services.client(), services.ledger(), services.market(), spec.options(),
+        observer(doc), services.clock());
+    return loop.run(runId, message == null ? "" : message, ctxJson == null ? new JsonObject() : ctxJson)
+        .compose(result -> {
+          services.stats().finished(agent, result);
+          doc.put("result", result.toJson()).put("finishedAtMillis", System.currentTimeMillis());
+          return services.store().save(doc).transform(s -> {
+            if (s.failed()) {
+              LOG.warn("run {} could not be stored: {}", runId, s.cause().getMessage());
+            }
+            return Future.succeededFuture(result);
+          });
+        });
+  }
+
+  private RunObserver observer(JsonObject doc) {
+    io.vertx.core.json.JsonArray interactions = new io.vertx.core.json.JsonArray();
+    doc.put("interactions", interactions);
+    String type = context().id().type();
+    return new RunObserver() {
+      @Override
+      public void intention(String runId, String agent, int iteration, ChatCompletion c) {
+        interactions.add(new JsonObject().put("kind", "intention").put("iteration", iteration).put("content", c.content())
+            .put("tokens", c.usage().totalTokens()));
+        context().publish(new Intention(runId, agent, iteration, c.content(),
+            c.toolCalls().stream().map(ToolCall::name).toList(), c.usage().totalTokens()), new TopicId(INTENTION_TOPIC, type));
+      }
+
+      @Override
+      public void toolAudit(String runId, String agent, ToolCall call, String outcome, JsonObject detail, long millis) {
+        interactions.add(new JsonObject().put("kind", "tool").put("tool", call.name()).put("outcome", outcome)
+            .put("millis", millis));
+        context().publish(new ToolAudit(runId, agent, call.name(), call.arguments(), outcome, detail, millis),
+            new TopicId(TOOL_AUDIT_TOPIC, type));
+      }
+    };
+  }
+
+  private void claimAndRun(HandoffOffer offer, MessageContext ctx) {
+    if (claimed) {
+      return;
+    }
+    claimed = true;
+    services.market().claim(offer.id(), self(), spec.capabilities())
+        .onFailure(err -> LOG.debug("{} did not get offer {}: {}", self(), offer.id(), err.getMessage()))
+        .compose(won -> run(newRunId(), won.task(), won.context().put("handoffFrom", won.fromAgent()), ctx))
+        .onSuccess(result -> context().publish(new io.agentbus.agent.JsonPayload("HandoffResult",
+            result.toJson().put("offerId", offer.id()).put("claimedBy", self())), new TopicId(HANDOFF_RESULT_TOPIC, offer.id())));
+  }
+}

@@ -1,0 +1,163 @@
+package io.agentbus.llm.agent;
+
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.llm.LlmClient;
+import io.agentbus.llm.handoff.HandoffMarket;
+import io.agentbus.llm.handoff.HandoffOffer;
+import io.agentbus.llm.loop.BudgetLedger;
+import io.agentbus.llm.loop.LoopOptions;
+import io.agentbus.llm.loop.LoopResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * LLM agents on one node's {@link AgentRuntime}: the services they share (model client, budget
+ * ledger, handoff market, run store), the types registered here, and the handoff listener that
+ * passes each offer to one agent of every capable type.
+ *
+ * <pre>{@code
+ * LlmAgents llm = LlmAgents.install(runtime, LlmClient.openAi(vertx, opts), BudgetLedger.shared(vertx, clock),
+ *     HandoffMarket.shared(vertx, clock), RunStore.shared(vertx), clock).await();
+ * llm.register("assistant", new LoopOptions().addTool(search), Set.of("web")).await();
+ * LoopResult r = llm.run(new AgentId("assistant", "alice"), "What changed today?", null).await();
+ * }</pre>
+ */
+public final class LlmAgents {
+
+  /** An LLM agent type: how its runs go and what it can claim. */
+  public record TypeSpec(String type, LoopOptions options, Set<String> capabilities) {
+    /** Validates and copies. */
+    public TypeSpec {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(options, "options");
+      capabilities = Set.copyOf(capabilities);
+    }
+  }
+
+  private final AgentRuntime runtime;
+  private final LlmClient client;
+  private final BudgetLedger ledger;
+  private final HandoffMarket market;
+  private final RunStore store;
+  private final Clock clock;
+  private final LlmStats stats = new LlmStats();
+  private final Map<String, TypeSpec> types = new ConcurrentHashMap<>();
+
+  private LlmAgents(AgentRuntime runtime, LlmClient client, BudgetLedger ledger, HandoffMarket market, RunStore store,
+                    Clock clock) {
+    this.runtime = runtime;
+    this.client = client;
+    this.ledger = ledger;
+    this.market = market;
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /**
+   * @param runtime this node's runtime
+   * @param client the model
+   * @param ledger the budget ledger (cluster-wide)
+   * @param market the handoff market (cluster-wide)
+   * @param store where runs are kept
+   * @param clock the clock budgets and offers go by
+   * @return the installed services, listening for handoff offers
+   */
+  public static Future<LlmAgents> install(AgentRuntime runtime, LlmClient client, BudgetLedger ledger, HandoffMarket market,
+                                          RunStore store, Clock clock) {
+    LlmAgents agents = new LlmAgents(runtime, client, ledger, market, store, clock);
+    for (Class<?> c : new Class<?>[] {RunRequest.class, HandoffAnnounced.class, Intention.class, ToolAudit.class}) {
+      runtime.payloadTypes().register(c);
+    }
+    return market.onOffer(agents::announce).map(agents);
+  }
+
+  /**
+   * Registers an LLM agent type on this node (call it on every node that should host it).
+   *
+   * @param type the agent type
+   * @param options model, instructions, tools, budget, guardrails
+   * @param capabilities what its agents can claim in the handoff market
+   */
+  public Future<Void> register(String type, LoopOptions options, Set<String> capabilities) {
+    TypeSpec spec = new TypeSpec(type, options, capabilities);
+    types.put(type, spec);
+    return runtime.register(type, id -> new LlmAgent(spec, this));
+  }
+
+  /**
+   * Runs an agent once, wherever it lives in the cluster.
+   *
+   * @param agent the agent
+   * @param message the user's message
+   * @param context extra context, or null
+   * @return the result (the run's own failures are results; this fails only when the agent
+   *     cannot be reached, e.g. an unknown type or a timeout)
+   */
+  public Future<LoopResult> run(AgentId agent, String message, JsonObject context) {
+    return runtime.send(new RunRequest(message, context), agent, null, JsonObject.class).map(LoopResult::fromJson);
+  }
+
+  /** Passes an offer to the agent {@code (type, offerId)} of each capable type this node owns. */
+  private void announce(HandoffOffer offer) {
+    if (offer.expiredAt(clock.millis())) {
+      return;
+    }
+    for (TypeSpec spec : types.values()) {
+      if (!spec.capabilities().containsAll(offer.requiredCapabilities())) {
+        continue;
+      }
+      AgentId claimer = new AgentId(spec.type(), offer.id());
+      if (runtime.node().id().equals(runtime.ownerOf(claimer))) {
+        runtime.send(new HandoffAnnounced(offer.toJson()), claimer, null);
+      }
+    }
+  }
+
+  /** @return this node's run statistics */
+  public LlmStats stats() {
+    return stats;
+  }
+
+  /** @return the dashboard's view: this node's runs and the budget use of every registered scope */
+  public Future<JsonObject> dashboard() {
+    JsonObject out = stats.toJson();
+    JsonObject budgets = new JsonObject();
+    var futures = types.values().stream().map(t -> t.options().getBudget()).distinct().map(b -> ledger.usage(b.getScope())
+        .onSuccess(u -> budgets.put(b.getScope(), new JsonObject().put("costUsdToday", u.costMicroUsdToday() / 1_000_000.0)
+            .put("maxDailyCostUsd", b.getMaxDailyCostUsd()).put("toolCallsThisMinute", u.toolCallsThisMinute())
+            .put("maxToolCallsPerMinute", b.getMaxToolCallsPerMinute())))).toList();
+    return Future.join(futures).transform(v -> Future.succeededFuture(out.put("budgets", budgets)));
+  }
+
+  LlmClient client() {
+    return client;
+  }
+
+  BudgetLedger ledger() {
+    return ledger;
+  }
+
+  HandoffMarket market() {
+    return market;
+  }
+
+  RunStore store() {
+    return store;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Stops listening for offers and closes the client. */
+  public Future<Void> close() {
+    return market.close().eventually(client::close);
+  }
+}

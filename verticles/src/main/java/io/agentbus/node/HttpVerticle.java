@@ -27,15 +27,19 @@ public final class HttpVerticle extends VerticleBase {
   private final AgentRuntime runtime;
   private final io.agentbus.broker.MessageBroker broker;
   private final MarketVerticle market;
+  private final io.agentbus.llm.agent.LlmAgents llm;
   private final PrometheusMeterRegistry registry;
   private final int port;
   private final long stepIntervalMs;
   private HttpServer server;
   private Dashboard dashboard;
 
+  private volatile JsonObject llmView = new JsonObject();
+
   HttpVerticle(Node node, AgentRuntime runtime, io.agentbus.broker.MessageBroker broker, MarketVerticle market,
-               PrometheusMeterRegistry registry, int port, long stepIntervalMs) {
+               io.agentbus.llm.agent.LlmAgents llm, PrometheusMeterRegistry registry, int port, long stepIntervalMs) {
     this.node = node;
+    this.llm = llm;
     this.runtime = runtime;
     this.broker = broker;
     this.market = market;
@@ -86,13 +90,62 @@ public final class HttpVerticle extends VerticleBase {
         ctx.json(latest.copy().put("drivenBy", market.leading() ? node.id() : "another node"));
       }
     });
+    if (llm != null) {
+      mountLlm(router);
+    }
     dashboard = Dashboard.mount(router, runtime, registry);
+    if (llm != null) {
+      dashboard.section("llm", () -> llmView);
+    }
     Future<Void> tailed = Future.succeededFuture();
     if (market != null) {
       dashboard.section("market", () -> market.latest());
       tailed = dashboard.tail(broker, broker.channels().results(MarketVerticle.ENV_ID, io.agentbus.microgrid.OperatorAgent.TYPE));
     }
     return tailed.compose(v -> vertx.createHttpServer().requestHandler(router).listen(port)).onSuccess(s -> server = s);
+  }
+
+  /** POST /api/llm/run {"message", "agent"?, "context"?}; GET /api/llm: runs and budget use. */
+  private void mountLlm(Router router) {
+    vertx.setPeriodic(0, 1000, t -> llm.dashboard().onSuccess(v -> llmView = v));
+    router.get("/api/llm").handler(ctx -> llm.dashboard().onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.json(ar.result());
+      } else {
+        ctx.response().setStatusCode(503).end(ar.cause().getMessage());
+      }
+    }));
+    router.post("/api/llm/run").handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(64 * 1024));
+    router.post("/api/llm/run").handler(ctx -> {
+      JsonObject body;
+      try {
+        body = ctx.body().asJsonObject();
+      } catch (RuntimeException e) {
+        body = null;
+      }
+      if (body == null || !(body.getValue("message") instanceof String)
+          || (body.getValue("context") != null && !(body.getValue("context") instanceof JsonObject))) {
+        ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("error", "expected a JSON object with a string 'message' (and an optional object 'context')").encode());
+        return;
+      }
+      io.agentbus.agent.AgentId agent;
+      try {
+        agent = new io.agentbus.agent.AgentId(LlmSetup.ASSISTANT, body.getString("agent", "default"));
+      } catch (IllegalArgumentException e) {
+        ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
+            .end(new JsonObject().put("error", e.getMessage()).encode());
+        return;
+      }
+      llm.run(agent, body.getString("message"), body.getJsonObject("context")).onComplete(ar -> {
+        if (ar.succeeded()) {
+          ctx.json(ar.result().toJson());
+        } else {
+          ctx.response().setStatusCode(502).putHeader("content-type", "application/json")
+              .end(new JsonObject().put("error", String.valueOf(ar.cause().getMessage())).encode());
+        }
+      });
+    });
   }
 
   @Override

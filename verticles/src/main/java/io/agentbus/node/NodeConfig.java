@@ -45,15 +45,29 @@ public final class NodeConfig {
       new Option("failureDetectionSeconds", "--failure-detection-seconds", "AGENTBUS_FAILURE_DETECTION_SECONDS", true,
           "seconds without heartbeat before a member is dead (default 10)"),
       new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true,
-          "comma-separated verticles to run: market, bridge (AutoGen gRPC host) (default market)"),
+          "comma-separated verticles to run: market, bridge (AutoGen gRPC host), llm (LLM agents) (default market)"),
       new Option("grpcPort", "--grpc-port", "AGENTBUS_GRPC_PORT", true, "port of the AutoGen gRPC bridge (default 50051)"),
       new Option("grpcHost", "--grpc-host", "AGENTBUS_GRPC_HOST", true,
           "interface of the AutoGen gRPC bridge (default 127.0.0.1; it has no authentication yet)"),
       new Option("microgrids", "--microgrids", "AGENTBUS_MICROGRIDS", true, "number of microgrids in the market (default 3)"),
       new Option("stepIntervalMs", "--step-interval-ms", "AGENTBUS_STEP_INTERVAL_MS", true, "market step interval in ms (default 1000)"),
-      new Option("seed", "--seed", "AGENTBUS_SEED", true, "market seed (default 42)"));
+      new Option("seed", "--seed", "AGENTBUS_SEED", true, "market seed (default 42)"),
+      new Option("llmBaseUrl", "--llm-base-url", "AGENTBUS_LLM_BASE_URL", true,
+          "OpenAI-compatible endpoint for the llm verticle, e.g. http://127.0.0.1:8000/v1 (required with llm)"),
+      new Option("llmApiKey", "--llm-api-key", "AGENTBUS_LLM_API_KEY", true, "bearer token for the endpoint (prefer the environment)"),
+      new Option("llmModel", "--llm-model", "AGENTBUS_LLM_MODEL", true, "model name (default gpt-4o-mini)"),
+      new Option("llmPrice", "--llm-price", "AGENTBUS_LLM_PRICE", true,
+          "dollars per 1,000 prompt,completion tokens (default 0.00015,0.0006: gpt-4o-mini's list price)"),
+      new Option("llmMaxDailyCostUsd", "--llm-max-daily-cost-usd", "AGENTBUS_LLM_MAX_DAILY_COST_USD", true,
+          "cluster-wide daily cost cap in dollars, 0 for none (default 1)"),
+      new Option("llmMaxTokensPerRun", "--llm-max-tokens-per-run", "AGENTBUS_LLM_MAX_TOKENS_PER_RUN", true,
+          "token budget of one run, 0 for none (default 20000)"),
+      new Option("llmMaxTokensPerCall", "--llm-max-tokens-per-call", "AGENTBUS_LLM_MAX_TOKENS_PER_CALL", true,
+          "completion-token limit of one model call, also what the cost cap reserves per call (default 1024)"),
+      new Option("llmMaxToolCallsPerMinute", "--llm-max-tool-calls-per-minute", "AGENTBUS_LLM_MAX_TOOL_CALLS_PER_MINUTE", true,
+          "cluster-wide tool calls per minute, 0 for none (default 60)"));
 
-  private static final List<String> KNOWN_VERTICLES = List.of("market", "bridge");
+  private static final List<String> KNOWN_VERTICLES = List.of("market", "bridge", "llm");
 
   private final NodeOptions nodeOptions;
   private final int httpPort;
@@ -64,6 +78,7 @@ public final class NodeConfig {
   private final int grpcPort;
   private final String grpcHost;
   private final boolean help;
+  private LlmConfig llm;
 
   private NodeConfig(NodeOptions nodeOptions, int httpPort, List<String> verticles, int microgrids, long stepIntervalMs,
                      long seed, int grpcPort, String grpcHost, boolean help) {
@@ -185,7 +200,61 @@ public final class NodeConfig {
       }
       verticles.add(name);
     }
-    return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help);
+    NodeConfig config = new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help);
+    config.llm = llm(values, sources, verticles.contains("llm") && !help);
+    return config;
+  }
+
+  private static LlmConfig llm(Map<String, Object> values, Map<String, String> sources, boolean required) {
+    Object url = values.get("llmBaseUrl");
+    if (url == null || String.valueOf(url).isBlank()) {
+      if (required) {
+        throw new ConfigException("the llm verticle needs llmBaseUrl (--llm-base-url or AGENTBUS_LLM_BASE_URL), "
+            + "an OpenAI-compatible endpoint such as http://127.0.0.1:8000/v1");
+      }
+      url = null;
+    } else {
+      try {
+        new io.agentbus.llm.OpenAiOptions().setBaseUrl(String.valueOf(url).trim());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("bad value for llmBaseUrl (" + sources.get("llmBaseUrl") + "): " + e.getMessage());
+      }
+    }
+    String price = String.valueOf(values.getOrDefault("llmPrice", "0.00015,0.0006"));
+    String[] parts = price.split(",");
+    double prompt;
+    double completion;
+    try {
+      prompt = Double.parseDouble(parts[0].trim());
+      completion = Double.parseDouble(parts[1].trim());
+      if (parts.length != 2 || prompt < 0 || completion < 0) {
+        throw new NumberFormatException();
+      }
+    } catch (RuntimeException e) {
+      throw new ConfigException("bad value for llmPrice (" + sources.get("llmPrice") + "): expected 'prompt,completion' dollars "
+          + "per 1,000 tokens, got '" + price + "'");
+    }
+    double cap;
+    try {
+      cap = Double.parseDouble(String.valueOf(values.getOrDefault("llmMaxDailyCostUsd", "1")).trim());
+      if (cap < 0 || Double.isNaN(cap)) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new ConfigException("bad value for llmMaxDailyCostUsd (" + sources.get("llmMaxDailyCostUsd")
+          + "): expected dollars (0 or more), got '" + values.get("llmMaxDailyCostUsd") + "'");
+    }
+    long tokens = number(values, sources, "llmMaxTokensPerRun", 20_000, 0, Long.MAX_VALUE);
+    int tools = (int) number(values, sources, "llmMaxToolCallsPerMinute", 60, 0, 1_000_000);
+    int perCall = (int) number(values, sources, "llmMaxTokensPerCall", 1024, 1, 1_000_000);
+    Object key = values.get("llmApiKey");
+    return new LlmConfig(url == null ? null : String.valueOf(url).trim(), key == null ? null : String.valueOf(key).trim(),
+        String.valueOf(values.getOrDefault("llmModel", "gpt-4o-mini")).trim(), prompt, completion, cap, tokens, perCall, tools);
+  }
+
+  /** @return the LLM agent settings (the base URL is null when the llm verticle is not configured) */
+  public LlmConfig llm() {
+    return llm;
   }
 
   private static String rootMessage(Throwable e) {

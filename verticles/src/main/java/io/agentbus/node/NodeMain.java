@@ -30,10 +30,12 @@ public final class NodeMain {
   }
 
   /** A started node and what runs on it. */
-  public record Running(Node node, AgentRuntime runtime, MessageBroker broker, int httpPort, AgentRpcHost bridge) {
+  public record Running(Node node, AgentRuntime runtime, MessageBroker broker, int httpPort, AgentRpcHost bridge,
+                        io.agentbus.llm.agent.LlmAgents llm) {
     /** Stops gracefully. */
     public Future<Void> stop() {
-      Future<Void> bridged = bridge == null ? Future.succeededFuture() : bridge.close();
+      Future<Void> llmClosed = llm == null ? Future.succeededFuture() : llm.close();
+      Future<Void> bridged = llmClosed.eventually(() -> bridge == null ? Future.succeededFuture() : bridge.close());
       return bridged.eventually(runtime::close).eventually(broker::close).eventually(node::close);
     }
   }
@@ -92,11 +94,13 @@ public final class NodeMain {
                               .recover(err -> Future.failedFuture(new IllegalStateException("the gRPC bridge could not listen on port "
                                   + config.grpcPort() + " (--grpc-port): " + err.getMessage(), err)))
                           : Future.<AgentRpcHost>succeededFuture(null))
-                      .compose(bridge -> {
-                        HttpVerticle http = new HttpVerticle(node, runtime, broker, mv, registry, config.httpPort(), config.stepIntervalMs());
-                        return node.vertx().deployVerticle(http)
-                            .map(d -> new Running(node, runtime, broker, http.actualPort(), bridge));
-                      });
+                      .compose(bridge -> (config.verticles().contains("llm") ? LlmSetup.start(node, runtime, config.llm(), mv)
+                          : Future.<io.agentbus.llm.agent.LlmAgents>succeededFuture(null)).compose(llm -> {
+                            HttpVerticle http = new HttpVerticle(node, runtime, broker, mv, llm, registry, config.httpPort(),
+                                config.stepIntervalMs());
+                            return node.vertx().deployVerticle(http)
+                                .map(d -> new Running(node, runtime, broker, http.actualPort(), bridge, llm));
+                          }));
                 })));
   }
 
@@ -116,6 +120,10 @@ public final class NodeMain {
     System.out.println("  metrics  : " + base + "/metrics");
     System.out.println("  market   : " + base + "/api/market");
     System.out.println("  nodes    : " + base + "/api/nodes");
+    if (r.llm() != null) {
+      System.out.println("  llm      : POST " + base + "/api/llm/run {\"message\": \"...\"} (model " + config.llm().model()
+          + " at " + config.llm().baseUrl() + ", cap $" + config.llm().maxDailyCostUsd() + "/day)");
+    }
     if (r.bridge() != null) {
       System.out.println("  autogen  : GrpcWorkerAgentRuntime(host_address=\"localhost:" + r.bridge().port() + "\")");
     }

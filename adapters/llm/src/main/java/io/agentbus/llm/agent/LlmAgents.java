@@ -41,6 +41,9 @@ public final class LlmAgents {
     }
   }
 
+  /** How long {@link #run} waits for a run (its model calls and tools) before failing. */
+  public static final long RUN_TIMEOUT_MILLIS = 300_000;
+
   private final AgentRuntime runtime;
   private final LlmClient client;
   private final BudgetLedger ledger;
@@ -101,7 +104,8 @@ public final class LlmAgents {
    *     cannot be reached, e.g. an unknown type or a timeout)
    */
   public Future<LoopResult> run(AgentId agent, String message, JsonObject context) {
-    return runtime.send(new RunRequest(message, context), agent, null, JsonObject.class).map(LoopResult::fromJson);
+    return runtime.send(new RunRequest(message, context), agent, null, JsonObject.class, RUN_TIMEOUT_MILLIS)
+        .map(LoopResult::fromJson);
   }
 
   /** Passes an offer to the agent {@code (type, offerId)} of each capable type this node owns. */

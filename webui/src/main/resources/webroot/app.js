@@ -64,6 +64,20 @@
           + (115 - (v - lo) / (hi - lo) * 110).toFixed(1)).join(' '));
       }
     }
+    if (s.llm && s.llm.exits) {
+      $('llm').hidden = false;
+      $('llm-running').textContent = s.llm.running;
+      $('llm-tokens').textContent = s.llm.tokens;
+      $('llm-cost').textContent = s.llm.costUsd.toFixed(4);
+      $('llm-budgets').tBodies[0].innerHTML = Object.entries(s.llm.budgets || {}).map(([k, b]) => '<tr><td>' + esc(k)
+        + '</td><td>$' + b.costUsdToday.toFixed(4) + '</td><td>' + (b.maxDailyCostUsd > 0 ? '$' + b.maxDailyCostUsd : 'none')
+        + '</td><td>' + (b.maxDailyCostUsd > 0 ? Math.round(100 * b.costUsdToday / b.maxDailyCostUsd) + ' %' : '–')
+        + '</td><td>' + b.toolCallsThisMinute + (b.maxToolCallsPerMinute > 0 ? ' / ' + b.maxToolCallsPerMinute : '')
+        + '</td></tr>').join('');
+      $('llm-runs').tBodies[0].innerHTML = (s.llm.recent || []).map((r) => '<tr><td>' + new Date(r.at).toLocaleTimeString()
+        + '</td><td>' + esc(r.agent) + '</td><td>' + esc(r.exit) + '</td><td>' + r.iterations + '</td><td>' + r.tokens
+        + '</td><td>' + r.toolCalls + '</td><td>' + r.costUsd.toFixed(4) + '</td></tr>').join('');
+    }
     if (s.tail) {
       $('tail').innerHTML = s.tail.messages.slice().reverse().slice(0, 20).map((m) => '<li>'
         + new Date(m.time).toLocaleTimeString() + ' ' + esc(m.type) + ' ' + esc(m.sender) + ' → ' + esc(m.recipient)

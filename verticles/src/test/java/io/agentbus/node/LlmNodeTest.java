@@ -63,6 +63,13 @@ class LlmNodeTest {
       assertThat(view.getJsonObject("exits").getInteger("BUDGET_EXCEEDED")).isEqualTo(1);
       assertThat(view.getJsonObject("budgets").getJsonObject("assistant").getDouble("costUsdToday")).isEqualTo(0.1);
 
+      // the dashboard streams the same view (section "llm")
+      java.util.List<JsonObject> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
+      await(side.createWebSocketClient().connect(port, "127.0.0.1", "/ws")).textMessageHandler(t -> frames.add(new JsonObject(t)));
+      until("the llm section with both runs", Duration.ofSeconds(10), () -> frames.stream()
+          .map(f -> f.getJsonObject("sections").getJsonObject("llm"))
+          .anyMatch(l -> l != null && l.getJsonArray("recent", new io.vertx.core.json.JsonArray()).size() == 2));
+
       assertThat(await(web.post(port, "127.0.0.1", "/api/llm/run").sendJsonObject(new JsonObject().put("msg", "x"))).statusCode())
           .isEqualTo(400);
       assertThat(await(web.post(port, "127.0.0.1", "/api/llm/run").sendJsonObject(new JsonObject().put("message", "x")

@@ -26,25 +26,24 @@ public interface Tool {
   /** @return a tool whose function runs on the calling context (it must be quick and non-blocking) */
   static Tool of(ToolSpec spec, Function<JsonObject, JsonObject> fn) {
     Objects.requireNonNull(fn, "fn");
-    return new Tool() {
-      @Override
-      public ToolSpec spec() {
-        return spec;
+    return async(spec, args -> {
+      try {
+        return Future.succeededFuture(fn.apply(args));
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
       }
-
-      @Override
-      public Future<JsonObject> call(JsonObject arguments) {
-        try {
-          return Future.succeededFuture(fn.apply(arguments));
-        } catch (RuntimeException e) {
-          return Future.failedFuture(e);
-        }
-      }
-    };
+    });
   }
 
   /** @return a tool whose function may block: it runs on a Vert.x worker thread */
   static Tool blocking(Vertx vertx, ToolSpec spec, Function<JsonObject, JsonObject> fn) {
+    Objects.requireNonNull(fn, "fn");
+    return async(spec, args -> vertx.executeBlocking(() -> fn.apply(args), false));
+  }
+
+  /** @return a tool whose function returns a future (it must not block) */
+  static Tool async(ToolSpec spec, Function<JsonObject, Future<JsonObject>> fn) {
+    Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(fn, "fn");
     return new Tool() {
       @Override
@@ -54,7 +53,7 @@ public interface Tool {
 
       @Override
       public Future<JsonObject> call(JsonObject arguments) {
-        return vertx.executeBlocking(() -> fn.apply(arguments), false);
+        return fn.apply(arguments);
       }
     };
   }

@@ -307,6 +307,22 @@ class ToolLoopTest {
   }
 
   @Test
+  void aBlockingToolRunsOnAWorkerThreadNotTheEventLoop() {
+    Tool slowIo = Tool.blocking(vertx, new ToolSpec("read_file", "", null, RiskLevel.LOW),
+        args -> new JsonObject().put("worker", io.vertx.core.Context.isOnWorkerThread())
+            .put("eventLoop", io.vertx.core.Context.isOnEventLoopThread()));
+    model.thenToolCall("c1", "read_file", "{}", 5, 5).thenAnswer("ok", 5, 5);
+    ToolLoop l = loop(options().addTool(slowIo));
+    LoopResult r = await(vertx.getOrCreateContext().<Future<LoopResult>>executeBlocking(() -> null, false)
+        .compose(x -> l.run("rb", "q", new JsonObject())));
+    assertThat(r.exit()).isEqualTo(LoopExit.SATISFIED);
+    JsonArray msgs = model.received().get(1).body().getJsonArray("messages");
+    JsonObject result = new JsonObject(msgs.getJsonObject(msgs.size() - 1).getString("content"));
+    assertThat(result.getBoolean("worker")).isTrue();
+    assertThat(result.getBoolean("eventLoop")).isFalse();
+  }
+
+  @Test
   void intentionsAreReportedPerIteration() {
     List<Integer> iterations = new CopyOnWriteArrayList<>();
     RunObserver obs = new RunObserver() {

@@ -7,7 +7,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -69,17 +68,17 @@ public final class MessageCodecImpl implements MessageCodec<Message, Object> {
     int start = buffer.length();
     buffer.appendByte(VERSION);
     buffer.appendInt(0);
-    writeString(buffer, m.id());
-    writeString(buffer, m.envId());
-    writeString(buffer, m.senderId());
-    writeString(buffer, m.recipientId());
+    FrameIo.writeString(buffer, m.id());
+    FrameIo.writeString(buffer, m.envId());
+    FrameIo.writeString(buffer, m.senderId());
+    FrameIo.writeString(buffer, m.recipientId());
     buffer.appendDouble(m.timestamp());
     buffer.appendByte((byte) m.type().ordinal());
-    writeString(buffer, m.customType() == null ? "" : m.customType());
+    FrameIo.writeString(buffer, m.customType() == null ? "" : m.customType());
     buffer.appendShort((short) m.headers().size());
     for (Map.Entry<String, String> h : m.headers().entrySet()) {
-      writeString(buffer, h.getKey());
-      writeString(buffer, h.getValue());
+      FrameIo.writeString(buffer, h.getKey());
+      FrameIo.writeString(buffer, h.getValue());
     }
     Buffer payload = m.encodedPayload();
     buffer.appendInt(payload.length());
@@ -108,7 +107,7 @@ public final class MessageCodecImpl implements MessageCodec<Message, Object> {
     if (bodyLength < 0 || bodyLength > buffer.length() - pos - 5) {
       return new CorruptFrame("truncated frame: declares " + bodyLength + " bytes, has " + (buffer.length() - pos - 5));
     }
-    Reader r = new Reader(buffer, pos + 5, pos + 5 + bodyLength);
+    FrameIo.Reader r = new FrameIo.Reader(buffer, pos + 5, pos + 5 + bodyLength);
     Message.Builder b = Message.builder().id(r.string()).envId(r.string()).senderId(r.string())
         .recipientId(r.string()).timestamp(r.dbl());
     MessageType type = MessageType.ofOrdinal(r.byt());
@@ -138,66 +137,5 @@ public final class MessageCodecImpl implements MessageCodec<Message, Object> {
   @Override
   public byte systemCodecID() {
     return -1;
-  }
-
-  private static void writeString(Buffer buffer, String s) {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length > 0xFFFF) {
-      throw new IllegalArgumentException("string field longer than 65535 bytes");
-    }
-    buffer.appendUnsignedShort(bytes.length);
-    buffer.appendBytes(bytes);
-  }
-
-  /** Bounds-checked sequential reads. */
-  private static final class Reader {
-    private final Buffer buffer;
-    private final int end;
-    private int pos;
-
-    Reader(Buffer buffer, int pos, int end) {
-      this.buffer = buffer;
-      this.pos = pos;
-      this.end = end;
-    }
-
-    private int take(int n) {
-      if (n < 0 || pos + n > end) {
-        throw new IllegalStateException("truncated field at offset " + pos + " (needs " + n + " bytes, " + (end - pos) + " left)");
-      }
-      int at = pos;
-      pos += n;
-      return at;
-    }
-
-    String string() {
-      int len = buffer.getUnsignedShort(take(2));
-      return buffer.getString(take(len), pos, "UTF-8");
-    }
-
-    double dbl() {
-      return buffer.getDouble(take(8));
-    }
-
-    byte byt() {
-      return buffer.getByte(take(1));
-    }
-
-    int shrt() {
-      return buffer.getUnsignedShort(take(2));
-    }
-
-    int integer() {
-      return buffer.getInt(take(4));
-    }
-
-    Buffer bytes(int n) {
-      int at = take(n);
-      return buffer.getBuffer(at, at + n);
-    }
-
-    boolean atEnd() {
-      return pos == end;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package io.agentbus.llm.agent.impl;
 
 import io.agentbus.llm.agent.RunStore;
+import io.agentbus.llm.impl.LazyAsyncMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -14,15 +15,15 @@ import java.util.concurrent.TimeUnit;
 public final class SharedDataRunStore implements RunStore {
 
   private static final long TTL = TimeUnit.DAYS.toMillis(1);
-  private final Vertx vertx;
+  private final LazyAsyncMap<String, JsonObject> map;
 
   /** @param vertx the node's Vert.x */
   public SharedDataRunStore(Vertx vertx) {
-    this.vertx = vertx;
+    this.map = new LazyAsyncMap<>(vertx, "agentbus.llm.runs");
   }
 
   private Future<AsyncMap<String, JsonObject>> map() {
-    return vertx.sharedData().getAsyncMap("agentbus.llm.runs");
+    return map.get();
   }
 
   @Override

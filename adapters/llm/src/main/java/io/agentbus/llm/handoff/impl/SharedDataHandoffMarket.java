@@ -1,6 +1,7 @@
 package io.agentbus.llm.handoff.impl;
 
 import io.agentbus.llm.handoff.HandoffMarket;
+import io.agentbus.llm.impl.LazyAsyncMap;
 import io.agentbus.llm.handoff.HandoffOffer;
 import io.agentbus.llm.handoff.HandoffRefusedException;
 import io.vertx.core.Future;
@@ -32,6 +33,8 @@ public final class SharedDataHandoffMarket implements HandoffMarket {
   private final Vertx vertx;
   private final Clock clock;
   private final List<MessageConsumer<JsonObject>> consumers = new CopyOnWriteArrayList<>();
+  private final LazyAsyncMap<String, JsonObject> offers;
+  private final LazyAsyncMap<String, String> claims;
 
   /**
    * @param vertx the node's Vert.x
@@ -40,14 +43,16 @@ public final class SharedDataHandoffMarket implements HandoffMarket {
   public SharedDataHandoffMarket(Vertx vertx, Clock clock) {
     this.vertx = vertx;
     this.clock = clock;
+    this.offers = new LazyAsyncMap<>(vertx, "agentbus.llm.handoff.offers");
+    this.claims = new LazyAsyncMap<>(vertx, "agentbus.llm.handoff.claims");
   }
 
   private Future<AsyncMap<String, JsonObject>> offers() {
-    return vertx.sharedData().getAsyncMap("agentbus.llm.handoff.offers");
+    return offers.get();
   }
 
   private Future<AsyncMap<String, String>> claims() {
-    return vertx.sharedData().getAsyncMap("agentbus.llm.handoff.claims");
+    return claims.get();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.agentbus.llm.loop.impl;
 
+import io.agentbus.llm.impl.LazyAsyncMap;
 import io.agentbus.llm.loop.BudgetExceededException;
 import io.agentbus.llm.loop.BudgetLedger;
 import io.agentbus.llm.loop.LedgerUnavailableException;
@@ -28,24 +29,20 @@ public final class SharedDataBudgetLedger implements BudgetLedger {
   private static final long DAY_TTL_MILLIS = TimeUnit.HOURS.toMillis(26);
   private static final long MINUTE_TTL_MILLIS = TimeUnit.MINUTES.toMillis(3);
 
-  private final Vertx vertx;
   private final Clock clock;
-  private Future<AsyncMap<String, Long>> map;
+  private final LazyAsyncMap<String, Long> map;
 
   /**
    * @param vertx the node's Vert.x
    * @param clock the clock windows are computed from
    */
   public SharedDataBudgetLedger(Vertx vertx, Clock clock) {
-    this.vertx = vertx;
     this.clock = clock;
+    this.map = new LazyAsyncMap<>(vertx, MAP);
   }
 
-  private synchronized Future<AsyncMap<String, Long>> map() {
-    if (map == null || map.failed()) {
-      map = vertx.sharedData().getAsyncMap(MAP);
-    }
-    return map;
+  private Future<AsyncMap<String, Long>> map() {
+    return map.get();
   }
 
   private String dayKey(String scope) {

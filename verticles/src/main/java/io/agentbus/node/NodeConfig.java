@@ -78,10 +78,10 @@ public final class NodeConfig {
   private final int grpcPort;
   private final String grpcHost;
   private final boolean help;
-  private LlmConfig llm;
+  private final LlmConfig llm;
 
   private NodeConfig(NodeOptions nodeOptions, int httpPort, List<String> verticles, int microgrids, long stepIntervalMs,
-                     long seed, int grpcPort, String grpcHost, boolean help) {
+                     long seed, int grpcPort, String grpcHost, boolean help, LlmConfig llm) {
     this.nodeOptions = nodeOptions;
     this.httpPort = httpPort;
     this.verticles = verticles;
@@ -91,6 +91,7 @@ public final class NodeConfig {
     this.grpcPort = grpcPort;
     this.grpcHost = grpcHost;
     this.help = help;
+    this.llm = llm;
   }
 
   /** A configuration error naming the key and its source. */
@@ -200,9 +201,8 @@ public final class NodeConfig {
       }
       verticles.add(name);
     }
-    NodeConfig config = new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help);
-    config.llm = llm(values, sources, verticles.contains("llm") && !help);
-    return config;
+    return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help,
+        llm(values, sources, verticles.contains("llm") && !help));
   }
 
   private static LlmConfig llm(Map<String, Object> values, Map<String, String> sources, boolean required) {

@@ -34,7 +34,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -112,7 +111,7 @@ class LlmAgentsTest {
     assertThat(stored.getString("message")).isEqualTo("What time is it?");
     assertThat(stored.getJsonObject("result").getString("exit")).isEqualTo("SATISFIED");
     assertThat(stored.getJsonArray("interactions")).hasSize(3);
-    JsonObject dash = await(llms.get(0).dashboard()).mergeIn(new JsonObject());
+    JsonObject dash = await(llms.get(0).dashboard());
     JsonObject dash1 = await(llms.get(1).dashboard());
     long runsSeen = dash.getJsonObject("exits").getLong("SATISFIED", 0L) + dash1.getJsonObject("exits").getLong("SATISFIED", 0L);
     assertThat(runsSeen).isEqualTo(1);
@@ -163,10 +162,5 @@ class LlmAgentsTest {
   void anUnknownAgentTypeFailsAtOnce() {
     Throwable err = io.agentbus.testing.Await.awaitFailure(llms.get(0).run(new AgentId("nobody", "x"), "hi", null));
     assertThat(err.getMessage()).contains("nobody");
-  }
-
-  @SuppressWarnings("unused")
-  private static Map<String, String> none() {
-    return Map.of();
   }
 }

@@ -133,7 +133,9 @@ public final class LlmAgents {
   public Future<JsonObject> dashboard() {
     JsonObject out = stats.toJson();
     JsonObject budgets = new JsonObject();
-    var futures = types.values().stream().map(t -> t.options().getBudget()).distinct().map(b -> ledger.usage(b.getScope())
+    Map<String, io.agentbus.llm.loop.Budget> byScope = new java.util.TreeMap<>();
+    types.values().forEach(t -> byScope.putIfAbsent(t.options().getBudget().getScope(), t.options().getBudget()));
+    var futures = byScope.values().stream().map(b -> ledger.usage(b.getScope())
         .onSuccess(u -> budgets.put(b.getScope(), new JsonObject().put("costUsdToday", u.costMicroUsdToday() / 1_000_000.0)
             .put("maxDailyCostUsd", b.getMaxDailyCostUsd()).put("toolCallsThisMinute", u.toolCallsThisMinute())
             .put("maxToolCallsPerMinute", b.getMaxToolCallsPerMinute())))).toList();

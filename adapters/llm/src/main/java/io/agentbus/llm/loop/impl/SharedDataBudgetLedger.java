@@ -76,8 +76,12 @@ public final class SharedDataBudgetLedger implements BudgetLedger {
 
   @Override
   public Future<Usage> usage(String scope) {
-    return guarded("read usage", map().compose(m -> m.get(dayKey(scope))
-        .compose(cost -> m.get(minuteKey(scope)).map(tools -> new Usage(cost == null ? 0 : cost, tools == null ? 0 : tools)))));
+    return guarded("read usage", map().compose(m -> {
+      Future<Long> cost = m.get(dayKey(scope));
+      Future<Long> tools = m.get(minuteKey(scope));
+      return Future.all(cost, tools).map(v -> new Usage(cost.result() == null ? 0 : cost.result(),
+          tools.result() == null ? 0 : tools.result()));
+    }));
   }
 
   private Future<Long> add(String key, long delta, long cap, long ttl, java.util.function.LongFunction<String> overCap) {

@@ -62,9 +62,12 @@ class NodeJarIT {
           assertThat(s.isConnected()).as("the AutoGen bridge listens").isTrue();
         }
         // the dashboard in a real browser: the page connects its WebSocket and renders live data
-        String dom = chromiumDom("http://127.0.0.1:" + port + "/");
-        assertThat(dom).contains("id=\"status\" class=\"status live\">live<").contains("id=\"nodes-count\" class=\"badge\">1<")
-            .containsPattern("id=\"market-step\">\\d+<").contains("mg1");
+        try (Browser browser = Browser.start()) {
+          browser.open("http://127.0.0.1:" + port + "/");
+          String dom = browser.domWhen("the dashboard live with a market step", Duration.ofSeconds(30),
+              d -> d.contains("id=\"status\" class=\"status live\">live<") && d.matches("(?s).*id=\"market-step\">\\d+<.*"));
+          assertThat(dom).contains("id=\"nodes-count\" class=\"badge\">1<").contains("mg1");
+        }
         until("a logged step", Duration.ofSeconds(10),
             () -> read("target/embedded-node.log").contains("INFO MarketVerticle - step"));
         p.destroy();  // SIGTERM
@@ -139,20 +142,6 @@ class NodeJarIT {
   @FunctionalInterface
   private interface ThrowingRunnable {
     void run() throws Exception;
-  }
-
-  /** The page's DOM after its scripts ran, from headless Chromium (Debian's package). */
-  private static String chromiumDom(String url) throws Exception {
-    File chromium = new File("/usr/bin/chromium");
-    assertThat(chromium).as("Chromium is needed for the dashboard test: apt-get install chromium (.ci/run does)").exists();
-    File profile = Files.createTempDirectory("agentbus-chromium").toFile();
-    Process p = new ProcessBuilder(chromium.getPath(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile.getAbsolutePath(), "--virtual-time-budget=10000", "--dump-dom", url)
-        .redirectError(new File("target/chromium.log")).start();
-    String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return dom;
   }
 
   private static String read(String file) {

@@ -12,9 +12,13 @@ import java.util.Objects;
  *     and re-activated by its next message; 0 keeps agents active until their node stops
  * @param inline run handlers on the delivering thread instead of a verticle of their own: for
  *     stateless, thread-safe agents such as proxies (no lifecycle, no state, no idle timeout)
+ * @param maxActive how many agents of the type may be active on one node at once; an activation
+ *     beyond it fails with {@link AgentCapacityException} and allocates nothing (0: no limit). Set
+ *     it on any type whose keys come from outside (an HTTP API, a bridge), together with an idle
+ *     timeout, so that a stream of new keys cannot fill the heap.
  */
 public record RegistrationOptions(Map<String, String> requiredLabels, Checkpoint checkpoint, long idleTimeoutMillis,
-                                  boolean inline) {
+                                  boolean inline, int maxActive) {
 
   /** When state is saved. */
   public enum Checkpoint {
@@ -33,30 +37,38 @@ public record RegistrationOptions(Map<String, String> requiredLabels, Checkpoint
     if (idleTimeoutMillis < 0) {
       throw new IllegalArgumentException("idleTimeoutMillis must be 0 (never) or positive, got " + idleTimeoutMillis);
     }
+    if (maxActive < 0) {
+      throw new IllegalArgumentException("maxActive must be 0 (no limit) or positive, got " + maxActive);
+    }
   }
 
   /** @return no label constraints, state saved on deactivation */
   public static RegistrationOptions defaults() {
-    return new RegistrationOptions(Map.of(), Checkpoint.ON_DEACTIVATE, 0, false);
+    return new RegistrationOptions(Map.of(), Checkpoint.ON_DEACTIVATE, 0, false, 0);
   }
 
   /** @return these options with required labels */
   public RegistrationOptions withRequiredLabels(Map<String, String> labels) {
-    return new RegistrationOptions(labels, checkpoint, idleTimeoutMillis, inline);
+    return new RegistrationOptions(labels, checkpoint, idleTimeoutMillis, inline, maxActive);
   }
 
   /** @return these options with a checkpoint policy */
   public RegistrationOptions withCheckpoint(Checkpoint c) {
-    return new RegistrationOptions(requiredLabels, c, idleTimeoutMillis, inline);
+    return new RegistrationOptions(requiredLabels, c, idleTimeoutMillis, inline, maxActive);
   }
 
   /** @return these options with an idle timeout (agents idle that long are deactivated) */
   public RegistrationOptions withIdleTimeout(java.time.Duration idle) {
-    return new RegistrationOptions(requiredLabels, checkpoint, idle.toMillis(), inline);
+    return new RegistrationOptions(requiredLabels, checkpoint, idle.toMillis(), inline, maxActive);
   }
 
   /** @return these options with handlers run inline (see {@link #inline()}) */
   public RegistrationOptions withInline(boolean inline) {
-    return new RegistrationOptions(requiredLabels, checkpoint, idleTimeoutMillis, inline);
+    return new RegistrationOptions(requiredLabels, checkpoint, idleTimeoutMillis, inline, maxActive);
+  }
+
+  /** @return these options with a per-node limit on active agents of the type (see {@link #maxActive()}) */
+  public RegistrationOptions withMaxActive(int maxActive) {
+    return new RegistrationOptions(requiredLabels, checkpoint, idleTimeoutMillis, inline, maxActive);
   }
 }

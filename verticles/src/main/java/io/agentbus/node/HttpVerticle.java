@@ -30,6 +30,7 @@ public final class HttpVerticle extends VerticleBase {
   private final io.agentbus.llm.agent.LlmAgents llm;
   private final PrometheusMeterRegistry registry;
   private final int port;
+  private final HttpConfig http;
   private final long stepIntervalMs;
   private HttpServer server;
   private Dashboard dashboard;
@@ -37,7 +38,9 @@ public final class HttpVerticle extends VerticleBase {
   private volatile JsonObject llmView = new JsonObject();
 
   HttpVerticle(Node node, AgentRuntime runtime, io.agentbus.broker.MessageBroker broker, MarketVerticle market,
-               io.agentbus.llm.agent.LlmAgents llm, PrometheusMeterRegistry registry, int port, long stepIntervalMs) {
+               io.agentbus.llm.agent.LlmAgents llm, PrometheusMeterRegistry registry, int port, HttpConfig http,
+               long stepIntervalMs) {
+    this.http = http;
     this.node = node;
     this.llm = llm;
     this.runtime = runtime;
@@ -68,6 +71,16 @@ public final class HttpVerticle extends VerticleBase {
       });
     }
     Router router = Router.router(vertx);
+    router.route().handler(new HttpAccess(http.token()));
+    io.vertx.ext.web.handler.TimeoutHandler timeout = io.vertx.ext.web.handler.TimeoutHandler.create(REQUEST_TIMEOUT_MILLIS, 503);
+    router.route("/api/*").handler(ctx -> {
+      if (ctx.normalizedPath().equals("/api/llm/run")) {
+        ctx.next(); // a run has its own, longer timeout (LlmAgents.RUN_TIMEOUT_MILLIS)
+      } else {
+        timeout.handle(ctx);
+      }
+    });
+    router.get("/api").handler(ctx -> ctx.json(apiIndex()));
     router.get("/health").handler(ctx -> checks.checkStatus().onComplete(ar -> {
       CheckResult r = ar.succeeded() ? ar.result() : CheckResult.from("health", ar.cause());
       boolean up = CheckResult.isUp(r);
@@ -102,7 +115,42 @@ public final class HttpVerticle extends VerticleBase {
       dashboard.section("market", () -> market.latest());
       tailed = dashboard.tail(broker, broker.channels().results(MarketVerticle.ENV_ID, io.agentbus.microgrid.OperatorAgent.TYPE));
     }
-    return tailed.compose(v -> vertx.createHttpServer().requestHandler(router).listen(port)).onSuccess(s -> server = s);
+    HttpErrors.install(router);
+    ConnectionGuard guard = new ConnectionGuard(vertx, http.maxConnections(), HEADER_TIMEOUT_MILLIS);
+    io.vertx.core.http.HttpServerOptions so = new io.vertx.core.http.HttpServerOptions().setHost(http.host()).setPort(port)
+        .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(8 * 1024)
+        .setMaxFormAttributeSize(64 * 1024);
+    return tailed.compose(v -> vertx.createHttpServer(so).connectionHandler(guard::onConnection)
+        .requestHandler(guard.requests(router)).listen()).onSuccess(s -> server = s);
+  }
+
+  /** Seconds without a byte either way after which a connection is closed. */
+  static final int IDLE_TIMEOUT_SECONDS = 120;
+  /** A connection must deliver its first request within this. */
+  static final long HEADER_TIMEOUT_MILLIS = 10_000;
+  /** An API request (other than an LLM run) must be answered within this, or gets 503. */
+  static final long REQUEST_TIMEOUT_MILLIS = 30_000;
+
+  private JsonObject apiIndex() {
+    JsonArray endpoints = new JsonArray()
+        .add(endpoint("GET", "/health", false, "health: 200 UP or 503 DOWN with the checks"))
+        .add(endpoint("GET", "/metrics", false, "Prometheus metrics"))
+        .add(endpoint("GET", "/api", true, "this index"))
+        .add(endpoint("GET", "/api/nodes", true, "the cluster's nodes"))
+        .add(endpoint("GET", "/", true, "the dashboard (WebSocket /ws)"));
+    if (market != null) {
+      endpoints.add(endpoint("GET", "/api/market", true, "the latest market step (204 before the first)"));
+    }
+    if (llm != null) {
+      endpoints.add(endpoint("GET", "/api/llm", true, "LLM runs and budget use"));
+      endpoints.add(endpoint("POST", "/api/llm/run", true, "run the assistant: {\"message\", \"agent\"?, \"context\"?}"));
+    }
+    return new JsonObject().put("node", node.id()).put("tokenRequired", http.token() != null).put("endpoints", endpoints);
+  }
+
+  private JsonObject endpoint(String method, String path, boolean guarded, String what) {
+    return new JsonObject().put("method", method).put("path", path).put("what", what)
+        .put("auth", guarded && http.token() != null ? "bearer token" : "none");
   }
 
   /** POST /api/llm/run {"message", "agent"?, "context"?}; GET /api/llm: runs and budget use. */
@@ -112,37 +160,32 @@ public final class HttpVerticle extends VerticleBase {
       if (ar.succeeded()) {
         ctx.json(ar.result());
       } else {
-        ctx.response().setStatusCode(503).end(ar.cause().getMessage());
+        HttpErrors.send(ctx, 503, String.valueOf(ar.cause().getMessage()));
       }
     }));
-    router.post("/api/llm/run").handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(64 * 1024));
+    router.post("/api/llm/run").handler(JsonBody.handler(64 * 1024));
     router.post("/api/llm/run").handler(ctx -> {
-      JsonObject body;
-      try {
-        body = ctx.body().asJsonObject();
-      } catch (RuntimeException e) {
-        body = null;
-      }
-      if (body == null || !(body.getValue("message") instanceof String)
+      JsonObject body = ctx.get(JsonBody.KEY);
+      if (!(body.getValue("message") instanceof String)
           || (body.getValue("context") != null && !(body.getValue("context") instanceof JsonObject))) {
-        ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("error", "expected a JSON object with a string 'message' (and an optional object 'context')").encode());
+        HttpErrors.send(ctx, 400, "expected a JSON object with a string 'message' (and an optional object 'context')");
         return;
       }
       io.agentbus.agent.AgentId agent;
       try {
         agent = new io.agentbus.agent.AgentId(LlmSetup.ASSISTANT, body.getString("agent", "default"));
       } catch (IllegalArgumentException e) {
-        ctx.response().setStatusCode(400).putHeader("content-type", "application/json")
-            .end(new JsonObject().put("error", e.getMessage()).encode());
+        HttpErrors.send(ctx, 400, e.getMessage());
         return;
       }
       llm.run(agent, body.getString("message"), body.getJsonObject("context")).onComplete(ar -> {
         if (ar.succeeded()) {
           ctx.json(ar.result().toJson());
+        } else if (ar.cause() instanceof io.agentbus.agent.AgentCapacityException) {
+          ctx.response().putHeader("retry-after", "5");
+          HttpErrors.send(ctx, 429, ar.cause().getMessage());
         } else {
-          ctx.response().setStatusCode(502).putHeader("content-type", "application/json")
-              .end(new JsonObject().put("error", String.valueOf(ar.cause().getMessage())).encode());
+          HttpErrors.send(ctx, 502, String.valueOf(ar.cause().getMessage()));
         }
       });
     });

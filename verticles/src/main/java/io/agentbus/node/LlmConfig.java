@@ -12,10 +12,12 @@ package io.agentbus.node;
  * @param maxTokensPerRun the token budget of one run (0: none)
  * @param maxTokensPerCall the completion-token limit of one call (what the cost cap reserves)
  * @param maxToolCallsPerMinute the cluster-wide tool-call rate (0: none)
+ * @param maxActiveAgents how many assistant agents (one per key) may be active on this node at once
+ * @param idleSeconds an assistant agent idle this long is deactivated
  */
 public record LlmConfig(String baseUrl, String apiKey, String model, double promptPricePer1k, double completionPricePer1k,
                         double maxDailyCostUsd, long maxTokensPerRun, int maxTokensPerCall,
-                        int maxToolCallsPerMinute) {
+                        int maxToolCallsPerMinute, int maxActiveAgents, long idleSeconds) {
 
   @Override
   public String toString() {

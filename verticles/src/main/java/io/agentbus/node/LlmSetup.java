@@ -63,6 +63,8 @@ final class LlmSetup {
             }));
     return LlmAgents.install(runtime, client, BudgetLedger.shared(node.vertx(), clock), HandoffMarket.shared(node.vertx(), clock),
         RunStore.shared(node.vertx()), clock)
-        .compose(llm -> llm.register(ASSISTANT, options, Set.of("chat", "market")).map(llm));
+        .compose(llm -> llm.register(ASSISTANT, options, Set.of("chat", "market"),
+            io.agentbus.agent.RegistrationOptions.defaults().withIdleTimeout(java.time.Duration.ofSeconds(config.idleSeconds()))
+                .withMaxActive(config.maxActiveAgents())).map(llm));
   }
 }

@@ -28,6 +28,12 @@ public final class NodeConfig {
       new Option("config", "--config", "AGENTBUS_CONFIG", true, "JSON file with any of these keys"),
       new Option("clustered", "--cluster", "AGENTBUS_CLUSTERED", false, "join a Hazelcast cluster (default: embedded single node)"),
       new Option("httpPort", "--http-port", "AGENTBUS_HTTP_PORT", true, "HTTP port for /health, /metrics and the API (default 8080)"),
+      new Option("httpHost", "--http-host", "AGENTBUS_HTTP_HOST", true,
+          "interface the HTTP server binds to (default 127.0.0.1; 0.0.0.0 for all, then set a token)"),
+      new Option("httpTokenFile", "--http-token-file", "AGENTBUS_HTTP_TOKEN_FILE", true,
+          "file holding the bearer token required on /api/* and the dashboard (or AGENTBUS_HTTP_TOKEN)"),
+      new Option("httpMaxConnections", "--http-max-connections", "AGENTBUS_HTTP_MAX_CONNECTIONS", true,
+          "open HTTP connections at most; beyond it the oldest that has sent no request is closed (default 1000)"),
       new Option("namespace", "--namespace", "AGENTBUS_NAMESPACE", true, "cluster namespace (default 'default')"),
       new Option("join", "--join", "AGENTBUS_JOIN", true, "tcp | multicast | kubernetes (default tcp)"),
       new Option("members", "--members", "AGENTBUS_MEMBERS", true, "comma-separated host[:port] list for tcp join (default 127.0.0.1)"),
@@ -65,7 +71,14 @@ public final class NodeConfig {
       new Option("llmMaxTokensPerCall", "--llm-max-tokens-per-call", "AGENTBUS_LLM_MAX_TOKENS_PER_CALL", true,
           "completion-token limit of one model call, also what the cost cap reserves per call (default 1024)"),
       new Option("llmMaxToolCallsPerMinute", "--llm-max-tool-calls-per-minute", "AGENTBUS_LLM_MAX_TOOL_CALLS_PER_MINUTE", true,
-          "cluster-wide tool calls per minute, 0 for none (default 60)"));
+          "cluster-wide tool calls per minute, 0 for none (default 60)"),
+      new Option("llmMaxAgents", "--llm-max-agents", "AGENTBUS_LLM_MAX_AGENTS", true,
+          "assistant agents (one per key) active on this node at most; runs beyond it get 429 (default 1000)"),
+      new Option("llmIdleSeconds", "--llm-idle-seconds", "AGENTBUS_LLM_IDLE_SECONDS", true,
+          "an assistant agent idle this long is deactivated (default 300)"));
+
+  /** The environment variable that may hold the HTTP token itself (never a flag: flags show in ps). */
+  static final String HTTP_TOKEN_ENV = "AGENTBUS_HTTP_TOKEN";
 
   private static final List<String> KNOWN_VERTICLES = List.of("market", "bridge", "llm");
 
@@ -79,9 +92,10 @@ public final class NodeConfig {
   private final String grpcHost;
   private final boolean help;
   private final LlmConfig llm;
+  private final HttpConfig http;
 
   private NodeConfig(NodeOptions nodeOptions, int httpPort, List<String> verticles, int microgrids, long stepIntervalMs,
-                     long seed, int grpcPort, String grpcHost, boolean help, LlmConfig llm) {
+                     long seed, int grpcPort, String grpcHost, boolean help, LlmConfig llm, HttpConfig http) {
     this.nodeOptions = nodeOptions;
     this.httpPort = httpPort;
     this.verticles = verticles;
@@ -92,6 +106,7 @@ public final class NodeConfig {
     this.grpcHost = grpcHost;
     this.help = help;
     this.llm = llm;
+    this.http = http;
   }
 
   /** A configuration error naming the key and its source. */
@@ -155,10 +170,11 @@ public final class NodeConfig {
         throw new ConfigException("unknown key '" + k + "' (" + sources.get(k) + ")");
       }
     }
-    return build(values, sources, help);
+    String token = env.get(HTTP_TOKEN_ENV);
+    return build(values, sources, help, token == null || token.isBlank() ? null : token.trim());
   }
 
-  private static NodeConfig build(Map<String, Object> values, Map<String, String> sources, boolean help) {
+  private static NodeConfig build(Map<String, Object> values, Map<String, String> sources, boolean help, String envToken) {
     JsonObject nodeJson = new JsonObject();
     for (String k : new ArrayList<>(values.keySet())) {
       if (NodeOptions.ENVIRONMENT.containsKey(k)) {
@@ -202,7 +218,43 @@ public final class NodeConfig {
       verticles.add(name);
     }
     return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help,
-        llm(values, sources, verticles.contains("llm") && !help));
+        llm(values, sources, verticles.contains("llm") && !help), http(values, sources, envToken));
+  }
+
+  private static HttpConfig http(Map<String, Object> values, Map<String, String> sources, String envToken) {
+    String host = String.valueOf(values.getOrDefault("httpHost", "127.0.0.1")).trim();
+    if (host.isEmpty()) {
+      throw new ConfigException("bad value for httpHost (" + sources.get("httpHost") + "): empty");
+    }
+    String token = envToken;
+    Object file = values.get("httpTokenFile");
+    if (file != null) {
+      token = secretFile("httpTokenFile", String.valueOf(file), sources);
+    }
+    if (token != null && token.length() < 16) {
+      throw new ConfigException("the HTTP token (" + (file != null ? sources.get("httpTokenFile") : HTTP_TOKEN_ENV)
+          + ") is shorter than 16 characters: use a random one, e.g. openssl rand -hex 32");
+    }
+    int maxConnections = (int) number(values, sources, "httpMaxConnections", 1000, 1, 1_000_000);
+    return new HttpConfig(host, token, maxConnections);
+  }
+
+  /** Reads a secret from a file (trimmed), failing with the key and its source. */
+  static String secretFile(String key, String path, Map<String, String> sources) {
+    try {
+      String v = Files.readString(Path.of(path)).trim();
+      if (v.isEmpty()) {
+        throw new ConfigException("bad value for " + key + " (" + sources.get(key) + "): " + path + " is empty");
+      }
+      return v;
+    } catch (IOException e) {
+      throw new ConfigException("bad value for " + key + " (" + sources.get(key) + "): cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** @return the HTTP server settings */
+  public HttpConfig http() {
+    return http;
   }
 
   private static LlmConfig llm(Map<String, Object> values, Map<String, String> sources, boolean required) {
@@ -247,9 +299,12 @@ public final class NodeConfig {
     long tokens = number(values, sources, "llmMaxTokensPerRun", 20_000, 0, Long.MAX_VALUE);
     int tools = (int) number(values, sources, "llmMaxToolCallsPerMinute", 60, 0, 1_000_000);
     int perCall = (int) number(values, sources, "llmMaxTokensPerCall", 1024, 1, 1_000_000);
+    int maxAgents = (int) number(values, sources, "llmMaxAgents", 1000, 1, 10_000_000);
+    long idle = number(values, sources, "llmIdleSeconds", 300, 1, 86_400 * 365);
     Object key = values.get("llmApiKey");
     return new LlmConfig(url == null ? null : String.valueOf(url).trim(), key == null ? null : String.valueOf(key).trim(),
-        String.valueOf(values.getOrDefault("llmModel", "gpt-4o-mini")).trim(), prompt, completion, cap, tokens, perCall, tools);
+        String.valueOf(values.getOrDefault("llmModel", "gpt-4o-mini")).trim(), prompt, completion, cap, tokens, perCall, tools,
+        maxAgents, idle);
   }
 
   /** @return the LLM agent settings (the base URL is null when the llm verticle is not configured) */

@@ -72,6 +72,7 @@ public final class NodeMain {
         System.err.println("agentbus: stop did not complete cleanly: " + e);
       }
     }, "agentbus-shutdown"));
+    FatalErrors.install(running.node().vertx());
     banner(config, running);
   }
 
@@ -97,18 +98,24 @@ public final class NodeMain {
                       .compose(bridge -> (config.verticles().contains("llm") ? LlmSetup.start(node, runtime, config.llm(), mv)
                           : Future.<io.agentbus.llm.agent.LlmAgents>succeededFuture(null)).compose(llm -> {
                             HttpVerticle http = new HttpVerticle(node, runtime, broker, mv, llm, registry, config.httpPort(),
-                                config.stepIntervalMs());
+                                config.http(), config.stepIntervalMs());
                             return node.vertx().deployVerticle(http)
+                                .recover(err -> Future.failedFuture(new IllegalStateException("HTTP could not listen on "
+                                    + config.http().host() + ":" + config.httpPort() + " (--http-host, --http-port): " + err.getMessage(), err)))
                                 .map(d -> new Running(node, runtime, broker, http.actualPort(), bridge, llm));
                           }));
                 })));
+  }
+
+  static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
   }
 
   private static void banner(NodeConfig config, Running r) {
     String mode = r.node().isClustered()
         ? "clustered (namespace " + config.nodeOptions().getNamespace() + ", " + r.node().knownMembers().size() + " member(s) so far)"
         : "embedded single node";
-    String base = "http://localhost:" + r.httpPort();
+    String base = "http://" + (isLoopback(config.http().host()) ? "localhost" : config.http().host()) + ":" + r.httpPort();
     System.out.println();
     System.out.println("agentbus node " + r.node().info().name() + " [" + r.node().id() + "] started: " + mode);
     if (config.verticles().contains("market")) {
@@ -126,6 +133,12 @@ public final class NodeMain {
     }
     if (r.bridge() != null) {
       System.out.println("  autogen  : GrpcWorkerAgentRuntime(host_address=\"localhost:" + r.bridge().port() + "\")");
+    }
+    if (config.http().token() == null && !isLoopback(config.http().host())) {
+      System.out.println("  WARNING  : HTTP listens on " + config.http().host() + " WITHOUT a token: anyone who reaches port "
+          + r.httpPort() + " can read the API and spend the LLM budget; set --http-token-file or AGENTBUS_HTTP_TOKEN");
+    } else if (config.http().token() != null) {
+      System.out.println("  access   : bearer token required on /api/* and the dashboard (open " + base + "/?token=<token> once)");
     }
     System.out.println("  stop     : Ctrl-C (graceful)");
     System.out.println();

@@ -1,6 +1,7 @@
 package io.agentbus.agent.impl;
 
 import io.agentbus.agent.AgentFactory;
+import io.agentbus.agent.AgentCapacityException;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.AgentRpcException;
 import io.agentbus.agent.AgentRuntime;
@@ -60,6 +61,8 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(AgentRuntimeImpl.class);
   private static final int MAX_HOPS = 2;
   private static final int INBOX_BUFFER = 65_536;
+  /** Placement decisions cached at most (the cache is dropped whenever membership or registrations change). */
+  static final int OWNER_CACHE_MAX = 50_000;
 
   private final Node node;
   private final Vertx vertx;
@@ -357,7 +360,8 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       }
     }
     String owner = Placement.owner(id, candidates);
-    if (owner != null) {
+    if (owner != null && owners.size() < OWNER_CACHE_MAX) {
+      // bounded: agent keys may come from outside (an HTTP API); past the bound owners are recomputed
       owners.put(id, owner);
     }
     return owner;
@@ -460,6 +464,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         && ((ReplyException) err).failureType() == ReplyFailure.TIMEOUT)) {
       return new AgentTimeoutException(recipient, timeout);
     }
+    if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && ((ReplyException) err).failureCode() == AgentCapacityException.FAILURE_CODE) {
+      return new AgentCapacityException(err.getMessage());
+    }
     if (isNoHandlers(err)) {
       return new AgentRpcException("the node owning " + recipient + " has no running agent runtime (it is stopping or gone)");
     }
@@ -544,7 +552,8 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         return;
       }
       if (ar.failed()) {
-        m.fail(500, ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
+        m.fail(ar.cause() instanceof AgentCapacityException ? AgentCapacityException.FAILURE_CODE : 500,
+            ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
         return;
       }
       try {
@@ -581,9 +590,19 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     }
     return host(e.recipient, r).compose(h -> h.dispatch(e))
         .map(reply -> reply == null ? null : payloadTypes.check(reply)).recover(err -> Future.failedFuture(
-        new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
+        err instanceof AgentCapacityException ? err : new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
             + (err.getMessage() != null ? err.getMessage() : err.toString()))))
         .onComplete(ar -> inflight.decrementAndGet());
+  }
+
+  private long activeOfType(String type) {
+    long n = 0;
+    for (AgentId id : hosts.keySet()) {
+      if (id.type().equals(type)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private InlineAgent inlineAgent(AgentId id, Registered r) {
@@ -600,6 +619,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     if (beingReleased != null) {
       // re-activate only once the previous activation has saved its state
       return beingReleased.compose(v -> host(id, r));
+    }
+    if (r.options().maxActive() > 0 && activeOfType(id.type()) >= r.options().maxActive()) {
+      return Future.failedFuture(new AgentCapacityException("node " + me + " already hosts " + r.options().maxActive()
+          + " active agents of type '" + id.type() + "' (its maxActive); " + id + " was not activated, retry later"));
     }
     Promise<AgentHost> p = Promise.promise();
     existing = hosts.putIfAbsent(id, p.future());

@@ -89,9 +89,25 @@ public final class LlmAgents {
    * @param capabilities what its agents can claim in the handoff market
    */
   public Future<Void> register(String type, LoopOptions options, Set<String> capabilities) {
+    return register(type, options, capabilities, io.agentbus.agent.RegistrationOptions.defaults());
+  }
+
+  /**
+   * Registers an LLM agent type with placement and lifecycle options. Types whose agent keys come
+   * from outside (an HTTP API) should set an idle timeout and a per-node
+   * {@link io.agentbus.agent.RegistrationOptions#maxActive() maxActive}: a run for a new key beyond
+   * the cap fails with {@link io.agentbus.agent.AgentCapacityException} and activates nothing.
+   *
+   * @param type the agent type
+   * @param options model, instructions, tools, budget, guardrails
+   * @param capabilities what its agents can claim in the handoff market
+   * @param registration placement, idle timeout and activation cap on this node
+   */
+  public Future<Void> register(String type, LoopOptions options, Set<String> capabilities,
+                               io.agentbus.agent.RegistrationOptions registration) {
     TypeSpec spec = new TypeSpec(type, options, capabilities);
     types.put(type, spec);
-    return runtime.register(type, id -> new LlmAgent(spec, this));
+    return runtime.register(type, id -> new LlmAgent(spec, this), registration);
   }
 
   /**
@@ -104,8 +120,42 @@ public final class LlmAgents {
    *     cannot be reached, e.g. an unknown type or a timeout)
    */
   public Future<LoopResult> run(AgentId agent, String message, JsonObject context) {
-    return runtime.send(new RunRequest(message, context), agent, null, JsonObject.class, RUN_TIMEOUT_MILLIS)
-        .map(LoopResult::fromJson);
+    TypeSpec spec = types.get(agent.type());
+    return (spec == null ? Future.<LoopResult>succeededFuture(null) : admission(spec, agent)).compose(refused -> refused != null
+        ? Future.succeededFuture(refused)
+        : runtime.send(new RunRequest(message, context), agent, null, JsonObject.class, RUN_TIMEOUT_MILLIS).map(LoopResult::fromJson));
+  }
+
+  /**
+   * Refuses, before any agent is activated, a run whose first model call could not be reserved
+   * under the daily cost cap (the loop would refuse it anyway, after activating the agent), or
+   * whose ledger cannot be read (fail closed).
+   *
+   * @return null to admit, or the refusal
+   */
+  private Future<LoopResult> admission(TypeSpec spec, AgentId agent) {
+    io.agentbus.llm.loop.Budget budget = spec.options().getBudget();
+    long cap = budget.maxDailyMicroUsd();
+    if (cap <= 0) {
+      return Future.succeededFuture(null);
+    }
+    String model = spec.options().getModel();
+    long firstCall = budget.getPrices().knows(model)
+        ? budget.getPrices().microUsd(model, new io.agentbus.llm.Usage(0, spec.options().getMaxTokensPerCall())) : 0;
+    return ledger.usage(budget.getScope()).transform(ar -> {
+      String reason = ar.failed() ? "the budget ledger could not be read (" + ar.cause().getMessage() + "): refused (fail closed)"
+          : ar.result().costMicroUsdToday() < 0 || ar.result().costMicroUsdToday() + firstCall > cap
+          ? "daily cost cap of $" + budget.getMaxDailyCostUsd() + " for scope '" + budget.getScope() + "' reached: refused before activation"
+          : null;
+      if (reason == null) {
+        return Future.succeededFuture(null);
+      }
+      LoopResult refused = new LoopResult("refused-" + java.util.UUID.randomUUID(), io.agentbus.llm.loop.LoopExit.BUDGET_EXCEEDED,
+          new JsonObject().put("reason", reason), 0, 0, 0, 0, java.util.List.of(reason));
+      stats.started();
+      stats.finished(agent.toString(), refused);
+      return Future.succeededFuture(refused);
+    });
   }
 
   /** Passes an offer to the agent {@code (type, offerId)} of each capable type this node owns. */

@@ -119,7 +119,9 @@ public final class HttpVerticle extends VerticleBase {
     ConnectionGuard guard = new ConnectionGuard(vertx, http.maxConnections(), HEADER_TIMEOUT_MILLIS);
     io.vertx.core.http.HttpServerOptions so = new io.vertx.core.http.HttpServerOptions().setHost(http.host()).setPort(port)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(8 * 1024)
-        .setMaxFormAttributeSize(64 * 1024);
+        .setMaxFormAttributeSize(64 * 1024)
+        // without h2c detection a connection is an HTTP/1 connection at once, so the guard sees silent ones too
+        .setHttp2ClearTextEnabled(false);
     return tailed.compose(v -> vertx.createHttpServer(so).connectionHandler(guard::onConnection)
         .requestHandler(guard.requests(router)).listen()).onSuccess(s -> server = s);
   }

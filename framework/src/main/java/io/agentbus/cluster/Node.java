@@ -101,6 +101,26 @@ public interface Node {
   AutoCloseable onMembershipChange(Handler<MembershipEvent> handler);
 
   /**
+   * @param nodeId a member's id
+   * @return whether the member proved the cluster secret (its node info opened with it); always
+   *     true for a node started without a secret. Placement and leadership use trusted members only.
+   */
+  boolean trusted(String nodeId);
+
+  /**
+   * Members of the Hazelcast cluster that are not agentbus nodes of this cluster: members that
+   * have published no node info that opens with our secret within {@link #INTRUDER_GRACE_MILLIS}
+   * of joining, and Hazelcast clients connected to this member (agentbus uses none). Each is
+   * logged once, with its address, when first seen.
+   *
+   * @return descriptions such as {@code member 5f3c... at 10.0.0.9:5701} or {@code client at 10.0.0.9:41234}
+   */
+  List<String> intruders();
+
+  /** How long a new member has to publish its node info before it counts as an intruder. */
+  long INTRUDER_GRACE_MILLIS = 10_000;
+
+  /**
    * Leaves the cluster and closes the Vert.x instance (unless it was attached).
    *
    * @return completion

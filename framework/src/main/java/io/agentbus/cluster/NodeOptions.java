@@ -42,7 +42,10 @@ public class NodeOptions {
       Map.entry("kubernetesServiceDns", "AGENTBUS_K8S_SERVICE_DNS"),
       Map.entry("nodeName", "AGENTBUS_NODE_NAME"),
       Map.entry("labels", "AGENTBUS_LABELS"),
-      Map.entry("failureDetectionSeconds", "AGENTBUS_FAILURE_DETECTION_SECONDS"));
+      Map.entry("failureDetectionSeconds", "AGENTBUS_FAILURE_DETECTION_SECONDS"),
+      Map.entry("eventBusTlsCert", "AGENTBUS_EVENT_BUS_TLS_CERT"),
+      Map.entry("eventBusTlsKey", "AGENTBUS_EVENT_BUS_TLS_KEY"),
+      Map.entry("eventBusTlsCa", "AGENTBUS_EVENT_BUS_TLS_CA"));
 
   private boolean clustered;
   private String namespace = Channels.DEFAULT_NAMESPACE;
@@ -59,6 +62,11 @@ public class NodeOptions {
   private String nodeName;
   private Map<String, String> labels = new LinkedHashMap<>();
   private int failureDetectionSeconds = DEFAULT_FAILURE_DETECTION_SECONDS;
+  private String eventBusTlsCert;
+  private String eventBusTlsKey;
+  private String eventBusTlsCa;
+  /** Not part of the JSON form (it would end up in logs and files): copied by the copy constructor only. */
+  private ClusterSecret clusterSecret;
 
   /** Defaults: embedded single node. */
   public NodeOptions() {
@@ -67,6 +75,7 @@ public class NodeOptions {
   /** Copy constructor. */
   public NodeOptions(NodeOptions o) {
     this(o.toJson());
+    this.clusterSecret = o.clusterSecret;
   }
 
   /**
@@ -123,6 +132,9 @@ public class NodeOptions {
       case "nodeName": setNodeName(String.valueOf(v)); break;
       case "labels": setLabels(labels(v)); break;
       case "failureDetectionSeconds": setFailureDetectionSeconds(integer(v)); break;
+      case "eventBusTlsCert": eventBusTlsCert = String.valueOf(v); break;
+      case "eventBusTlsKey": eventBusTlsKey = String.valueOf(v); break;
+      case "eventBusTlsCa": eventBusTlsCa = String.valueOf(v); break;
       default: throw new IllegalArgumentException("unknown option");
     }
   }
@@ -140,6 +152,9 @@ public class NodeOptions {
     putIfSet(j, "eventBusPublicHost", eventBusPublicHost);
     putIfSet(j, "kubernetesServiceDns", kubernetesServiceDns);
     putIfSet(j, "nodeName", nodeName);
+    putIfSet(j, "eventBusTlsCert", eventBusTlsCert);
+    putIfSet(j, "eventBusTlsKey", eventBusTlsKey);
+    putIfSet(j, "eventBusTlsCa", eventBusTlsCa);
     return j;
   }
 
@@ -316,8 +331,66 @@ public class NodeOptions {
     return this;
   }
 
+  /** @return the cluster secret, or null */
+  public ClusterSecret getClusterSecret() {
+    return clusterSecret;
+  }
+
+  /**
+   * Sets the secret all members share (see {@link ClusterSecret}): mutual TLS on the event bus,
+   * signed node infos, sealed cluster maps. Without one a clustered node binds to loopback, or to
+   * an explicitly named private interface with a warning, never to all interfaces.
+   */
+  public NodeOptions setClusterSecret(ClusterSecret secret) {
+    this.clusterSecret = secret;
+    return this;
+  }
+
+  /**
+   * Uses these PEM files for the event bus's mutual TLS instead of the certificate derived from
+   * the secret: this node's certificate and key, and the CA that issued every member's certificate.
+   * Needs a cluster secret too (node infos and maps are still protected by it).
+   */
+  public NodeOptions setEventBusTls(String certPath, String keyPath, String caPath) {
+    this.eventBusTlsCert = certPath;
+    this.eventBusTlsKey = keyPath;
+    this.eventBusTlsCa = caPath;
+    return this;
+  }
+
+  /** @return the event-bus TLS certificate path, or null (derived from the secret) */
+  public String getEventBusTlsCert() {
+    return eventBusTlsCert;
+  }
+
+  /** @return the event-bus TLS key path, or null */
+  public String getEventBusTlsKey() {
+    return eventBusTlsKey;
+  }
+
+  /** @return the event-bus TLS CA path, or null */
+  public String getEventBusTlsCa() {
+    return eventBusTlsCa;
+  }
+
   /** Checks combinations of options. */
   public void validate() {
+    boolean anyTls = eventBusTlsCert != null || eventBusTlsKey != null || eventBusTlsCa != null;
+    if (anyTls && (eventBusTlsCert == null || eventBusTlsKey == null || eventBusTlsCa == null)) {
+      throw new IllegalArgumentException("event-bus TLS from files needs all of eventBusTlsCert, eventBusTlsKey and eventBusTlsCa");
+    }
+    if (anyTls && clusterSecret == null) {
+      throw new IllegalArgumentException("event-bus TLS from files needs a cluster secret too (it signs node infos and seals maps)");
+    }
+    if (clustered && clusterSecret == null && clusterHost != null && ClusterExposure.allInterfaces(clusterHost)) {
+      throw new IllegalArgumentException("clusterHost " + clusterHost + " without a cluster secret would let anyone who reaches "
+          + "the Hazelcast port join the cluster, read its maps and talk to its agents (open-source Hazelcast has no member "
+          + "authentication): set a cluster secret (--cluster-secret-file or AGENTBUS_CLUSTER_SECRET), or bind a private interface");
+    }
+    if (clustered && clusterSecret == null && clusterHost != null && !ClusterExposure.privateOrLoopback(clusterHost)) {
+      throw new IllegalArgumentException("clusterHost " + clusterHost + " is not a loopback or private address: without a cluster "
+          + "secret the cluster may only listen on those (set --cluster-secret-file or AGENTBUS_CLUSTER_SECRET)");
+    }
     if (clustered && join == JoinMode.KUBERNETES && (kubernetesServiceDns == null || kubernetesServiceDns.isBlank())) {
       throw new IllegalArgumentException("join 'kubernetes' needs 'kubernetesServiceDns' (AGENTBUS_K8S_SERVICE_DNS)");
     }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 public final class LocalCluster implements AutoCloseable {
 
   private final List<Node> nodes = new ArrayList<>();
+  private List<String> members = List.of();
 
   private LocalCluster() {
   }
@@ -23,11 +24,22 @@ public final class LocalCluster implements AutoCloseable {
    * @param namespace cluster namespace (a unique one per test class keeps clusters apart)
    */
   public static LocalCluster start(int n, String namespace) {
+    return start(n, namespace, null);
+  }
+
+  /**
+   * Starts {@code n} nodes sharing a cluster secret (event bus on mutual TLS, sealed maps).
+   *
+   * @param secret the secret, or null for none
+   */
+  public static LocalCluster start(int n, String namespace, io.agentbus.cluster.ClusterSecret secret) {
     List<Integer> ports = FreePorts.pick(n);
     List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.toList());
     LocalCluster c = new LocalCluster();
+    c.members = members;
     for (int i = 0; i < n; i++) {
-      c.nodes.add(Await.await(Node.start(options(namespace, ports.get(i), members).setNodeName("node-" + i))));
+      c.nodes.add(Await.await(Node.start(options(namespace, ports.get(i), members).setNodeName("node-" + i)
+          .setClusterSecret(secret))));
     }
     Await.until("a " + n + "-node cluster", java.time.Duration.ofSeconds(30),
         () -> c.nodes.stream().allMatch(node -> node.knownMembers().size() == n));
@@ -38,6 +50,11 @@ public final class LocalCluster implements AutoCloseable {
   public static NodeOptions options(String namespace, int port, List<String> members) {
     return new NodeOptions().setClustered(true).setNamespace(namespace).setClusterHost("127.0.0.1")
         .setClusterPort(port).setClusterPortAutoIncrement(false).setMembers(members).setFailureDetectionSeconds(4);
+  }
+
+  /** @return the members' Hazelcast addresses, {@code 127.0.0.1:port} */
+  public List<String> members() {
+    return members;
   }
 
   /** @return node {@code i} */

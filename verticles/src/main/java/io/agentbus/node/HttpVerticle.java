@@ -53,12 +53,23 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    io.micrometer.core.instrument.Gauge.builder("agentbus.cluster.intruders", node, n -> n.intruders().size())
+        .description("Hazelcast members and clients that are not agentbus nodes of this cluster (cannot prove its secret)")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("agentbus.shared.data.tampered", vertx, io.agentbus.cluster.SharedMaps::tamperedEntries)
+        .description("cluster-map entries refused because they did not open with the cluster secret (forged or tampered)")
+        .register(registry);
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("node", p -> p.complete(Status.OK(new JsonObject().put("id", node.id()).put("name", node.info().name()))));
     checks.register("cluster", p -> {
       int members = node.knownMembers().size();
       boolean up = !node.isClustered() || members >= 1;
-      JsonObject data = new JsonObject().put("clustered", node.isClustered()).put("members", members);
+      java.util.List<String> intruders = node.intruders();
+      long tampered = io.agentbus.cluster.SharedMaps.tamperedEntries(vertx);
+      // degraded, not down: an attacker who joins must not be able to make probes restart our pods
+      JsonObject data = new JsonObject().put("clustered", node.isClustered()).put("members", members)
+          .put("secured", io.agentbus.cluster.SharedMaps.sealed(vertx)).put("degraded", !intruders.isEmpty() || tampered > 0)
+          .put("intruders", new JsonArray(intruders)).put("tamperedEntries", tampered);
       p.complete(up ? Status.OK(data) : Status.KO(data));
     });
     checks.register("runtime", p -> p.complete(Status.OK(new JsonObject().put("localAgents", runtime.localAgents().size()))));

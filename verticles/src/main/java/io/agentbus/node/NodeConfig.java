@@ -48,13 +48,28 @@ public final class NodeConfig {
       new Option("kubernetesServiceDns", "--k8s-service-dns", "AGENTBUS_K8S_SERVICE_DNS", true, "headless service DNS name for kubernetes join"),
       new Option("nodeName", "--node-name", "AGENTBUS_NODE_NAME", true, "display name (default host name)"),
       new Option("labels", "--labels", "AGENTBUS_LABELS", true, "node labels k=v,k=v (placement constraints)"),
+      new Option("clusterSecretFile", "--cluster-secret-file", "AGENTBUS_CLUSTER_SECRET_FILE", true,
+          "file holding the secret all members share (or AGENTBUS_CLUSTER_SECRET): event-bus mutual TLS, signed node infos, sealed maps"),
+      new Option("eventBusTlsCert", "--event-bus-tls-cert", "AGENTBUS_EVENT_BUS_TLS_CERT", true,
+          "PEM certificate of this node for the event bus's mutual TLS (default: derived from the cluster secret)"),
+      new Option("eventBusTlsKey", "--event-bus-tls-key", "AGENTBUS_EVENT_BUS_TLS_KEY", true, "PEM private key for --event-bus-tls-cert"),
+      new Option("eventBusTlsCa", "--event-bus-tls-ca", "AGENTBUS_EVENT_BUS_TLS_CA", true,
+          "PEM CA that issued every member's event-bus certificate"),
       new Option("failureDetectionSeconds", "--failure-detection-seconds", "AGENTBUS_FAILURE_DETECTION_SECONDS", true,
           "seconds without heartbeat before a member is dead (default 10)"),
       new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true,
           "comma-separated verticles to run: market, bridge (AutoGen gRPC host), llm (LLM agents) (default market)"),
       new Option("grpcPort", "--grpc-port", "AGENTBUS_GRPC_PORT", true, "port of the AutoGen gRPC bridge (default 50051)"),
       new Option("grpcHost", "--grpc-host", "AGENTBUS_GRPC_HOST", true,
-          "interface of the AutoGen gRPC bridge (default 127.0.0.1; it has no authentication yet)"),
+          "interface of the AutoGen gRPC bridge (default 127.0.0.1; beyond loopback set a token or an allow-list)"),
+      new Option("grpcTokenFile", "--grpc-token-file", "AGENTBUS_GRPC_TOKEN_FILE", true,
+          "file holding the bearer token bridge calls must carry (or AGENTBUS_GRPC_TOKEN); unmodified AutoGen workers send none"),
+      new Option("grpcAllow", "--grpc-allow", "AGENTBUS_GRPC_ALLOW", true,
+          "comma-separated networks (CIDR) admitted to the bridge without a token, e.g. 10.1.0.0/16 (for unmodified AutoGen workers)"),
+      new Option("grpcTlsCert", "--grpc-tls-cert", "AGENTBUS_GRPC_TLS_CERT", true, "PEM certificate: the bridge serves gRPC over TLS"),
+      new Option("grpcTlsKey", "--grpc-tls-key", "AGENTBUS_GRPC_TLS_KEY", true, "PEM private key for --grpc-tls-cert"),
+      new Option("grpcTlsClientCa", "--grpc-tls-client-ca", "AGENTBUS_GRPC_TLS_CLIENT_CA", true,
+          "PEM CA: the bridge requires client certificates issued by it (mutual TLS, Java workers)"),
       new Option("microgrids", "--microgrids", "AGENTBUS_MICROGRIDS", true, "number of microgrids in the market (default 3)"),
       new Option("stepIntervalMs", "--step-interval-ms", "AGENTBUS_STEP_INTERVAL_MS", true, "market step interval in ms (default 1000)"),
       new Option("seed", "--seed", "AGENTBUS_SEED", true, "market seed (default 42)"),
@@ -76,6 +91,12 @@ public final class NodeConfig {
           "assistant agents (one per key) active on this node at most; runs beyond it get 429 (default 1000)"),
       new Option("llmIdleSeconds", "--llm-idle-seconds", "AGENTBUS_LLM_IDLE_SECONDS", true,
           "an assistant agent idle this long is deactivated (default 300)"));
+
+  /** The environment variable that may hold the bridge token itself. */
+  static final String GRPC_TOKEN_ENV = "AGENTBUS_GRPC_TOKEN";
+
+  /** The environment variable that may hold the cluster secret itself. */
+  static final String CLUSTER_SECRET_ENV = "AGENTBUS_CLUSTER_SECRET";
 
   /** The environment variable that may hold the HTTP token itself (never a flag: flags show in ps). */
   static final String HTTP_TOKEN_ENV = "AGENTBUS_HTTP_TOKEN";
@@ -166,15 +187,34 @@ public final class NodeConfig {
     });
     values.remove("config");
     for (String k : values.keySet()) {
-      if (OPTIONS.stream().noneMatch(o -> o.key().equals(k))) {
+      if (!k.equals("grpcToken") && OPTIONS.stream().noneMatch(o -> o.key().equals(k))) {
         throw new ConfigException("unknown key '" + k + "' (" + sources.get(k) + ")");
       }
     }
     String token = env.get(HTTP_TOKEN_ENV);
-    return build(values, sources, help, token == null || token.isBlank() ? null : token.trim());
+    String secret = env.get(CLUSTER_SECRET_ENV);
+    String grpcToken = env.get(GRPC_TOKEN_ENV);
+    if (grpcToken != null && !grpcToken.isBlank()) {
+      values.putIfAbsent("grpcToken", grpcToken.trim());
+    }
+    return build(values, sources, help, token == null || token.isBlank() ? null : token.trim(),
+        secret == null || secret.isBlank() ? null : secret.trim());
   }
 
-  private static NodeConfig build(Map<String, Object> values, Map<String, String> sources, boolean help, String envToken) {
+  private static NodeConfig build(Map<String, Object> values, Map<String, String> sources, boolean help, String envToken,
+                                  String envSecret) {
+    String secretText = envSecret;
+    Object secretFile = values.remove("clusterSecretFile");
+    if (secretFile != null) {
+      secretText = secretFile("clusterSecretFile", String.valueOf(secretFile), sources);
+    }
+    io.agentbus.cluster.ClusterSecret secret;
+    try {
+      secret = secretText == null ? null : io.agentbus.cluster.ClusterSecret.of(secretText);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("bad cluster secret (" + (secretFile != null ? sources.get("clusterSecretFile") : CLUSTER_SECRET_ENV)
+          + "): " + e.getMessage());
+    }
     JsonObject nodeJson = new JsonObject();
     for (String k : new ArrayList<>(values.keySet())) {
       if (NodeOptions.ENVIRONMENT.containsKey(k)) {
@@ -191,6 +231,7 @@ public final class NodeConfig {
           throw new ConfigException("bad value for " + k + " (" + sources.get(k) + "): " + rootMessage(e));
         }
       }
+      nodeOptions.setClusterSecret(secret);
       nodeOptions.validate();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
@@ -217,8 +258,53 @@ public final class NodeConfig {
       }
       verticles.add(name);
     }
-    return new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help,
+    NodeConfig c = new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help,
         llm(values, sources, verticles.contains("llm") && !help), http(values, sources, envToken));
+    c.bridge = bridge(values, sources, grpcHost, grpcPort);
+    return c;
+  }
+
+  private static io.agentbus.grpc.AgentRpcHostOptions bridge(Map<String, Object> values, Map<String, String> sources,
+                                                             String host, int port) {
+    io.agentbus.grpc.AgentRpcHostOptions o = new io.agentbus.grpc.AgentRpcHostOptions().setHost(host).setPort(port);
+    String key = "grpcTokenFile";
+    try {
+      Object file = values.get("grpcTokenFile");
+      key = file != null ? "grpcTokenFile" : "grpcToken";
+      String token = file != null ? secretFile("grpcTokenFile", String.valueOf(file), sources) : (String) values.get("grpcToken");
+      if (token != null) {
+        o.setToken(token);
+      }
+      key = "grpcAllow";
+      Object allow = values.get("grpcAllow");
+      if (allow != null) {
+        o.setAllowedNetworks(java.util.Arrays.stream(String.valueOf(allow).split(",")).map(String::trim)
+            .filter(x -> !x.isEmpty()).toList());
+      }
+      key = "grpcTlsCert";
+      Object cert = values.get("grpcTlsCert");
+      Object tlsKey = values.get("grpcTlsKey");
+      if (cert != null || tlsKey != null) {
+        o.setTls(cert == null ? null : String.valueOf(cert), tlsKey == null ? null : String.valueOf(tlsKey));
+      }
+      key = "grpcTlsClientCa";
+      if (values.get("grpcTlsClientCa") != null) {
+        if (cert == null) {
+          throw new IllegalArgumentException("mutual TLS needs the bridge's own --grpc-tls-cert and --grpc-tls-key");
+        }
+        o.setTlsClientCaPath(String.valueOf(values.get("grpcTlsClientCa")));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("bad value for " + key + " (" + sources.getOrDefault(key, GRPC_TOKEN_ENV) + "): " + e.getMessage());
+    }
+    return o;
+  }
+
+  private io.agentbus.grpc.AgentRpcHostOptions bridge;
+
+  /** @return the bridge's options (host, port, access, TLS) */
+  public io.agentbus.grpc.AgentRpcHostOptions bridge() {
+    return bridge;
   }
 
   private static HttpConfig http(Map<String, Object> values, Map<String, String> sources, String envToken) {

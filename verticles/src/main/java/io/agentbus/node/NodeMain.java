@@ -91,7 +91,7 @@ public final class NodeMain {
                   MarketVerticle mv = market ? new MarketVerticle(node, runtime, broker, config) : null;
                   return agents.compose(v -> market ? node.vertx().deployVerticle(mv) : Future.succeededFuture(""))
                       .compose(v -> config.verticles().contains("bridge")
-                          ? AgentRpcHost.start(runtime, new AgentRpcHostOptions().setHost(config.grpcHost()).setPort(config.grpcPort()))
+                          ? AgentRpcHost.start(runtime, config.bridge().setMeterRegistry(registry))
                               .recover(err -> Future.failedFuture(new IllegalStateException("the gRPC bridge could not listen on port "
                                   + config.grpcPort() + " (--grpc-port): " + err.getMessage(), err)))
                           : Future.<AgentRpcHost>succeededFuture(null))
@@ -122,6 +122,13 @@ public final class NodeMain {
       System.out.println("  market   : " + config.microgrids() + " microgrids, a step every " + config.stepIntervalMs()
           + " ms, driven by the longest-running node");
     }
+    if (r.node().isClustered()) {
+      System.out.println("  cluster  : " + (config.nodeOptions().getClusterSecret() != null
+          ? "secured by the cluster secret (event bus on mutual TLS, node infos signed, maps sealed)"
+          : "NO cluster secret: listening on " + (config.nodeOptions().getClusterHost() == null ? "127.0.0.1"
+          : config.nodeOptions().getClusterHost()) + " only; set --cluster-secret-file "
+          + "or AGENTBUS_CLUSTER_SECRET before using any other interface"));
+    }
     System.out.println("  dashboard: " + base + "/");
     System.out.println("  health   : " + base + "/health");
     System.out.println("  metrics  : " + base + "/metrics");
@@ -133,6 +140,11 @@ public final class NodeMain {
     }
     if (r.bridge() != null) {
       System.out.println("  autogen  : GrpcWorkerAgentRuntime(host_address=\"localhost:" + r.bridge().port() + "\")");
+      var b = config.bridge();
+      if (b.getToken() == null && b.getAllowedNetworks().isEmpty() && !isLoopback(b.getHost())) {
+        System.out.println("  WARNING  : the gRPC bridge listens on " + b.getHost() + " WITHOUT a token or allow-list: anyone "
+            + "who reaches port " + r.bridge().port() + " can register agents and call yours; set --grpc-token-file or --grpc-allow");
+      }
     }
     if (config.http().token() == null && !isLoopback(config.http().host())) {
       System.out.println("  WARNING  : HTTP listens on " + config.http().host() + " WITHOUT a token: anyone who reaches port "

@@ -19,6 +19,148 @@ public class AgentRpcHostOptions {
   private boolean multipleWorkersPerType;
   private int maxQueuedBytesPerWorker = DEFAULT_MAX_QUEUED_BYTES_PER_WORKER;
   private io.micrometer.core.instrument.MeterRegistry meterRegistry;
+  private String token;
+  private java.util.List<String> allowedNetworks = java.util.List.of();
+  private String tlsCertPath;
+  private String tlsKeyPath;
+  private String tlsClientCaPath;
+  private int maxTypesPerWorker = DEFAULT_MAX_TYPES_PER_WORKER;
+  private int maxSubscriptionsPerWorker = DEFAULT_MAX_SUBSCRIPTIONS_PER_WORKER;
+  private int maxInflightRpcsPerWorker = DEFAULT_MAX_INFLIGHT_RPCS_PER_WORKER;
+  private int maxWorkers = DEFAULT_MAX_WORKERS;
+
+  /** Default of {@link #setMaxTypesPerWorker}. */
+  public static final int DEFAULT_MAX_TYPES_PER_WORKER = 256;
+  /** Default of {@link #setMaxSubscriptionsPerWorker}. */
+  public static final int DEFAULT_MAX_SUBSCRIPTIONS_PER_WORKER = 4096;
+  /** Default of {@link #setMaxInflightRpcsPerWorker}. */
+  public static final int DEFAULT_MAX_INFLIGHT_RPCS_PER_WORKER = 4096;
+  /** Default of {@link #setMaxWorkers}. */
+  public static final int DEFAULT_MAX_WORKERS = 10_000;
+
+  /** @return the bearer token calls must carry, or null */
+  public String getToken() {
+    return token;
+  }
+
+  /**
+   * Requires {@code authorization: Bearer <token>} metadata on every call (stream and unary),
+   * except from {@link #setAllowedNetworks allowed networks}. A call without it ends at once with
+   * {@code UNAUTHENTICATED} and a message saying what is missing.
+   *
+   * @param token the token (at least 16 characters), or null for none
+   */
+  public AgentRpcHostOptions setToken(String token) {
+    if (token != null && token.length() < 16) {
+      throw new IllegalArgumentException("the bridge token must have at least 16 characters");
+    }
+    this.token = token;
+    return this;
+  }
+
+  /** @return the networks whose peers are admitted without a token */
+  public java.util.List<String> getAllowedNetworks() {
+    return allowedNetworks;
+  }
+
+  /**
+   * Admits calls from these networks (CIDRs such as {@code 10.1.0.0/16}, or single addresses)
+   * without a token: the only way to admit unmodified AutoGen workers, which can send no
+   * credential. With a list and no token, calls from anywhere else are refused.
+   */
+  public AgentRpcHostOptions setAllowedNetworks(java.util.List<String> cidrs) {
+    cidrs.forEach(Cidr::parse);
+    this.allowedNetworks = java.util.List.copyOf(cidrs);
+    return this;
+  }
+
+  /** @return the PEM certificate (chain) path of the bridge's TLS, or null for plaintext */
+  public String getTlsCertPath() {
+    return tlsCertPath;
+  }
+
+  /** @return the PEM private key path of the bridge's TLS */
+  public String getTlsKeyPath() {
+    return tlsKeyPath;
+  }
+
+  /**
+   * Serves gRPC over TLS (HTTP/2 negotiated by ALPN) with this certificate and key, both PEM.
+   * Unmodified AutoGen Python workers cannot use it (they open insecure channels).
+   */
+  public AgentRpcHostOptions setTls(String certPath, String keyPath) {
+    if ((certPath == null) != (keyPath == null)) {
+      throw new IllegalArgumentException("TLS needs both a certificate and a key");
+    }
+    this.tlsCertPath = certPath;
+    this.tlsKeyPath = keyPath;
+    return this;
+  }
+
+  /** @return the PEM CA path client certificates must chain to, or null */
+  public String getTlsClientCaPath() {
+    return tlsClientCaPath;
+  }
+
+  /** Requires a client certificate issued by this CA (mutual TLS, for Java workers); needs {@link #setTls}. */
+  public AgentRpcHostOptions setTlsClientCaPath(String caPath) {
+    this.tlsClientCaPath = caPath;
+    return this;
+  }
+
+  /** @return agent types one worker may register at most */
+  public int getMaxTypesPerWorker() {
+    return maxTypesPerWorker;
+  }
+
+  /** Sets how many agent types one worker may register (at least 1). */
+  public AgentRpcHostOptions setMaxTypesPerWorker(int max) {
+    this.maxTypesPerWorker = positive("maxTypesPerWorker", max);
+    return this;
+  }
+
+  /** @return subscriptions one worker may add at most */
+  public int getMaxSubscriptionsPerWorker() {
+    return maxSubscriptionsPerWorker;
+  }
+
+  /** Sets how many subscriptions one worker may add (at least 1). */
+  public AgentRpcHostOptions setMaxSubscriptionsPerWorker(int max) {
+    this.maxSubscriptionsPerWorker = positive("maxSubscriptionsPerWorker", max);
+    return this;
+  }
+
+  /** @return RPCs in flight per worker at most, in each direction */
+  public int getMaxInflightRpcsPerWorker() {
+    return maxInflightRpcsPerWorker;
+  }
+
+  /**
+   * Sets how many RPCs may be in flight per worker, in each direction (sent by it, and sent to its
+   * agents); beyond it a call fails at once with a clear error instead of queueing.
+   */
+  public AgentRpcHostOptions setMaxInflightRpcsPerWorker(int max) {
+    this.maxInflightRpcsPerWorker = positive("maxInflightRpcsPerWorker", max);
+    return this;
+  }
+
+  /** @return connected workers at most */
+  public int getMaxWorkers() {
+    return maxWorkers;
+  }
+
+  /** Sets how many workers may be connected at once; a channel beyond it ends with RESOURCE_EXHAUSTED. */
+  public AgentRpcHostOptions setMaxWorkers(int max) {
+    this.maxWorkers = positive("maxWorkers", max);
+    return this;
+  }
+
+  private static int positive(String name, int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, got " + v);
+    }
+    return v;
+  }
 
   /** @return the interface to listen on */
   public String getHost() {

@@ -132,10 +132,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     membership = node.onMembershipChange(this::onMembership);
     String ns = options.getNamespace();
     return Future.all(inbox.completion(), dir.completion(), release.completion())
-        .compose(v -> vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + ns + ".agent-state"))
+        .compose(v -> io.agentbus.cluster.SharedMaps.<String, JsonObject>get(vertx, "agentbus." + ns + ".agent-state"))
         .compose(states -> {
           stateStore = new StateStore(states);
-          return vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + ns + ".agent-registry");
+          return io.agentbus.cluster.SharedMaps.<String, JsonObject>get(vertx, "agentbus." + ns + ".agent-registry");
         })
         .compose(map -> {
           registry = map;
@@ -322,6 +322,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       }
     }
     owners.clear();
+    if (e.type() == MembershipEvent.Type.JOINED) {
+      context.runOnContext(v -> rebalance());
+    }
   }
 
   // --- placement --------------------------------------------------------------------------------
@@ -341,6 +344,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     List<String> candidates = new ArrayList<>(regs.size());
     Map<String, NodeInfo> infos = null;
     for (Map.Entry<String, JsonObject> r : regs.entrySet()) {
+      if (!node.trusted(r.getKey())) {
+        continue; // a member that cannot prove the cluster secret is never placed on
+      }
       JsonObject required = r.getValue().getJsonObject("requiredLabels", new JsonObject());
       if (required.isEmpty()) {
         candidates.add(r.getKey());

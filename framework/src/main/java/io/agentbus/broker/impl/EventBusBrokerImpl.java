@@ -103,7 +103,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   private Future<Void> start() {
     String mapName = "agentbus." + support.channels.namespace() + ".channels";
-    Future<AsyncMap<String, String>> map = vertx.sharedData().getAsyncMap(mapName);
+    Future<AsyncMap<String, String>> map = io.agentbus.cluster.SharedMaps.get(vertx, mapName);
     MessageConsumer<Object> store = consumer(controlAddress(me, "store"), null);
     store.handler(this::onStore);
     MessageConsumer<JsonObject> consume = eventBus.consumer(controlAddress(me, "consume"), this::onConsume);

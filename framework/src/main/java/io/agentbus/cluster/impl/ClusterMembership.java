@@ -112,6 +112,36 @@ public final class ClusterMembership {
     return clusterManager == null ? Set.of(localNodeId) : new HashSet<>(clusterManager.getNodes());
   }
 
+  /** @return the network address of member {@code nodeId}, or "unknown address" */
+  public String addressOf(String nodeId) {
+    if (clusterManager instanceof HazelcastClusterManager) {
+      for (com.hazelcast.cluster.Member m : ((HazelcastClusterManager) clusterManager).getHazelcastInstance().getCluster().getMembers()) {
+        if (vertxNodeId(m).equals(nodeId)) {
+          return m.getAddress().getHost() + ":" + m.getAddress().getPort();
+        }
+      }
+    }
+    return "unknown address";
+  }
+
+  /** @return the Hazelcast clients connected to this member, described with their address (agentbus uses none) */
+  public List<String> clients() {
+    if (!(clusterManager instanceof HazelcastClusterManager)) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>();
+    try {
+      for (com.hazelcast.client.Client c : ((HazelcastClusterManager) clusterManager).getHazelcastInstance()
+          .getClientService().getConnectedClients()) {
+        java.net.InetSocketAddress a = c.getSocketAddress();
+        out.add("Hazelcast client " + c.getName() + " at " + (a == null ? "unknown address" : a.getHostString() + ":" + a.getPort()));
+      }
+    } catch (RuntimeException e) {
+      // Hazelcast is shutting down
+    }
+    return out;
+  }
+
   /** Adds a handler; returns a handle that removes it. */
   public AutoCloseable addHandler(Handler<MembershipEvent> handler) {
     handlers.add(handler);

@@ -46,6 +46,13 @@ public final class NodeImpl implements Node {
   private MessageConsumer<JsonObject> announcements;
   private AutoCloseable membershipRegistration;
   private Future<Void> closing;
+  private final boolean secured;
+  private final List<Handler<MembershipEvent>> trustHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+  private final Set<String> reported = ConcurrentHashMap.newKeySet();
+  private volatile List<String> intruders = List.of();
+  private long intruderTimer = -1;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeImpl.class);
 
   private NodeImpl(Vertx vertx, NodeOptions options, boolean ownsVertx) {
     this.vertx = vertx;
@@ -54,6 +61,7 @@ public final class NodeImpl implements Node {
     this.info = describe(membership.localNodeId(), options, vertx);
     this.namespace = options.getNamespace();
     this.announceAddress = namespace + "/_node/announce";
+    this.secured = options.getClusterSecret() != null;
   }
 
   /** Starts a node (see {@link Node#start(NodeOptions, VertxOptions)}). */
@@ -70,8 +78,23 @@ public final class NodeImpl implements Node {
       }
       return attach(b.build(), options, true);
     }
+    if (options.getClusterSecret() == null && options.getClusterHost() == null) {
+      // no secret: never all interfaces (open-source Hazelcast authenticates nobody)
+      options = new NodeOptions(options).setClusterHost("127.0.0.1");
+    }
+    if (options.getClusterSecret() == null) {
+      LOG.warn("clustered WITHOUT a cluster secret, on {}: whoever reaches the Hazelcast port with namespace '{}' can join, "
+          + "read the cluster's maps and talk to its agents; set --cluster-secret-file or AGENTBUS_CLUSTER_SECRET before "
+          + "binding anything but loopback", options.getClusterHost(), options.getNamespace());
+    }
     VertxOptions vo = new VertxOptions(vertxOptions);
     EventBusOptions eb = vo.getEventBusOptions();
+    SecretKeys keys = options.getClusterSecret() == null ? null : new SecretKeys(options.getClusterSecret());
+    if (keys != null && options.getEventBusTlsCert() != null) {
+      EventBusTls.fromFiles(eb, options.getEventBusTlsCert(), options.getEventBusTlsKey(), options.getEventBusTlsCa());
+    } else if (keys != null) {
+      EventBusTls.derived(eb, keys);
+    }
     String ebHost = options.getEventBusHost() != null ? options.getEventBusHost() : options.getClusterHost();
     if (ebHost != null) {
       eb.setHost(ebHost);
@@ -85,8 +108,14 @@ public final class NodeImpl implements Node {
     if (metrics != null) {
       b.withMetrics(metrics);
     }
+    NodeOptions effective = options;
     return b.buildClustered()
-        .compose(vertx -> attach(vertx, options, true));
+        .compose(vertx -> {
+          if (keys != null) {
+            SharedMapsImpl.seal(vertx, keys);
+          }
+          return attach(vertx, effective, true);
+        });
   }
 
   /** Attaches to a Vert.x instance (see {@link Node#attach(Vertx, NodeOptions)}). */
@@ -101,7 +130,10 @@ public final class NodeImpl implements Node {
     known.put(info.id(), info);
     announcements = vertx.eventBus().consumer(announceAddress, m -> refresh());
     membershipRegistration = membership.addHandler(this::onMembership);
-    return vertx.sharedData().<String, JsonObject>getAsyncMap("agentbus." + namespace + ".nodes")
+    if (membership.isClustered()) {
+      intruderTimer = vertx.setPeriodic(1_000, t -> checkIntruders());
+    }
+    return io.agentbus.cluster.SharedMaps.<String, JsonObject>get(vertx, "agentbus." + namespace + ".nodes")
         .compose(map -> {
           directory = map;
           return map.put(info.id(), info.toJson());
@@ -126,8 +158,49 @@ public final class NodeImpl implements Node {
     return members().onSuccess(list -> {
       Set<String> live = list.stream().map(NodeInfo::id).collect(Collectors.toSet());
       known.keySet().retainAll(live);
-      list.forEach(n -> known.put(n.id(), n));
+      for (NodeInfo n : list) {
+        if (known.put(n.id(), n) == null && secured) {
+          // newly trusted: placement may now choose it
+          MembershipEvent joined = new MembershipEvent(MembershipEvent.Type.JOINED, n.id());
+          trustHandlers.forEach(h -> h.handle(joined));
+        }
+      }
     }).mapEmpty();
+  }
+
+  /** Members without a node info of ours after the grace period, and Hazelcast clients: logged once each. */
+  private void checkIntruders() {
+    long now = System.currentTimeMillis();
+    Set<String> members = membership.nodes();
+    firstSeen.keySet().retainAll(members);
+    List<String> found = new ArrayList<>();
+    for (String id : members) {
+      long seen = firstSeen.computeIfAbsent(id, k -> now);
+      if (!known.containsKey(id) && now - seen >= Node.INTRUDER_GRACE_MILLIS) {
+        found.add("member " + id + " at " + membership.addressOf(id));
+      }
+    }
+    found.addAll(membership.clients());
+    if (!found.isEmpty() && found.size() != intruders.size()) {
+      refresh(); // a slow legitimate announcement is given one more read before it is reported
+    }
+    for (String f : found) {
+      if (reported.add(f)) {
+        LOG.warn("intruder in the cluster: {} is not an agentbus node of this cluster ({}); it is never placed on or "
+            + "trusted to lead", f, secured ? "it cannot prove the cluster secret" : "it published no node info");
+      }
+    }
+    intruders = List.copyOf(found);
+  }
+
+  @Override
+  public boolean trusted(String nodeId) {
+    return !secured || nodeId.equals(info.id()) || known.containsKey(nodeId);
+  }
+
+  @Override
+  public List<String> intruders() {
+    return intruders;
   }
 
   @Override
@@ -176,7 +249,12 @@ public final class NodeImpl implements Node {
 
   @Override
   public AutoCloseable onMembershipChange(Handler<MembershipEvent> handler) {
-    return membership.addHandler(handler);
+    AutoCloseable registration = membership.addHandler(handler);
+    trustHandlers.add(handler);
+    return () -> {
+      trustHandlers.remove(handler);
+      registration.close();
+    };
   }
 
   @Override
@@ -188,6 +266,9 @@ public final class NodeImpl implements Node {
   }
 
   private Future<Void> doClose() {
+    if (intruderTimer >= 0) {
+      vertx.cancelTimer(intruderTimer);
+    }
     try {
       membershipRegistration.close();
     } catch (Exception ignored) {

@@ -58,6 +58,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private final Map<String, Map<String, String>> subscriptionsByClient = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Set<WorkerConnection>> byConnection = new ConcurrentHashMap<>();
   private final io.micrometer.core.instrument.Counter backpressureDrops;
+  private final io.micrometer.core.instrument.Counter refused;
   private HttpServer server;
 
   private AgentRpcHostImpl(AgentRuntime runtime, AgentRpcHostOptions options) {
@@ -66,6 +67,9 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     this.options = options;
     this.backpressureDrops = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .tag("reason", "worker_backpressure").register(options.getMeterRegistry());
+    this.refused = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.refused")
+        .description("gRPC calls refused by the bridge's access check (token or allowed networks)")
+        .register(options.getMeterRegistry());
   }
 
   /** Starts a host. */
@@ -78,11 +82,58 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     grpc.callHandler(AgentRpcGrpcService.AddSubscription, req -> host.unary(req, host::addSubscription));
     grpc.callHandler(AgentRpcGrpcService.RemoveSubscription, req -> host.unary(req, host::removeSubscription));
     grpc.callHandler(AgentRpcGrpcService.GetSubscriptions, req -> host.unary(req, host::getSubscriptions));
-    return host.vertx.createHttpServer(new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort()))
-        .requestHandler(grpc).listen().map(s -> {
+    BridgeAccess access;
+    HttpServerOptions so;
+    try {
+      access = new BridgeAccess(options.getToken(), options.getAllowedNetworks());
+      so = serverOptions(options);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> guarded = req -> {
+      String refusal = access.refusal(req);
+      if (refusal != null) {
+        host.refused.increment();
+        // a trailers-only gRPC response: the worker sees UNAUTHENTICATED with the reason
+        req.response().putHeader("content-type", "application/grpc").putHeader("grpc-status", "16")
+            .putHeader("grpc-message", grpcMessage(refusal)).end();
+        return;
+      }
+      grpc.handle(req);
+    };
+    return host.vertx.createHttpServer(so).requestHandler(guarded).listen().map(s -> {
           host.server = s;
           return host;
         });
+  }
+
+  /** The grpc-message encoding: UTF-8, bytes outside printable ASCII and '%' percent-encoded. */
+  static String grpcMessage(String text) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      if (b >= 0x20 && b <= 0x7E && b != '%') {
+        sb.append((char) b);
+      } else {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+            .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static HttpServerOptions serverOptions(AgentRpcHostOptions options) {
+    HttpServerOptions so = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort());
+    if (options.getTlsCertPath() != null) {
+      so.setSsl(true).setUseAlpn(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+          .setCertPath(options.getTlsCertPath()).setKeyPath(options.getTlsKeyPath()));
+      if (options.getTlsClientCaPath() != null) {
+        so.setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED)
+            .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(options.getTlsClientCaPath()));
+      }
+    } else if (options.getTlsClientCaPath() != null) {
+      throw new IllegalArgumentException("a client CA (mutual TLS) needs the bridge's own certificate and key (setTls)");
+    }
+    return so;
   }
 
   @Override
@@ -112,6 +163,11 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     String clientId = req.headers().get(CLIENT_ID);
     if (clientId == null || clientId.isBlank()) {
       reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "the client-id metadata header is required");
+      return;
+    }
+    if (!workers.containsKey(clientId) && workers.size() >= options.getMaxWorkers()) {
+      reject(req.response(), GrpcStatus.RESOURCE_EXHAUSTED, "the bridge already has " + options.getMaxWorkers()
+          + " connected workers (its maxWorkers)");
       return;
     }
     WorkerConnection w = new WorkerConnection(clientId, req.response());
@@ -179,6 +235,13 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   }
 
   private void onRequest(WorkerConnection w, RpcRequest r) {
+    if (w.sending.incrementAndGet() > options.getMaxInflightRpcsPerWorker()) {
+      w.sending.decrementAndGet();
+      write(w, Message.newBuilder().setResponse(RpcResponse.newBuilder().setRequestId(r.getRequestId())
+          .setError("too many requests in flight from worker " + w.clientId + " (the bridge's maxInflightRpcsPerWorker is "
+              + options.getMaxInflightRpcsPerWorker() + ")")).build());
+      return;
+    }
     Future<JsonPayload> reply;
     try {
       AgentId target = Wire.agentId(r.getTarget());
@@ -188,6 +251,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       reply = Future.failedFuture(e);
     }
     reply.onComplete(ar -> {
+      w.sending.decrementAndGet();
       RpcResponse.Builder b = RpcResponse.newBuilder().setRequestId(r.getRequestId());
       if (ar.failed()) {
         b.setError(ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
@@ -229,6 +293,10 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       backpressureDrops.increment();
       return Future.failedFuture(new AgentRpcException("worker " + clientId + " hosting " + agent
           + " is not keeping up (its queue of " + options.getMaxQueuedBytesPerWorker() + " bytes is full)"));
+    }
+    if (w.pending.size() >= options.getMaxInflightRpcsPerWorker()) {
+      return Future.failedFuture(new AgentRpcException("worker " + clientId + " hosting " + agent + " already has "
+          + options.getMaxInflightRpcsPerWorker() + " requests in flight (the bridge's maxInflightRpcsPerWorker)"));
     }
     String id = w.nextRequestId();
     Promise<RpcResponse> p = Promise.promise();
@@ -337,6 +405,11 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
 
   private Future<RegisterAgentTypeResponse> registerAgent(String clientId, RegisterAgentTypeRequest r) {
     String type = AgentId.checkType(r.getType());
+    long mine = typeWorkers.values().stream().filter(c -> c.contains(clientId)).count();
+    if (mine >= options.getMaxTypesPerWorker()) {
+      return Future.failedFuture(new IllegalArgumentException("worker " + clientId + " already registered "
+          + options.getMaxTypesPerWorker() + " agent types (the bridge's maxTypesPerWorker)"));
+    }
     Set<String> clients = typeWorkers.computeIfAbsent(type, t -> new java.util.concurrent.CopyOnWriteArraySet<>());
     synchronized (clients) {
       if (clients.contains(clientId)) {
@@ -360,6 +433,10 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private Future<AddSubscriptionResponse> addSubscription(String clientId, AddSubscriptionRequest r) {
     Subscription s = Wire.subscription(r.getSubscription());
     Map<String, String> mine = subscriptionsByClient.computeIfAbsent(clientId, c -> new ConcurrentHashMap<>());
+    if (mine.size() >= options.getMaxSubscriptionsPerWorker()) {
+      return Future.failedFuture(new IllegalArgumentException("worker " + clientId + " already added "
+          + options.getMaxSubscriptionsPerWorker() + " subscriptions (the bridge's maxSubscriptionsPerWorker)"));
+    }
     if (options.isMultipleWorkersPerType()) {
       // workers of one type each add the same subscriptions: share the one in force
       for (Subscription existing : runtime.subscriptions()) {

@@ -21,6 +21,8 @@ final class WorkerConnection {
   final Set<String> types = ConcurrentHashMap.newKeySet();
   final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
   final Map<String, Promise<RpcResponse>> pending = new ConcurrentHashMap<>();
+  /** Requests from this worker waiting for their reply. */
+  final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong nextRequest = new AtomicLong();
   /** Events already sent: a worker gets each published message once, however many of its agents subscribe. */
   private final Map<String, Boolean> recentEvents = new LinkedHashMap<>(16, 0.75f, false) {

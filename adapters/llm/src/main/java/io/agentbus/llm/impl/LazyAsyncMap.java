@@ -29,7 +29,7 @@ public final class LazyAsyncMap<K, V> {
   /** @return the map */
   public synchronized Future<AsyncMap<K, V>> get() {
     if (map == null || map.failed()) {
-      map = vertx.sharedData().getAsyncMap(name);
+      map = io.agentbus.cluster.SharedMaps.get(vertx, name);
     }
     return map;
   }

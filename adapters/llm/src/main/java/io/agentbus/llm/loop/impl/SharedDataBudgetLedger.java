@@ -20,6 +20,12 @@ import java.util.concurrent.TimeUnit;
  * window resets by construction; keys carry a time-to-live a little past their window. Updates are
  * compare-and-set loops ({@code putIfAbsent} / {@code replaceIfPresent}, atomic on the key's
  * partition owner), the limit checked against the value being replaced.
+ *
+ * <p>Each value is the string {@code "total/version"} (strings compare exactly in compare-and-set), the version raised by every write. This node
+ * remembers the highest version it has seen per key: a read that finds a lower one, or no entry
+ * where it has seen one, means someone deleted or rolled back the window (on a cluster with a
+ * secret, the sealed map already refuses forged values; an old sealed value put back is what
+ * remains). The ledger then fails closed: the work is refused as if the ledger were unreachable.
  */
 public final class SharedDataBudgetLedger implements BudgetLedger {
 
@@ -30,7 +36,8 @@ public final class SharedDataBudgetLedger implements BudgetLedger {
   private static final long MINUTE_TTL_MILLIS = TimeUnit.MINUTES.toMillis(3);
 
   private final Clock clock;
-  private final LazyAsyncMap<String, Long> map;
+  private final LazyAsyncMap<String, String> map;
+  private final java.util.Map<String, Long> highWater = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param vertx the node's Vert.x
@@ -41,7 +48,7 @@ public final class SharedDataBudgetLedger implements BudgetLedger {
     this.map = new LazyAsyncMap<>(vertx, MAP);
   }
 
-  private Future<AsyncMap<String, Long>> map() {
+  private Future<AsyncMap<String, String>> map() {
     return map.get();
   }
 
@@ -77,35 +84,81 @@ public final class SharedDataBudgetLedger implements BudgetLedger {
   @Override
   public Future<Usage> usage(String scope) {
     return guarded("read usage", map().compose(m -> {
-      Future<Long> cost = m.get(dayKey(scope));
-      Future<Long> tools = m.get(minuteKey(scope));
-      return Future.all(cost, tools).map(v -> new Usage(cost.result() == null ? 0 : cost.result(),
-          tools.result() == null ? 0 : tools.result()));
+      String dk = dayKey(scope);
+      String mk = minuteKey(scope);
+      long costFloor = floor(dk);
+      long toolsFloor = floor(mk);
+      Future<String> cost = m.get(dk);
+      Future<String> tools = m.get(mk);
+      return Future.all(cost, tools).map(v -> new Usage(total(dk, cost.result(), costFloor), total(mk, tools.result(), toolsFloor)));
     }));
+  }
+
+  /** @return the highest version of {@code key} this node has seen, to check a read issued now against */
+  private long floor(String key) {
+    return highWater.getOrDefault(key, 0L);
+  }
+
+  /**
+   * @param floor the highest version seen when the read was issued (a read may not go below a
+   *     write that completed before it started; concurrent reads may, so the floor is taken then)
+   * @return the window's total, after checking it was not deleted or rolled back
+   */
+  private long total(String key, String value, long floor) {
+    long[] tv = parse(key, value);
+    long version = tv[1];
+    if (version < floor) {
+      throw new IllegalStateException("window " + key + " went back from version " + floor + " to " + version
+          + " (deleted or rolled back by someone without the cluster secret?)");
+    }
+    if (version > 0) {
+      highWater.merge(key, version, Math::max);
+    }
+    return tv[0];
+  }
+
+  private static long[] parse(String key, String value) {
+    if (value == null) {
+      return new long[] {0, 0};
+    }
+    int slash = value.indexOf('/');
+    try {
+      return new long[] {Long.parseLong(value.substring(0, slash)), Long.parseLong(value.substring(slash + 1))};
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("window " + key + " holds an unreadable value");
+    }
   }
 
   private Future<Long> add(String key, long delta, long cap, long ttl, java.util.function.LongFunction<String> overCap) {
     return map().compose(m -> attempt(m, key, delta, cap, ttl, overCap, 0));
   }
 
-  private Future<Long> attempt(AsyncMap<String, Long> m, String key, long delta, long cap, long ttl,
+  private Future<Long> attempt(AsyncMap<String, String> m, String key, long delta, long cap, long ttl,
                                java.util.function.LongFunction<String> overCap, int attempt) {
     if (attempt >= MAX_CAS_ATTEMPTS) {
       return Future.failedFuture(new IllegalStateException("too much contention on " + key));
     }
+    long floor = floor(key);
     return m.get(key).compose(current -> {
-      long now = current == null ? 0 : current;
+      long now = total(key, current, floor);
       long next = Math.max(0, now + delta);
       if (cap > 0 && delta > 0 && next > cap) {
         return Future.failedFuture(new BudgetExceededException(overCap.apply(now)));
       }
+      long version = parse(key, current)[1] + 1;
+      String value = next + "/" + version;
       if (current == null) {
-        return m.putIfAbsent(key, next, ttl).compose(prev -> prev == null ? Future.succeededFuture(next)
+        return m.putIfAbsent(key, value, ttl).compose(prev -> prev == null ? written(key, version, next)
             : attempt(m, key, delta, cap, ttl, overCap, attempt + 1));
       }
-      return m.replaceIfPresent(key, current, next).compose(done -> done ? Future.succeededFuture(next)
+      return m.replaceIfPresent(key, current, value).compose(done -> done ? written(key, version, next)
           : attempt(m, key, delta, cap, ttl, overCap, attempt + 1));
     });
+  }
+
+  private Future<Long> written(String key, long version, long total) {
+    highWater.merge(key, version, Math::max);
+    return Future.succeededFuture(total);
   }
 
   private <T> Future<T> guarded(String what, Future<T> op) {

@@ -38,6 +38,10 @@ public class BrokerOptions {
   private OverflowPolicy overflowPolicy = DEFAULT_OVERFLOW_POLICY;
   private long requestTimeoutMillis = DEFAULT_REQUEST_TIMEOUT_MILLIS;
   private int consumerBufferSize = DEFAULT_CONSUMER_BUFFER_SIZE;
+  private long mailboxMaxBytes = DEFAULT_MAILBOX_MAX_BYTES;
+
+  /** Default bytes of payload a channel's mailbox may hold: 16 MiB. */
+  public static final long DEFAULT_MAILBOX_MAX_BYTES = 16L * 1024 * 1024;
   private MessageTypeRegistry messageTypes;
   private ChannelRegistry channelRegistry;
   private MeterRegistry meterRegistry;
@@ -54,6 +58,7 @@ public class BrokerOptions {
     this.overflowPolicy = other.overflowPolicy;
     this.requestTimeoutMillis = other.requestTimeoutMillis;
     this.consumerBufferSize = other.consumerBufferSize;
+    this.mailboxMaxBytes = other.mailboxMaxBytes;
     this.messageTypes = other.messageTypes;
     this.channelRegistry = other.channelRegistry;
     this.meterRegistry = other.meterRegistry;
@@ -67,13 +72,15 @@ public class BrokerOptions {
     setOverflowPolicy(OverflowPolicy.valueOf(json.getString("overflowPolicy", DEFAULT_OVERFLOW_POLICY.name())));
     setRequestTimeoutMillis(json.getLong("requestTimeoutMillis", DEFAULT_REQUEST_TIMEOUT_MILLIS));
     setConsumerBufferSize(json.getInteger("consumerBufferSize", DEFAULT_CONSUMER_BUFFER_SIZE));
+    setMailboxMaxBytes(json.getLong("mailboxMaxBytes", DEFAULT_MAILBOX_MAX_BYTES));
   }
 
   /** @return the JSON form */
   public JsonObject toJson() {
     return new JsonObject().put("namespace", namespace).put("maxPayloadBytes", maxPayloadBytes)
         .put("mailboxCapacity", mailboxCapacity).put("overflowPolicy", overflowPolicy.name())
-        .put("requestTimeoutMillis", requestTimeoutMillis).put("consumerBufferSize", consumerBufferSize);
+        .put("requestTimeoutMillis", requestTimeoutMillis).put("consumerBufferSize", consumerBufferSize)
+        .put("mailboxMaxBytes", mailboxMaxBytes);
   }
 
   /** @return the cluster namespace */
@@ -151,6 +158,25 @@ public class BrokerOptions {
       throw new IllegalArgumentException("consumerBufferSize must be at least 1, got " + consumerBufferSize);
     }
     this.consumerBufferSize = consumerBufferSize;
+    return this;
+  }
+
+  /** @return the payload bytes a channel's mailbox may hold */
+  public long getMailboxMaxBytes() {
+    return mailboxMaxBytes;
+  }
+
+  /**
+   * Bounds each mailbox in payload bytes as well as in messages: a few huge messages cannot fill
+   * the heap while the count stays low. Beyond it the overflow policy applies as for the count
+   * (the oldest messages dropped and counted, or the new one rejected); a single message larger
+   * than the bound is always rejected.
+   */
+  public BrokerOptions setMailboxMaxBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("mailboxMaxBytes must be at least 1, got " + bytes);
+    }
+    this.mailboxMaxBytes = bytes;
     return this;
   }
 

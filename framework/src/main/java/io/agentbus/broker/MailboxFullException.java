@@ -10,4 +10,14 @@ public final class MailboxFullException extends IllegalStateException {
   public MailboxFullException(String channel, int capacity) {
     super("mailbox of channel " + channel + " is full (" + capacity + " messages); message rejected");
   }
+
+  /**
+   * @param message the whole reason (as it arrives from the broker that owns the mailbox)
+   */
+  public MailboxFullException(String message) {
+    super(message);
+  }
+
+  /** The event-bus failure code that carries this error from the mailbox's broker to the publisher's. */
+  public static final int FAILURE_CODE = 507;
 }

@@ -351,6 +351,35 @@ public abstract class MessageBrokerContract {
   }
 
   @Test
+  void aMailboxIsBoundedInBytesAsWellAsInCount() {
+    // each payload is ~1 KB: 4 KB of mailbox holds three of them, whatever the message count allows
+    BrokerOptions opts = new BrokerOptions().setMailboxCapacity(1_000).setMailboxMaxBytes(4_000);
+    MessageBroker c = broker(nodes() - 1, opts);
+    MessageBroker a = broker(0, opts);
+    String env = newEnv();
+    Channel ch = c.channels().action("coord", "field", env);
+    await(c.createChannel(ch));
+    for (int i = 0; i < 6; i++) {
+      await(a.publish(ch, Message.builder().envId(env).senderId("coord").recipientId("field").timestamp(i)
+          .type(MessageType.ACTION).payload(new JsonObject().put("seq", i).put("pad", "p".repeat(1_000))).build()));
+    }
+    assertThat(seqs(await(c.consume(ch, "field", env)))).containsExactly(3, 4, 5);
+
+    BrokerOptions rejecting = new BrokerOptions().setMailboxMaxBytes(2_500).setOverflowPolicy(OverflowPolicy.REJECT_NEWEST);
+    MessageBroker r = broker(0, rejecting);
+    Channel ch2 = r.channels().action("coord", "other", env);
+    await(r.createChannel(ch2));
+    for (int i = 0; i < 2; i++) {
+      await(r.publish(ch2, Message.builder().envId(env).senderId("coord").recipientId("other").timestamp(i)
+          .type(MessageType.ACTION).payload(new JsonObject().put("seq", i).put("pad", "p".repeat(1_000))).build()));
+    }
+    assertThat(awaitFailure(r.publish(ch2, Message.builder().envId(env).senderId("coord").recipientId("other").timestamp(2)
+        .type(MessageType.ACTION).payload(new JsonObject().put("seq", 2).put("pad", "p".repeat(1_000))).build())))
+        .isInstanceOf(io.agentbus.broker.MailboxFullException.class).hasMessageContaining("bytes");
+    assertThat(seqs(await(r.consume(ch2, "other", env)))).containsExactly(0, 1);
+  }
+
+  @Test
   void fullMailboxCanRejectNewest() {
     BrokerOptions opts = new BrokerOptions().setMailboxCapacity(2).setOverflowPolicy(OverflowPolicy.REJECT_NEWEST);
     MessageBroker c = broker(nodes() - 1, opts);
@@ -360,7 +389,8 @@ public abstract class MessageBrokerContract {
     await(c.createChannel(ch));
     await(a.publish(ch, msg(env, "coord", "field", 1)));
     await(a.publish(ch, msg(env, "coord", "field", 2)));
-    assertThat(awaitFailure(a.publish(ch, msg(env, "coord", "field", 3)))).hasMessageContaining("is full");
+    assertThat(awaitFailure(a.publish(ch, msg(env, "coord", "field", 3)))).hasMessageContaining("is full")
+        .isInstanceOf(io.agentbus.broker.MailboxFullException.class);
     assertThat(seqs(await(c.consume(ch, "field", env)))).containsExactly(1, 2);
   }
 

@@ -45,7 +45,9 @@ class K8sManifestsTest {
         "AGENTBUS_NODE_NAME", "agentbus-0"));
     Pattern ref = Pattern.compile("\\$\\(([A-Z_]+)\\)");
     for (JsonNode e : (ArrayNode) container.get("env")) {
-      if (e.has("value")) {
+      if (e.at("/valueFrom/secretKeyRef/name").asText().equals("agentbus-secrets")) {
+        env.put(e.get("name").asText(), "test-value-of-" + e.at("/valueFrom/secretKeyRef/key").asText() + "-0123456789");
+      } else if (e.has("value")) {
         Matcher m = ref.matcher(e.get("value").asText());
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
@@ -63,6 +65,11 @@ class K8sManifestsTest {
     assertThat(config.nodeOptions().getPublicHost()).isEqualTo("10.1.2.3");
     assertThat(config.nodeOptions().getEventBusPublicHost()).isEqualTo("10.1.2.3");
     assertThat(config.nodeOptions().isClusterPortAutoIncrement()).isFalse();
+    // reachable from the pod network, so secured: the cluster secret and the HTTP token come from the Secret
+    assertThat(config.nodeOptions().getClusterSecret()).isNotNull();
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
+    assertThat(config.http().token()).isEqualTo("test-value-of-http-token-0123456789");
+    assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-XX:+ExitOnOutOfMemoryError");
 
     Map<String, Integer> ports = new HashMap<>();
     container.get("ports").forEach(p -> ports.put(p.get("name").asText(), p.get("containerPort").asInt()));
@@ -86,6 +93,14 @@ class K8sManifestsTest {
     assertThat(pdb.at("/spec/selector/matchLabels")).isEqualTo(sts.at("/spec/selector/matchLabels"));
     List<String> resources = new ArrayList<>();
     documents("kustomization.yaml").get(0).get("resources").forEach(r -> resources.add(r.asText()));
-    assertThat(resources).containsExactlyInAnyOrder("statefulset.yaml", "services.yaml", "pdb.yaml");
+    assertThat(resources).containsExactlyInAnyOrder("statefulset.yaml", "services.yaml", "pdb.yaml", "networkpolicy.yaml");
+    JsonNode policy = documents("networkpolicy.yaml").get(0);
+    assertThat(policy.at("/spec/podSelector/matchLabels")).isEqualTo(sts.at("/spec/selector/matchLabels"));
+    // the Hazelcast and event-bus ports admit agentbus pods only
+    JsonNode clusterRule = policy.at("/spec/ingress/0");
+    assertThat(clusterRule.at("/from/0/podSelector/matchLabels")).isEqualTo(sts.at("/spec/selector/matchLabels"));
+    List<Integer> clusterPorts = new ArrayList<>();
+    clusterRule.get("ports").forEach(p -> clusterPorts.add(p.get("port").asInt()));
+    assertThat(clusterPorts).containsExactlyInAnyOrder(5701, 5710);
   }
 }

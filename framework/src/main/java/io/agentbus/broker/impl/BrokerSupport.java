@@ -61,6 +61,6 @@ final class BrokerSupport {
   }
 
   Mailbox newMailbox(Channel channel) {
-    return new Mailbox(channel, options.getMailboxCapacity(), options.getOverflowPolicy(), metrics);
+    return new Mailbox(channel, options.getMailboxCapacity(), options.getMailboxMaxBytes(), options.getOverflowPolicy(), metrics);
   }
 }

@@ -377,6 +377,8 @@ public final class EventBusBrokerImpl implements MessageBroker {
     try {
       mailbox(channel).store((Message) body);
       request.reply(null);
+    } catch (io.agentbus.broker.MailboxFullException e) {
+      request.fail(io.agentbus.broker.MailboxFullException.FAILURE_CODE, e.getMessage());
     } catch (RuntimeException e) {
       request.fail(STATUS_REJECTED, e.getMessage());
     }
@@ -441,6 +443,10 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private RuntimeException requestFailure(String what, Channel channel, String owner, Throwable err) {
+    if (err instanceof ReplyException && ((ReplyException) err).failureCode() == io.agentbus.broker.MailboxFullException.FAILURE_CODE
+        && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return new io.agentbus.broker.MailboxFullException(err.getMessage());  // the documented type, across the wire too
+    }
     if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.TIMEOUT) {
       return new IllegalStateException("could not " + what + " " + channel + ": broker " + owner
           + " did not answer within " + support.options.getRequestTimeoutMillis() + " ms", err);

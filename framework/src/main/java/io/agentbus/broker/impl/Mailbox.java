@@ -17,14 +17,17 @@ final class Mailbox {
 
   private final Channel channel;
   private final int capacity;
+  private final long maxBytes;
+  private long bytes;
   private final OverflowPolicy policy;
   private final BrokerMetrics metrics;
   private final Counter overflows;
   private final ArrayDeque<Message> messages = new ArrayDeque<>();
 
-  Mailbox(Channel channel, int capacity, OverflowPolicy policy, BrokerMetrics metrics) {
+  Mailbox(Channel channel, int capacity, long maxBytes, OverflowPolicy policy, BrokerMetrics metrics) {
     this.channel = channel;
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
     this.policy = policy;
     this.metrics = metrics;
     this.overflows = metrics.droppedCounter(channel, BrokerMetrics.REASON_OVERFLOW);
@@ -40,19 +43,37 @@ final class Mailbox {
    * @throws MailboxFullException when full and the policy rejects new messages
    */
   void store(Message message) {
+    long size = size(message);
+    if (size > maxBytes) {
+      overflows.increment();
+      throw new MailboxFullException("message of " + size + " bytes is larger than the mailbox of channel " + channel.address()
+          + " may hold (" + maxBytes + " bytes); message rejected");
+    }
+    int dropped = 0;
     synchronized (messages) {
-      if (messages.size() >= capacity) {
-        overflows.increment();
+      if (messages.size() >= capacity || bytes + size > maxBytes) {
         if (policy == OverflowPolicy.REJECT_NEWEST) {
-          throw new MailboxFullException(channel.address(), capacity);
+          overflows.increment();
+          throw messages.size() >= capacity ? new MailboxFullException(channel.address(), capacity)
+              : new MailboxFullException("mailbox of channel " + channel.address() + " is full (" + bytes + " of " + maxBytes
+                  + " bytes); message rejected");
         }
-        messages.pollFirst();
-        messages.addLast(message);
-        return;  // one out, one in: the depth is unchanged
+        while (!messages.isEmpty() && (messages.size() >= capacity || bytes + size > maxBytes)) {
+          bytes -= size(messages.pollFirst());
+          dropped++;
+        }
       }
       messages.addLast(message);
+      bytes += size;
     }
-    metrics.depthChanged(1);
+    if (dropped > 0) {
+      overflows.increment(dropped);
+    }
+    metrics.depthChanged(1 - dropped);
+  }
+
+  private static long size(Message m) {
+    return m.encodedPayload().length();
   }
 
   /** @return the recipient's messages of {@code envId}, oldest first, removed when {@code clear} */
@@ -66,6 +87,7 @@ final class Mailbox {
           out.add(m);
           if (clear) {
             it.remove();
+            bytes -= size(m);
           }
         }
       }
@@ -83,8 +105,10 @@ final class Mailbox {
     synchronized (messages) {
       Iterator<Message> it = messages.iterator();
       while (it.hasNext()) {
-        if (it.next().envId().equals(envId)) {
+        Message m = it.next();
+        if (m.envId().equals(envId)) {
           it.remove();
+          bytes -= size(m);
           removed++;
         }
       }
@@ -98,6 +122,7 @@ final class Mailbox {
     synchronized (messages) {
       n = messages.size();
       messages.clear();
+      bytes = 0;
     }
     metrics.depthChanged(-n);
   }

@@ -35,6 +35,12 @@
         + '</td></tr>');
       $('nodes').tBodies[0].innerHTML = rows.join('');
       $('nodes-count').textContent = s.nodes.members.length;
+      const intruders = s.nodes.intruders || [];
+      const alarm = $('intruders');
+      alarm.hidden = intruders.length === 0 && !s.nodes.tamperedEntries;
+      alarm.textContent = intruders.length === 0 && !s.nodes.tamperedEntries ? ''
+        : 'Intruders in the cluster (not agentbus nodes of this cluster, never placed on or leading): '
+          + intruders.join('; ') + (s.nodes.tamperedEntries ? ' — ' + s.nodes.tamperedEntries + ' forged or tampered map entries refused' : '');
     }
     if (s.messages) {
       $('msg-rate').textContent = s.messages.ratePerSecond;

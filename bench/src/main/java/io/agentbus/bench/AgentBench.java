@@ -26,7 +26,8 @@ import java.util.function.Supplier;
 /**
  * Agent RPC and publish fan-out between agents on two JVMs against raw Vert.x request/reply and
  * publish, same run; and 10,000 agent activations on one node. Prints Markdown tables.
- * Usage: {@code AgentBench [rpcCount] [activations]}.
+ * Usage: {@code AgentBench [rpcCount] [activations] [tls]}; {@code tls} runs the 2-JVM measures
+ * twice in one run, plain and with the event bus on mutual TLS (a cluster secret).
  */
 public final class AgentBench {
 
@@ -76,7 +77,27 @@ public final class AgentBench {
     int rpcs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int activations = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     List<String> rows = new ArrayList<>();
-    try (BenchCluster c = BenchCluster.start("agentbench", AgentBench.class)) {
+    if (args.length > 2 && args[2].equals("tls")) {
+      rows.addAll(clusterRows(rpcs, " (plain)", null));
+      rows.addAll(clusterRows(rpcs, " (mutual TLS)", BenchCluster.BENCH_SECRET));
+    } else {
+      rows.addAll(clusterRows(rpcs, "", null));
+    }
+    String activationRow = activations(activations);
+    System.out.println();
+    System.out.printf(Locale.ROOT, "Agent benchmark, %s, %d cores, Java %s%n%n", LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    System.out.println("| measure | raw Vert.x | agentbus | ratio |");
+    System.out.println("|---|---:|---:|---:|");
+    rows.forEach(System.out::println);
+    System.out.println();
+    System.out.println(activationRow);
+    System.exit(0);
+  }
+
+  private static List<String> clusterRows(int rpcs, String label, String secret) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (BenchCluster c = BenchCluster.start("agentbench", AgentBench.class, secret)) {
       AgentRuntime rt = BrokerBench.await(AgentRuntime.create(c.driver, new AgentRuntimeOptions()));
       Vertx vertx = c.driver.vertx();
       JsonObject rawPayload = new JsonObject().put("n", 1).put("pad", "x".repeat(40));
@@ -98,28 +119,19 @@ public final class AgentBench {
       Arrays.sort(ours);
       long rawP50 = median(rawLat);
       long ourP50 = median(ourLat);
-      rows.add(String.format(Locale.ROOT, "| RPC 2 JVMs (64 in flight) | %,.0f req/s | %,.0f req/s | %.2f× |", raw[1], ours[1], ours[1] / raw[1]));
-      rows.add(String.format(Locale.ROOT, "| RPC 2 JVMs sequential p50 | %.1f µs | %.1f µs | %.2f× |", rawP50 / 1e3, ourP50 / 1e3,
+      rows.add(String.format(Locale.ROOT, "| RPC 2 JVMs (64 in flight)" + label + " | %,.0f req/s | %,.0f req/s | %.2f× |", raw[1], ours[1], ours[1] / raw[1]));
+      rows.add(String.format(Locale.ROOT, "| RPC 2 JVMs sequential p50" + label + " | %.1f µs | %.1f µs | %.2f× |", rawP50 / 1e3, ourP50 / 1e3,
           (double) ourP50 / rawP50));
       // fan-out: one publish reaches FAN_OUT subscribers on the peer
       double rawFan = fanOut(vertx, () -> vertx.eventBus().publish(RAW_FAN, rawPayload), rpcs);
       double ourFan = fanOut(vertx, () -> rt.publish(new Tick(1), new TopicId("fan", "k"), null), rpcs);
       rawFan = fanOut(vertx, () -> vertx.eventBus().publish(RAW_FAN, rawPayload), rpcs);
       ourFan = fanOut(vertx, () -> rt.publish(new Tick(1), new TopicId("fan", "k"), null), rpcs);
-      rows.add(String.format(Locale.ROOT, "| publish fan-out to %d on 2 JVMs | %,.0f deliveries/s | %,.0f deliveries/s | %.2f× |",
+      rows.add(String.format(Locale.ROOT, "| publish fan-out to %d on 2 JVMs" + label + " | %,.0f deliveries/s | %,.0f deliveries/s | %.2f× |",
           FAN_OUT, rawFan, ourFan, ourFan / rawFan));
       BrokerBench.await(rt.close());
     }
-    String activationRow = activations(activations);
-    System.out.println();
-    System.out.printf(Locale.ROOT, "Agent benchmark, %s, %d cores, Java %s%n%n", LocalDate.now(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    System.out.println("| measure | raw Vert.x | agentbus | ratio |");
-    System.out.println("|---|---:|---:|---:|");
-    rows.forEach(System.out::println);
-    System.out.println();
-    System.out.println(activationRow);
-    System.exit(0);
+    return rows;
   }
 
   private static void peer(String[] args) throws Exception {

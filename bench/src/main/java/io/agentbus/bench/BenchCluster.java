@@ -25,18 +25,33 @@ final class BenchCluster implements AutoCloseable {
     this.peerNodeId = peerNodeId;
   }
 
+  /** The environment variable that hands the peer the cluster secret (event bus on mutual TLS). */
+  static final String SECRET_ENV = "AGENTBUS_BENCH_CLUSTER_SECRET";
+
   static BenchCluster start(String namespace, Class<?> peerMain) throws Exception {
+    return start(namespace, peerMain, null);
+  }
+
+  /** @param secret a cluster secret for both nodes (mutual TLS on the event bus, sealed maps), or null */
+  static BenchCluster start(String namespace, Class<?> peerMain, String secret) throws Exception {
     int[] ports = freePorts(2);
     String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
-    Process peer = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx2g",
+    ProcessBuilder pb = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx2g",
         "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=slf4j",
         "--add-modules", "java.se", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), peerMain.getName(), namespace, String.valueOf(ports[1]), members)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (secret != null) {
+      pb.environment().put(SECRET_ENV, secret);
+    } else {
+      pb.environment().remove(SECRET_ENV);
+    }
+    Process peer = pb.start();
     Node node = BrokerBench.await(Node.start(new NodeOptions().setClustered(true).setNamespace(namespace)
         .setClusterHost("127.0.0.1").setClusterPort(ports[0]).setClusterPortAutoIncrement(false)
-        .setMembers(Arrays.asList(members.split(",")))));
+        .setMembers(Arrays.asList(members.split(",")))
+        .setClusterSecret(secret == null ? null : io.agentbus.cluster.ClusterSecret.of(secret))));
     BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream()));
     String line;
     String id = null;
@@ -56,8 +71,12 @@ final class BenchCluster implements AutoCloseable {
   static NodeOptions peerOptions(String[] args) {
     return new NodeOptions().setClustered(true).setNamespace(args[0]).setClusterHost("127.0.0.1")
         .setClusterPort(Integer.parseInt(args[1])).setClusterPortAutoIncrement(false)
-        .setMembers(Arrays.asList(args[2].split(",")));
+        .setMembers(Arrays.asList(args[2].split(",")))
+        .setClusterSecret(System.getenv(SECRET_ENV) == null ? null : io.agentbus.cluster.ClusterSecret.of(System.getenv(SECRET_ENV)));
   }
+
+  /** The secret the TLS runs of the benchmarks use. */
+  static final String BENCH_SECRET = "benchmark cluster secret, not for production";
 
   private static int[] freePorts(int n) throws Exception {
     int[] ports = new int[n];

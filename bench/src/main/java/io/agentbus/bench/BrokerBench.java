@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * publish→subscribe throughput and round-trip latency, in one JVM and between two JVMs over
  * Hazelcast. Prints a Markdown table with the ratios.
  *
- * <p>Usage: {@code BrokerBench [local|cluster|both] [messages] [rounds]}.
+ * <p>Usage: {@code BrokerBench [local|cluster|both|tls] [messages] [rounds]}; {@code tls} runs the
+ * 2-JVM case twice in one run, plain and with the event bus on mutual TLS (a cluster secret).
  */
 public final class BrokerBench {
 
@@ -41,14 +42,17 @@ public final class BrokerBench {
     int messages = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
     List<String> rows = new ArrayList<>();
-    if (!mode.equals("cluster")) {
+    if (!mode.equals("cluster") && !mode.equals("tls")) {
       Vertx vertx = Vertx.vertx();
       await(vertx.deployVerticle(new BenchPeer()));
       rows.addAll(run("1 JVM", vertx, messages, rounds));
       await(vertx.close());
     }
-    if (!mode.equals("local")) {
-      rows.addAll(runCluster(messages, rounds));
+    if (mode.equals("tls")) {
+      rows.addAll(runCluster(messages, rounds, "2 JVMs plain", null));
+      rows.addAll(runCluster(messages, rounds, "2 JVMs mutual TLS", BenchCluster.BENCH_SECRET));
+    } else if (!mode.equals("local")) {
+      rows.addAll(runCluster(messages, rounds, "2 JVMs (Hazelcast)", null));
     }
     System.out.println();
     System.out.printf(Locale.ROOT, "Broker benchmark, %s, %d cores, Java %s%n", LocalDate.now(),
@@ -60,10 +64,10 @@ public final class BrokerBench {
     System.exit(0);
   }
 
-  private static List<String> runCluster(int messages, int rounds) throws Exception {
-    try (BenchCluster c = BenchCluster.start("bench", BenchPeer.class)) {
+  private static List<String> runCluster(int messages, int rounds, String label, String secret) throws Exception {
+    try (BenchCluster c = BenchCluster.start("bench", BenchPeer.class, secret)) {
       Thread.sleep(500);
-      return run("2 JVMs (Hazelcast)", c.driver.vertx(), messages, rounds);
+      return run(label, c.driver.vertx(), messages, rounds);
     }
   }
 

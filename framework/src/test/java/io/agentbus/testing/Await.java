@@ -19,15 +19,20 @@ public final class Await {
 
   /** Waits for a future and returns its result, rethrowing its failure. */
   public static <T> T await(Future<T> future) {
+    return await(future, TIMEOUT);
+  }
+
+  /** Waits up to {@code timeout} for a future and returns its result, rethrowing its failure. */
+  public static <T> T await(Future<T> future, Duration timeout) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException) {
         throw (RuntimeException) e.getCause();
       }
       throw new RuntimeException(e.getCause());
     } catch (Exception e) {
-      throw new AssertionError("future did not complete within " + TIMEOUT, e);
+      throw new AssertionError("future did not complete within " + timeout, e);
     }
   }
 

@@ -84,6 +84,11 @@ public final class ChildJvm implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** @return the exit status once the process ends within {@code timeout}, or -1 if it is still running */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+  }
+
   /** @return whether the process runs */
   public boolean isAlive() {
     return process.isAlive();

@@ -127,7 +127,7 @@ class HttpFloodIT {
         fire[0].run();
       }
     });
-    await(done.future().timeout(300, TimeUnit.SECONDS));
+    await(done.future(), java.time.Duration.ofSeconds(300));
     long secs = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
     long after = usedHeapAfterGc();
     System.out.printf("HttpFloodIT: %,d distinct keys in %d s: statuses %s; heap used after GC %d MB -> %d MB%n",

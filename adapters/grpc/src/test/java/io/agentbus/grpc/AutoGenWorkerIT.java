@@ -96,6 +96,47 @@ class AutoGenWorkerIT {
     }
   }
 
+  /**
+   * An unmodified worker sends no token: behind a bridge that requires one, it is admitted only
+   * from an allowed network, and refused (never registered) otherwise.
+   */
+  @Test
+  void unmodifiedWorkersAreAdmittedByTheirNetworkAndRefusedOutsideIt() throws Exception {
+    Node node = await(Node.start(new NodeOptions()));
+    try {
+      AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions()));
+      AgentRpcHost allowed = await(AgentRpcHost.start(rt, new AgentRpcHostOptions().setHost("127.0.0.1").setPort(0)
+          .setToken("a-token-python-cannot-send").setAllowedNetworks(List.of("127.0.0.0/8"))));
+      List<String> out = runScript("distributed_sample.py", allowed.port());
+      assertThat(out).contains("DONE").contains("worker1: Hello x 5", "worker2: Hello x 5");
+      await(allowed.close());
+
+      AgentRpcHost refusing = await(AgentRpcHost.start(rt, new AgentRpcHostOptions().setHost("127.0.0.1").setPort(0)
+          .setToken("a-token-python-cannot-send").setAllowedNetworks(List.of("10.0.0.0/8"))));
+      Path file = Files.createTempFile("agentbus", ".py");
+      try (var in = AutoGenWorkerIT.class.getResourceAsStream("/python/distributed_sample.py")) {
+        Files.write(file, in.readAllBytes());
+      }
+      Process p = new ProcessBuilder(PythonEnv.python(), file.toString(), "127.0.0.1:" + refusing.port())
+          .redirectErrorStream(true).start();
+      String printed;
+      boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+      if (!ended) {
+        p.destroyForcibly().waitFor();
+      }
+      printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(printed).doesNotContain("DONE");
+      assertThat(!ended || p.exitValue() != 0).as("the refused worker fails").isTrue();
+      assertThat(printed).contains("UNAUTHENTICATED");
+      assertThat(refusing.workers()).isEmpty();
+      assertThat(rt.ownerOf(new io.agentbus.agent.AgentId("worker1", "default"))).isNull();
+      await(refusing.close());
+      await(rt.close());
+    } finally {
+      await(node.close());
+    }
+  }
+
   /** The JVM calculator the Python worker calls. */
   record Add(int a, int b) {
   }

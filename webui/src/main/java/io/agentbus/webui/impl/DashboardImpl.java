@@ -173,7 +173,10 @@ public final class DashboardImpl implements Dashboard {
     for (NodeInfo i : runtime.node().knownMembers()) {
       list.add(i.toJson().put("self", i.id().equals(runtime.node().id())));
     }
-    return new JsonObject().put("clustered", runtime.node().isClustered()).put("members", list);
+    return new JsonObject().put("clustered", runtime.node().isClustered()).put("members", list)
+        .put("secured", io.agentbus.cluster.SharedMaps.sealed(vertx))
+        .put("intruders", new JsonArray(runtime.node().intruders()))
+        .put("tamperedEntries", io.agentbus.cluster.SharedMaps.tamperedEntries(vertx));
   }
 
   private synchronized JsonObject agents() {

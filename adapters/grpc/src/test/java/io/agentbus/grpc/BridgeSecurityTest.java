@@ -142,6 +142,54 @@ class BridgeSecurityTest {
     assertThat(awaitFailure(noCert)).isNotNull();
   }
 
+  /** The JVM calculator a worker calls. */
+  public record Add(int a, int b) {
+  }
+
+  public record Sum(int value) {
+  }
+
+  @Test
+  void theJavaWorkerClientSpeaksTlsWithItsCertificateAndTheToken() {
+    TestCertificates ca = TestCertificates.newCa("worker-test-ca");
+    TestCertificates.Issued server = ca.issue("bridge");
+    TestCertificates.Issued worker = ca.issue("java-worker");
+    AgentRpcHost h = host(new AgentRpcHostOptions().setToken(TOKEN).setTls(server.cert().toString(), server.key().toString())
+        .setTlsClientCaPath(ca.caPath().toString()));
+    await(runtime.register("jvmcalc", id -> new io.agentbus.agent.Agent() {
+      @Override
+      public io.agentbus.agent.Handlers handlers() {
+        return io.agentbus.agent.Handlers.builder().onRequest(Add.class, (a, ctx) -> new Sum(a.a() + a.b())).build();
+      }
+    }));
+    WorkerClientOptions base = new WorkerClientOptions().setPort(h.port()).setClientId("java-w1")
+        .setTls(ca.caPath().toString(), worker.cert().toString(), worker.key().toString());
+
+    // without the token the bridge refuses the channel itself
+    Throwable refused = awaitFailure(WorkerClient.connect(node.vertx(), new WorkerClientOptions().setPort(h.port())
+        .setClientId("java-w0").setTls(ca.caPath().toString(), worker.cert().toString(), worker.key().toString())));
+    assertThat(refused).hasMessageContaining("UNAUTHENTICATED");
+
+    WorkerClient w = await(WorkerClient.connect(node.vertx(), base.setToken(TOKEN)));
+    try {
+      w.onRequest((target, payload) -> Future.succeededFuture(new io.agentbus.agent.JsonPayload("Sum",
+          new io.vertx.core.json.JsonObject().put("value", payload.data().getInteger("a") * payload.data().getInteger("b")))));
+      await(w.registerAgentType("javaworker"));
+      // a JVM agent of the cluster calls the worker's agent
+      Sum fromWorker = await(runtime.send(new Add(6, 7), new io.agentbus.agent.AgentId("javaworker", "k"), null, Sum.class));
+      assertThat(fromWorker.value()).isEqualTo(42);
+      // the worker calls a JVM agent
+      io.agentbus.agent.JsonPayload reply = await(w.send(new io.agentbus.agent.AgentId("jvmcalc", "k"), null,
+          new io.agentbus.agent.JsonPayload("Add", new io.vertx.core.json.JsonObject().put("a", 2).put("b", 3))));
+      assertThat(reply.data().getInteger("value")).isEqualTo(5);
+      // an unknown target is an error at once, not a timeout
+      assertThat(awaitFailure(w.send(new io.agentbus.agent.AgentId("nobody", "k"), null,
+          new io.agentbus.agent.JsonPayload("Add", new io.vertx.core.json.JsonObject())))).hasMessageContaining("nobody");
+    } finally {
+      await(w.close());
+    }
+  }
+
   @Test
   void aWorkerCannotRegisterOrSubscribeWithoutBound() {
     AgentRpcHost h = host(new AgentRpcHostOptions().setMaxTypesPerWorker(2).setMaxSubscriptionsPerWorker(2));

@@ -230,7 +230,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
         onEvent(w, m.getCloudEvent());
         break;
       default:
-        LOG.warn("worker {} sent an empty message", w.clientId);
+        LOG.debug("worker {} sent an empty message (a stream opener)", w.clientId);
     }
   }
 

@@ -1,0 +1,221 @@
+package io.agentbus.grpc.impl;
+
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRpcException;
+import io.agentbus.agent.AgentTimeoutException;
+import io.agentbus.agent.JsonPayload;
+import io.agentbus.agent.Subscription;
+import io.agentbus.agent.TopicId;
+import io.agentbus.grpc.WorkerClient;
+import io.agentbus.grpc.WorkerClientOptions;
+import io.agentbus.grpc.proto.AddSubscriptionRequest;
+import io.agentbus.grpc.proto.AgentRpcGrpcClient;
+import io.agentbus.grpc.proto.Message;
+import io.agentbus.grpc.proto.RegisterAgentTypeRequest;
+import io.agentbus.grpc.proto.RpcRequest;
+import io.agentbus.grpc.proto.RpcResponse;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/** {@link WorkerClient} over the Vert.x gRPC client: one channel stream, unary calls beside it. */
+public final class WorkerClientImpl implements WorkerClient {
+
+  private final Vertx vertx;
+  private final WorkerClientOptions options;
+  private final String clientId;
+  private final GrpcClient client;
+  private final SocketAddress address;
+  private final Map<String, Promise<RpcResponse>> pending = new ConcurrentHashMap<>();
+  private final AtomicLong nextRequest = new AtomicLong();
+  private volatile BiFunction<AgentId, JsonPayload, Future<JsonPayload>> requests =
+      (target, payload) -> Future.failedFuture(new AgentRpcException("worker has no request handler"));
+  private volatile BiConsumer<TopicId, JsonPayload> events = (topic, payload) -> { };
+  private GrpcClientRequest<Message, Message> channel;
+
+  private WorkerClientImpl(Vertx vertx, WorkerClientOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.clientId = options.getClientId() != null ? options.getClientId() : "jvm-worker-" + UUID.randomUUID();
+    HttpClientOptions http = new HttpClientOptions().setHttp2ClearTextUpgrade(false);
+    if (options.getTrustCaPath() != null) {
+      http.setSsl(true).setUseAlpn(true).setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustCaPath()));
+      if (options.getCertPath() != null) {
+        http.setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.getCertPath()).setKeyPath(options.getKeyPath()));
+      }
+    }
+    this.client = GrpcClient.client(vertx, http);
+    this.address = SocketAddress.inetSocketAddress(options.getPort(), options.getHost());
+  }
+
+  /** Connects (see {@link WorkerClient#connect}). */
+  public static Future<WorkerClient> connect(Vertx vertx, WorkerClientOptions options) {
+    WorkerClientImpl w = new WorkerClientImpl(vertx, options);
+    return w.open().<WorkerClient>map(w).recover(err -> w.client.close().transform(v -> Future.failedFuture(err)));
+  }
+
+  private void credentials(GrpcClientRequest<?, ?> req) {
+    req.headers().add("client-id", clientId);
+    if (options.getToken() != null) {
+      req.headers().add("authorization", "Bearer " + options.getToken());
+    }
+  }
+
+  private Future<Void> open() {
+    return client.request(address, AgentRpcGrpcClient.OpenChannel).compose(req -> {
+      credentials(req);
+      channel = req;
+      // the stream (and its headers) start with the first message: an empty one, which the host ignores
+      req.write(Message.getDefaultInstance());
+      Promise<Void> opened = Promise.promise();
+      req.response().onFailure(opened::tryFail).onSuccess(resp -> {
+        if (resp.status() != null && resp.status() != GrpcStatus.OK) {
+          opened.tryFail(new AgentRpcException("the bridge refused the channel: " + (resp.status() == null ? "no status" : resp.status().name()) + " " + resp.statusMessage()));
+          return;
+        }
+        resp.handler(this::onMessage);
+        resp.endHandler(v -> {
+          opened.tryFail(new AgentRpcException("the bridge refused the channel: " + (resp.status() == null ? "no status" : resp.status().name()) + " " + resp.statusMessage()));
+          failPending("the bridge closed the channel");
+        });
+        resp.exceptionHandler(err -> failPending("the channel failed: " + err.getMessage()));
+        opened.tryComplete();
+      });
+      return opened.future();
+    });
+  }
+
+  private void onMessage(Message m) {
+    switch (m.getMessageCase()) {
+      case REQUEST -> onRequest(m.getRequest());
+      case RESPONSE -> {
+        Promise<RpcResponse> p = pending.remove(m.getResponse().getRequestId());
+        if (p != null) {
+          p.tryComplete(m.getResponse());
+        }
+      }
+      case CLOUDEVENT -> {
+        try {
+          events.accept(new TopicId(m.getCloudEvent().getType(), m.getCloudEvent().getSource()), Wire.eventPayload(m.getCloudEvent()));
+        } catch (RuntimeException ignored) {
+          // an event we cannot read is not ours to fail
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private void onRequest(RpcRequest r) {
+    Future<JsonPayload> reply;
+    try {
+      reply = requests.apply(Wire.agentId(r.getTarget()), Wire.payload(r.getPayload()));
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onComplete(ar -> {
+      RpcResponse.Builder b = RpcResponse.newBuilder().setRequestId(r.getRequestId());
+      if (ar.failed()) {
+        b.setError(String.valueOf(ar.cause().getMessage()));
+      } else if (ar.result() != null) {
+        b.setPayload(Wire.proto(ar.result()));
+      }
+      channel.write(Message.newBuilder().setResponse(b).build());
+    });
+  }
+
+  private void failPending(String why) {
+    pending.values().forEach(p -> p.tryFail(new AgentRpcException(why)));
+    pending.clear();
+  }
+
+  private <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req body) {
+    return client.request(address, method).compose(req -> {
+      credentials(req);
+      req.end(body);
+      return req.response().compose(resp -> resp.last().otherwiseEmpty().compose(last -> resp.status() == GrpcStatus.OK
+          ? Future.succeededFuture(last)
+          : Future.failedFuture(new AgentRpcException(resp.status().name() + ": " + resp.statusMessage()))));
+    });
+  }
+
+  @Override
+  public String clientId() {
+    return clientId;
+  }
+
+  @Override
+  public Future<Void> registerAgentType(String type) {
+    return unary(AgentRpcGrpcClient.RegisterAgent, RegisterAgentTypeRequest.newBuilder().setType(type).build()).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> addSubscription(Subscription subscription) {
+    return unary(AgentRpcGrpcClient.AddSubscription, AddSubscriptionRequest.newBuilder()
+        .setSubscription(Wire.proto(subscription)).build()).mapEmpty();
+  }
+
+  @Override
+  public Future<JsonPayload> send(AgentId target, AgentId source, JsonPayload payload) {
+    String id = "w" + nextRequest.incrementAndGet();
+    Promise<RpcResponse> p = Promise.promise();
+    pending.put(id, p);
+    RpcRequest.Builder b = RpcRequest.newBuilder().setRequestId(id).setTarget(Wire.proto(target)).setPayload(Wire.proto(payload));
+    if (source != null) {
+      b.setSource(Wire.proto(source));
+    }
+    channel.write(Message.newBuilder().setRequest(b).build());
+    long timer = vertx.setTimer(options.getRpcTimeoutMillis(), t -> {
+      Promise<RpcResponse> expired = pending.remove(id);
+      if (expired != null) {
+        expired.tryFail(new AgentTimeoutException(target, options.getRpcTimeoutMillis()));
+      }
+    });
+    return p.future().andThen(ar -> vertx.cancelTimer(timer)).compose(resp -> {
+      if (!resp.getError().isEmpty()) {
+        return Future.failedFuture(new AgentRpcException(resp.getError()));
+      }
+      return Future.succeededFuture(resp.hasPayload() && !resp.getPayload().getDataType().isEmpty()
+          ? Wire.payload(resp.getPayload()) : null);
+    });
+  }
+
+  @Override
+  public Future<Void> publish(TopicId topic, AgentId source, JsonPayload payload) {
+    return channel.write(Message.newBuilder().setCloudEvent(Wire.event(UUID.randomUUID().toString(), topic, source, payload)).build());
+  }
+
+  @Override
+  public WorkerClient onRequest(BiFunction<AgentId, JsonPayload, Future<JsonPayload>> handler) {
+    this.requests = handler;
+    return this;
+  }
+
+  @Override
+  public WorkerClient onEvent(BiConsumer<TopicId, JsonPayload> handler) {
+    this.events = handler;
+    return this;
+  }
+
+  @Override
+  public Future<Void> close() {
+    failPending("the worker closed its channel");
+    Future<Void> ended = channel == null ? Future.succeededFuture() : channel.end().otherwiseEmpty();
+    return ended.eventually(client::close);
+  }
+}

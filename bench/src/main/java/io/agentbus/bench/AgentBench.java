@@ -70,7 +70,7 @@ public final class AgentBench {
 
   /** The peer process: echo and sink agents, raw echo and raw fan-out consumers. */
   public static void main(String[] args) throws Exception {
-    if (args.length == 3) {
+    if (args.length == 3 && args[2].contains(":")) {  // namespace, port, members: the peer process
       peer(args);
       return;
     }

@@ -299,7 +299,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
 
   /** Asks the node that last hosted {@code id} to let it go (state saved) before it is activated here. */
   Future<Void> requestRelease(String previousNode, AgentId id) {
-    if (previousNode.equals(me) || !liveNodes().contains(previousNode)) {
+    if (previousNode.equals(me) || !liveNodes().contains(previousNode) || directory.runtimeClosed(previousNode)) {
+      // gone, or its runtime closed (agents stopped, state saved): a request would find no
+      // handler there and Vert.x drops such a message silently, so the asker would wait out its timeout
       return Future.succeededFuture();
     }
     return eventBus.request(prefix + previousNode + "/release", id.toString(),
@@ -398,7 +400,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     }
     long timeout = timeoutMillis < 0 ? options.getSendTimeoutMillis() : timeoutMillis;
     Envelope e = new Envelope(Envelope.Kind.SEND, MessageIds.next(), sender, recipient, null,
-        payloadTypes.nameOf(message), message, null, Map.of(), 0);
+        payloadTypes.nameOf(message), message, null, Map.of(), 0).withTimeout(timeout);
     sent.increment();
     long t0 = System.nanoTime();
     Future<Reply> reply = owner.equals(me)
@@ -584,7 +586,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     Registered r = factories.get(e.recipient.type());
     String owner = owner(e.recipient);
     if (owner != null && !owner.equals(me) && e.hops < MAX_HOPS) {
-      return remote(owner, e.forwarded(), options.getSendTimeoutMillis()).map(Reply::payload);
+      // this node's view differs from the caller's: pass the send on, waiting as long as the caller
+      // does, and hand back the reply as an object (a reply that crossed the wire carries JSON)
+      long timeout = e.timeoutMillis > 0 ? e.timeoutMillis : options.getSendTimeoutMillis();
+      return remote(owner, e.forwarded(), timeout).map(reply -> reply.as(Object.class, payloadTypes));
     }
     if (r == null) {
       return Future.failedFuture(new AgentRpcException("agent type '" + e.recipient.type()
@@ -692,13 +697,20 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     }).transform(v -> {
       List<Future<?>> stops = new ArrayList<>();
       deployments.values().forEach(d -> stops.add(vertx.undeploy(d)));
-      consumers.forEach(c -> stops.add(c.unregister()));
-      try {
-        membership.close();
-      } catch (Exception ignored) {
-        // nothing to release
-      }
-      return Future.join(stops).<Void>mapEmpty().otherwiseEmpty();
+      // agents stopped and their state saved: tell the others before this runtime stops answering
+      // (a release request to it after that would be dropped, not refused, by the event bus)
+      return Future.join(stops).otherwiseEmpty()
+          .compose(x -> broadcast(new JsonObject().put("op", Directory.RUNTIME_CLOSED).put("node", me)).otherwiseEmpty())
+          .compose(x -> {
+            List<Future<?>> unregistered = new ArrayList<>();
+            consumers.forEach(c -> unregistered.add(c.unregister()));
+            try {
+              membership.close();
+            } catch (Exception ignored) {
+              // nothing to release
+            }
+            return Future.join(unregistered).<Void>mapEmpty().otherwiseEmpty();
+          });
     });
   }
 
@@ -746,7 +758,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     return live;
   }
 
-  private String inboxAddress(String nodeId) {
+  String inboxAddress(String nodeId) {
     return prefix + nodeId + "/inbox";
   }
 

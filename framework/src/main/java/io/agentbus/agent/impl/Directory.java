@@ -22,6 +22,10 @@ final class Directory {
   static final String ADD_SUB = "addSub";
   static final String REMOVE_SUB = "removeSub";
   static final String NODE_LEFT = "nodeLeft";
+  /** A node's runtime has closed: its agents are stopped and their state saved; nothing to ask it. */
+  static final String RUNTIME_CLOSED = "runtimeClosed";
+
+  private final java.util.Set<String> closedRuntimes = ConcurrentHashMap.newKeySet();
 
   private final Map<String, Map<String, JsonObject>> types = new ConcurrentHashMap<>();
   private final Map<String, Subscription> subs = new ConcurrentHashMap<>();
@@ -32,7 +36,11 @@ final class Directory {
     String type = op.getString("type");
     String node = op.getString("node");
     switch (op.getString("op")) {
+      case RUNTIME_CLOSED:
+        closedRuntimes.add(node);
+        return false;
       case REGISTER:
+        closedRuntimes.remove(node);
         types.computeIfAbsent(type, t -> new ConcurrentHashMap<>()).put(node, op.getJsonObject("registration", new JsonObject()));
         return true;
       case UNREGISTER:
@@ -48,6 +56,7 @@ final class Directory {
         subsSnapshot = List.copyOf(subs.values());
         return removed;
       case NODE_LEFT:
+        closedRuntimes.remove(node);
         boolean changed = false;
         for (Map<String, JsonObject> n : types.values()) {
           changed |= n.remove(node) != null;
@@ -56,6 +65,11 @@ final class Directory {
       default:
         throw new IllegalArgumentException("unknown directory operation " + op.getString("op"));
     }
+  }
+
+  /** @return whether {@code node}'s runtime announced that it closed (its agents are stopped, their state saved) */
+  boolean runtimeClosed(String node) {
+    return closedRuntimes.contains(node);
   }
 
   boolean knowsType(String type) {

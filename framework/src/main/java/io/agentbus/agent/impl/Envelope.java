@@ -27,6 +27,12 @@ final class Envelope {
   final int hops;
   /** For a publish sent once to a node hosting several recipients: all of them (else empty). */
   final List<AgentId> recipients;
+  /**
+   * For a send: how long its caller waits for the reply (0: the runtime's default). A node that
+   * forwards the send (its view of the owner differs from the caller's) waits as long, not its own
+   * default.
+   */
+  final long timeoutMillis;
 
   Envelope(Kind kind, String messageId, AgentId sender, AgentId recipient, TopicId topic, String payloadType,
            Object payload, Buffer payloadJson, Map<String, String> metadata, int hops) {
@@ -35,6 +41,12 @@ final class Envelope {
 
   Envelope(Kind kind, String messageId, AgentId sender, AgentId recipient, TopicId topic, String payloadType,
            Object payload, Buffer payloadJson, Map<String, String> metadata, int hops, List<AgentId> recipients) {
+    this(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops, recipients, 0);
+  }
+
+  Envelope(Kind kind, String messageId, AgentId sender, AgentId recipient, TopicId topic, String payloadType,
+           Object payload, Buffer payloadJson, Map<String, String> metadata, int hops, List<AgentId> recipients,
+           long timeoutMillis) {
     this.kind = kind;
     this.messageId = messageId;
     this.sender = sender;
@@ -46,26 +58,35 @@ final class Envelope {
     this.metadata = metadata;
     this.hops = hops;
     this.recipients = recipients;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /** @return a copy whose caller waits {@code millis} for the reply */
+  Envelope withTimeout(long millis) {
+    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops, recipients, millis);
   }
 
   /** @return a copy addressed to several recipients on one node */
   Envelope toAll(List<AgentId> all) {
-    return new Envelope(kind, messageId, sender, null, topic, payloadType, payload, payloadJson, metadata, hops, List.copyOf(all));
+    return new Envelope(kind, messageId, sender, null, topic, payloadType, payload, payloadJson, metadata, hops, List.copyOf(all),
+        timeoutMillis);
   }
 
   /** @return a copy carrying the payload's JSON (for a remote node) */
   Envelope withJson(Buffer json) {
-    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, null, json, metadata, hops);
+    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, null, json, metadata, hops, recipients, timeoutMillis);
   }
 
   /** @return a copy for another recipient */
   Envelope to(AgentId other) {
-    return new Envelope(kind, messageId, sender, other, topic, payloadType, payload, payloadJson, metadata, hops);
+    return new Envelope(kind, messageId, sender, other, topic, payloadType, payload, payloadJson, metadata, hops, List.of(),
+        timeoutMillis);
   }
 
   /** @return a copy one hop further */
   Envelope forwarded() {
-    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops + 1);
+    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops + 1,
+        recipients, timeoutMillis);
   }
 
   boolean fromWire() {

@@ -22,7 +22,8 @@ import java.util.Map;
 final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
 
   static final String NAME = "agentbus.envelope.v1";
-  private static final byte VERSION = 1;
+  /** 2: the caller's timeout travels with a send (after the hop count). */
+  private static final byte VERSION = 2;
   private static final EnvelopeCodec INSTANCE = new EnvelopeCodec();
 
   static void registerOn(EventBus eventBus) {
@@ -34,7 +35,7 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
     if (e.payloadJson == null && e.payload != null) {
       throw new IllegalStateException("envelope payload must be encoded before it leaves the JVM");
     }
-    b.appendByte(VERSION).appendByte((byte) e.kind.ordinal()).appendByte((byte) e.hops);
+    b.appendByte(VERSION).appendByte((byte) e.kind.ordinal()).appendByte((byte) e.hops).appendLong(e.timeoutMillis);
     FrameIo.writeString(b, e.messageId);
     FrameIo.writeString(b, e.sender == null ? "" : e.sender.type());
     FrameIo.writeString(b, e.sender == null ? "" : e.sender.key());
@@ -73,6 +74,7 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
       }
       Envelope.Kind kind = Envelope.Kind.values()[r.byt()];
       int hops = r.byt();
+      long timeout = r.lng();
       String id = r.string();
       AgentId sender = agent(r.string(), r.string());
       AgentId recipient = agent(r.string(), r.string());
@@ -90,7 +92,8 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
       }
       int len = r.integer();
       Buffer json = len < 0 ? null : r.bytes(len);
-      return new Envelope(kind, id, sender, recipient, topic, type.isEmpty() ? null : type, null, json, md, hops, all);
+      return new Envelope(kind, id, sender, recipient, topic, type.isEmpty() ? null : type, null, json, md, hops, all,
+          Math.max(0, timeout));
     } catch (RuntimeException e) {
       return new CorruptFrame(e.getClass().getSimpleName() + ": " + e.getMessage());
     }

@@ -80,6 +80,11 @@ public final class FrameIo {
       return buffer.getInt(take(4));
     }
 
+    /** @return a long */
+    public long lng() {
+      return buffer.getLong(take(8));
+    }
+
     /** @return the next {@code n} bytes */
     public Buffer bytes(int n) {
       int at = take(n);

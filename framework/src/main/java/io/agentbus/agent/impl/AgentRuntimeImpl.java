@@ -3,6 +3,7 @@ package io.agentbus.agent.impl;
 import io.agentbus.agent.AgentFactory;
 import io.agentbus.agent.AgentCapacityException;
 import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentUnavailableException;
 import io.agentbus.agent.AgentRpcException;
 import io.agentbus.agent.AgentRuntime;
 import io.agentbus.agent.AgentRuntimeOptions;
@@ -80,6 +81,8 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final Map<AgentId, Future<Void>> releasing = new ConcurrentHashMap<>();
   private final Map<AgentId, InlineAgent> inlineAgents = new ConcurrentHashMap<>();
   private final AtomicInteger inflight = new AtomicInteger();
+  /** Requests waiting for a reply from each node: failed at once when that node leaves. */
+  private final Map<String, Set<Promise<Reply>>> awaitingReplyFrom = new ConcurrentHashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final List<JsonObject> pendingOps = new ArrayList<>();
   private final Counter sent;
@@ -314,6 +317,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
 
   private void onMembership(MembershipEvent e) {
     if (e.type() == MembershipEvent.Type.LEFT) {
+      failRequestsTo(e.nodeId());
       applyOp(new JsonObject().put("op", Directory.NODE_LEFT).put("node", e.nodeId()));
       if (registry != null) {
         registry.entries().onSuccess(all -> all.forEach((k, op) -> {
@@ -447,11 +451,31 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
-    return eventBus.<Object>request(inboxAddress(owner), wire, new DeliveryOptions().setSendTimeout(timeout))
-        .map(m -> {
-          Envelope r = (Envelope) m.body();
-          return new Reply(r.payload, r.payloadType, r.payloadJson);
-        });
+    Promise<Reply> reply = Promise.promise();
+    Set<Promise<Reply>> waiting = awaitingReplyFrom.computeIfAbsent(owner, n -> ConcurrentHashMap.newKeySet());
+    waiting.add(reply);
+    eventBus.<Object>request(inboxAddress(owner), wire, new DeliveryOptions().setSendTimeout(timeout)).onComplete(ar -> {
+      waiting.remove(reply);
+      if (ar.succeeded()) {
+        Envelope r = (Envelope) ar.result().body();
+        reply.tryComplete(new Reply(r.payload, r.payloadType, r.payloadJson));
+      } else {
+        reply.tryFail(ar.cause());
+      }
+    });
+    return reply.future();
+  }
+
+  /** Fails every request waiting for {@code node}, which left: nobody will answer them. */
+  private void failRequestsTo(String node) {
+    Set<Promise<Reply>> waiting = awaitingReplyFrom.remove(node);
+    if (waiting == null) {
+      return;
+    }
+    for (Promise<Reply> p : waiting) {
+      p.tryFail(new AgentUnavailableException("node " + node + " left the cluster while a request to it was in flight"
+          + " (it may or may not have been handled); a retry goes to the agent's new owner"));
+    }
   }
 
   /** Encodes a payload for another node, refusing one over the size limit with a clear error. */

@@ -68,6 +68,8 @@ public final class NodeConfig {
           "comma-separated networks (CIDR) admitted to the bridge without a token, e.g. 10.1.0.0/16 (for unmodified AutoGen workers)"),
       new Option("grpcTlsCert", "--grpc-tls-cert", "AGENTBUS_GRPC_TLS_CERT", true, "PEM certificate: the bridge serves gRPC over TLS"),
       new Option("grpcTlsKey", "--grpc-tls-key", "AGENTBUS_GRPC_TLS_KEY", true, "PEM private key for --grpc-tls-cert"),
+      new Option("grpcMaxMessageBytes", "--grpc-max-message-bytes", "AGENTBUS_GRPC_MAX_MESSAGE_BYTES", true,
+          "largest message the bridge carries (default 4194304, AutoGen's 4 MiB); bigger ones are refused alone"),
       new Option("grpcTlsClientCa", "--grpc-tls-client-ca", "AGENTBUS_GRPC_TLS_CLIENT_CA", true,
           "PEM CA: the bridge requires client certificates issued by it (mutual TLS, Java workers)"),
       new Option("microgrids", "--microgrids", "AGENTBUS_MICROGRIDS", true, "number of microgrids in the market (default 3)"),
@@ -267,6 +269,8 @@ public final class NodeConfig {
   private static io.agentbus.grpc.AgentRpcHostOptions bridge(Map<String, Object> values, Map<String, String> sources,
                                                              String host, int port) {
     io.agentbus.grpc.AgentRpcHostOptions o = new io.agentbus.grpc.AgentRpcHostOptions().setHost(host).setPort(port);
+    o.setMaxMessageBytes((int) number(values, sources, "grpcMaxMessageBytes",
+        io.agentbus.grpc.AgentRpcHostOptions.DEFAULT_MAX_MESSAGE_BYTES, 1024, 256L * 1024 * 1024));
     String key = "grpcTokenFile";
     try {
       Object file = values.get("grpcTokenFile");

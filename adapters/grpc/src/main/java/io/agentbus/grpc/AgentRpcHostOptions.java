@@ -6,7 +6,9 @@ public class AgentRpcHostOptions {
   /** Default port (AutoGen's documented one). */
   public static final int DEFAULT_PORT = 50051;
   /** Default bound of what may wait to be written to one worker: 4 MiB. */
-  public static final int DEFAULT_MAX_QUEUED_BYTES_PER_WORKER = 4 * 1024 * 1024;
+  public static final int DEFAULT_MAX_QUEUED_BYTES_PER_WORKER = 16 * 1024 * 1024;
+  /** Default of {@link #setMaxMessageBytes}: AutoGen's own limit, 4 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
   /** Default timeout of an RPC forwarded to a worker. */
   public static final long DEFAULT_RPC_TIMEOUT_MILLIS = 30_000;
 
@@ -28,6 +30,27 @@ public class AgentRpcHostOptions {
   private int maxSubscriptionsPerWorker = DEFAULT_MAX_SUBSCRIPTIONS_PER_WORKER;
   private int maxInflightRpcsPerWorker = DEFAULT_MAX_INFLIGHT_RPCS_PER_WORKER;
   private int maxWorkers = DEFAULT_MAX_WORKERS;
+  private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+
+  /** @return the largest message the bridge carries, in bytes */
+  public int getMaxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /**
+   * Sets the largest message the bridge carries (default 4 MiB, as AutoGen's host). A bigger one
+   * is refused alone: an RPC gets an error response naming the limit, an event is dropped and
+   * counted ({@code agentbus_bridge_dropped_total{reason="too_large"}}); the worker's channel stays
+   * open. A message more than twice the limit (and 1 MiB over it) ends the worker's stream, as
+   * gRPC's own limit does.
+   */
+  public AgentRpcHostOptions setMaxMessageBytes(int bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + bytes);
+    }
+    this.maxMessageBytes = bytes;
+    return this;
+  }
 
   /** Default of {@link #setMaxTypesPerWorker}. */
   public static final int DEFAULT_MAX_TYPES_PER_WORKER = 256;

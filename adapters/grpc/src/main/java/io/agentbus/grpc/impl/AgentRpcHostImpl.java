@@ -60,6 +60,11 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private final io.micrometer.core.instrument.Counter backpressureDrops;
   private final io.micrometer.core.instrument.Counter refused;
   private HttpServer server;
+  /** Streams one connection (one worker process) may hold at once. */
+  static final long MAX_STREAMS_PER_CONNECTION = 10_000;
+  /** Stream resets accepted per connection per 30 s before it is treated as a reset flood. */
+  static final int RST_FRAMES_PER_WINDOW = 10_000;
+  private final io.micrometer.core.instrument.Counter tooLarge;
 
   private AgentRpcHostImpl(AgentRuntime runtime, AgentRpcHostOptions options) {
     this.runtime = runtime;
@@ -67,6 +72,8 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     this.options = options;
     this.backpressureDrops = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .tag("reason", "worker_backpressure").register(options.getMeterRegistry());
+    this.tooLarge = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
+        .tag("reason", "too_large").register(options.getMeterRegistry());
     this.refused = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.refused")
         .description("gRPC calls refused by the bridge's access check (token or allowed networks)")
         .register(options.getMeterRegistry());
@@ -75,7 +82,10 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   /** Starts a host. */
   public static Future<AgentRpcHost> start(AgentRuntime runtime, AgentRpcHostOptions options) {
     AgentRpcHostImpl host = new AgentRpcHostImpl(runtime, options);
-    GrpcServer grpc = GrpcServer.server(host.vertx);
+    // gRPC's own cap is set above ours, so that an oversized message reaches us and is refused
+    // alone instead of ending the worker's whole stream
+    long transportCap = Math.max(2L * options.getMaxMessageBytes(), options.getMaxMessageBytes() + 1024L * 1024);
+    GrpcServer grpc = GrpcServer.server(host.vertx, new io.vertx.grpc.server.GrpcServerOptions().setMaxMessageSize(transportCap));
     grpc.callHandler(AgentRpcGrpcService.OpenChannel, host::onOpenChannel);
     grpc.callHandler(AgentRpcGrpcService.OpenControlChannel, host::onOpenControlChannel);
     grpc.callHandler(AgentRpcGrpcService.RegisterAgent, req -> host.unary(req, host::registerAgent));
@@ -122,7 +132,14 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   }
 
   private static HttpServerOptions serverOptions(AgentRpcHostOptions options) {
-    HttpServerOptions so = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort());
+    HttpServerOptions so = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
+        // every worker of a Python process holds one long-lived stream on the process's shared
+        // connection: allow thousands (HTTP/2's default of 100 deadlocked the 100th worker)
+        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION))
+        // a stopping worker resets its stream: ordinary churn, not the rapid-reset attack
+        // (thousands of resets a second), which this bound still stops
+        .setHttp2RstFloodMaxRstFramePerWindow(RST_FRAMES_PER_WINDOW).setHttp2RstFloodWindowDuration(30)
+        .setHttp2RstFloodWindowDurationTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
     if (options.getTlsCertPath() != null) {
       so.setSsl(true).setUseAlpn(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
           .setCertPath(options.getTlsCertPath()).setKeyPath(options.getTlsKeyPath()));
@@ -213,7 +230,29 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     req.endHandler(v -> safeEnd(req.response()));
   }
 
+  private String tooLarge(int bytes) {
+    return "message of " + bytes + " bytes is larger than the bridge's limit of " + options.getMaxMessageBytes()
+        + " bytes (--grpc-max-message-bytes): refused";
+  }
+
   private void onWorkerMessage(WorkerConnection w, Message m) {
+    int size = m.getSerializedSize();
+    if (size > options.getMaxMessageBytes()) {
+      tooLarge.increment();
+      switch (m.getMessageCase()) {
+        case REQUEST -> write(w, Message.newBuilder().setResponse(RpcResponse.newBuilder()
+            .setRequestId(m.getRequest().getRequestId()).setError(tooLarge(size))).build());
+        case RESPONSE -> {
+          Promise<RpcResponse> p = w.pending.remove(m.getResponse().getRequestId());
+          if (p != null) {
+            p.tryFail(new AgentRpcException("worker " + w.clientId + " replied with a " + tooLarge(size)));
+          }
+        }
+        default -> LOG.warn("worker {} sent an event of {} bytes, over the bridge's limit of {}: dropped",
+            w.clientId, size, options.getMaxMessageBytes());
+      }
+      return;
+    }
     switch (m.getMessageCase()) {
       case REQUEST:
         onRequest(w, m.getRequest());
@@ -284,7 +323,13 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
           backpressureDrops.increment();
           LOG.debug("worker {} is not keeping up: event {} dropped", clientId, ctx.messageId());
         } else {
-          write(w, Message.newBuilder().setCloudEvent(Wire.event(ctx.messageId(), ctx.topic(), ctx.sender(), payload)).build());
+          Message event = Message.newBuilder().setCloudEvent(Wire.event(ctx.messageId(), ctx.topic(), ctx.sender(), payload)).build();
+          if (event.getSerializedSize() > options.getMaxMessageBytes()) {
+            tooLarge.increment();
+            LOG.debug("event {} for worker {} is over the bridge's message limit: dropped", ctx.messageId(), clientId);
+          } else {
+            write(w, event);
+          }
         }
       }
       return Future.succeededFuture();
@@ -306,7 +351,13 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     if (ctx.sender() != null) {
       b.setSource(Wire.proto(ctx.sender()));
     }
-    write(w, Message.newBuilder().setRequest(b).build());
+    Message request = Message.newBuilder().setRequest(b).build();
+    if (request.getSerializedSize() > options.getMaxMessageBytes()) {
+      w.pending.remove(id);
+      tooLarge.increment();
+      return Future.failedFuture(new AgentRpcException("a request to " + agent + ": " + tooLarge(request.getSerializedSize())));
+    }
+    write(w, request);
     vertx.setTimer(options.getRpcTimeoutMillis(), t -> {
       Promise<RpcResponse> expired = w.pending.remove(id);
       if (expired != null) {

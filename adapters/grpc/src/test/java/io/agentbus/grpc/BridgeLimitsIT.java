@@ -115,4 +115,24 @@ class BridgeLimitsIT {
       p.destroyForcibly();
     }
   }
+
+  @Test
+  void aThousandWorkerStartsAndStopsDoNotCutOffAnotherWorkerOfTheProcess() throws Exception {
+    Process p = python("churn.py", "1000");
+    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    try {
+      String cycled = r.readLine();
+      System.out.println("BridgeLimitsIT: " + cycled);
+      assertThat(cycled).startsWith("CYCLED 1000");
+      io.agentbus.testing.Await.until("the churning worker gone", java.time.Duration.ofSeconds(10),
+          () -> runtime.ownerOf(new io.agentbus.agent.AgentId("churner", "default")) == null);
+      await(runtime.publish(new JsonPayload("Ping", new JsonObject().put("n", 7)), new TopicId("churn", "x"), null));
+      p.getOutputStream().write('\n');
+      p.getOutputStream().flush();
+      assertThat(r.readLine()).isEqualTo("RECEIVED 1");
+      assertThat(r.readLine()).isEqualTo("DONE");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
 }

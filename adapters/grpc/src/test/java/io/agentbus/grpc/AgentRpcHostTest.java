@@ -64,7 +64,10 @@ class AgentRpcHostTest {
   void aCallWithoutClientIdIsRejected() {
     var resp = await(call(AgentRpcGrpcClient.RegisterAgent, null, RegisterAgentTypeRequest.newBuilder().setType("t1").build()));
     assertThat(resp.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
-    assertThat(resp.statusMessage()).contains("client-id");
+    assertThat(resp.statusMessage()).isEqualTo("client-id metadata not found.");  // AutoGen's host's wording
+    var empty = await(call(AgentRpcGrpcClient.RegisterAgent, "", RegisterAgentTypeRequest.newBuilder().setType("t1").build()));
+    assertThat(empty.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+    assertThat(empty.statusMessage()).startsWith("client-id metadata is empty");
   }
 
   @Test
@@ -73,7 +76,7 @@ class AgentRpcHostTest {
     assertThat(ok.status()).isEqualTo(GrpcStatus.OK);
     var dup = await(call(AgentRpcGrpcClient.RegisterAgent, "w2", RegisterAgentTypeRequest.newBuilder().setType("shared").build()));
     assertThat(dup.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
-    assertThat(dup.statusMessage()).contains("already registered by worker w1");
+    assertThat(dup.statusMessage()).isEqualTo("Agent type shared already registered with client w1.");  // AutoGen's wording
     var bad = await(call(AgentRpcGrpcClient.RegisterAgent, "w1", RegisterAgentTypeRequest.newBuilder().setType("bad type").build()));
     assertThat(bad.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
     assertThat(bad.statusMessage()).contains("invalid agent type");
@@ -88,6 +91,7 @@ class AgentRpcHostTest {
     Subscription same = s.toBuilder().setId("sub-2").build();
     var dup = await(call(AgentRpcGrpcClient.AddSubscription, "w1", AddSubscriptionRequest.newBuilder().setSubscription(same).build()));
     assertThat(dup.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+    assertThat(dup.statusMessage()).isEqualTo("Subscription already exists");  // AutoGen's wording
     assertThat(runtime.subscriptions()).anyMatch(x -> x.id().equals("sub-1"));
 
     GetSubscriptionsResponse[] listed = new GetSubscriptionsResponse[1];
@@ -105,5 +109,6 @@ class AgentRpcHostTest {
     assertThat(runtime.subscriptions()).noneMatch(x -> x.id().equals("sub-1"));
     var unknown = await(call(AgentRpcGrpcClient.RemoveSubscription, "w1", RemoveSubscriptionRequest.newBuilder().setId("nope").build()));
     assertThat(unknown.status()).isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+    assertThat(unknown.statusMessage()).isEqualTo("Subscription does not exist");  // AutoGen's wording
   }
 }

@@ -63,7 +63,7 @@ class SlowWorkerTest {
         await(rt.publish(new JsonPayload("Blob", new JsonObject().put("i", i).put("blob", blob)), new TopicId("flood", "k"), null));
       }
       until("drops to be counted", Duration.ofSeconds(20),
-          () -> meters.get("agentbus.bridge.dropped").counter().count() > 0);
+          () -> meters.get("agentbus.bridge.dropped").tag("reason", "worker_backpressure").counter().count() > 0);
       Throwable err = awaitFailure(rt.send(new JsonPayload("Blob", new JsonObject()), new AgentId("slow", "k"), null));
       assertThat(err).isInstanceOf(AgentRpcException.class).hasMessageContaining("not keeping up");
       await(host.close());

@@ -179,7 +179,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private void onOpenChannel(GrpcServerRequest<Message, Message> req) {
     String clientId = req.headers().get(CLIENT_ID);
     if (clientId == null || clientId.isBlank()) {
-      reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "the client-id metadata header is required");
+      reject(req.response(), GrpcStatus.INVALID_ARGUMENT, clientIdProblem(clientId));
       return;
     }
     if (!workers.containsKey(clientId) && workers.size() >= options.getMaxWorkers()) {
@@ -435,7 +435,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     String clientId = req.headers().get(CLIENT_ID);
     req.handler(msg -> {
       if (clientId == null || clientId.isBlank()) {
-        reject(req.response(), GrpcStatus.INVALID_ARGUMENT, "the client-id metadata header is required");
+        reject(req.response(), GrpcStatus.INVALID_ARGUMENT, clientIdProblem(clientId));
         return;
       }
       Future<Resp> result;
@@ -454,6 +454,17 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     });
   }
 
+  /** AutoGen's host's wording when the header is missing; ours (it accepts an empty one) when it is empty. */
+  static String clientIdProblem(String clientId) {
+    return clientId == null ? "client-id metadata not found."
+        : "client-id metadata is empty: the bridge identifies a worker, its agent types and subscriptions by it";
+  }
+
+  /** AutoGen's host's wording for a type another worker registered (code may match on it). */
+  static String alreadyRegistered(String type, String existingClient) {
+    return "Agent type " + type + " already registered with client " + existingClient + ".";
+  }
+
   private Future<RegisterAgentTypeResponse> registerAgent(String clientId, RegisterAgentTypeRequest r) {
     String type = AgentId.checkType(r.getType());
     long mine = typeWorkers.values().stream().filter(c -> c.contains(clientId)).count();
@@ -464,11 +475,10 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     Set<String> clients = typeWorkers.computeIfAbsent(type, t -> new java.util.concurrent.CopyOnWriteArraySet<>());
     synchronized (clients) {
       if (clients.contains(clientId)) {
-        return Future.failedFuture(new IllegalArgumentException("agent type '" + type + "' is already registered by this worker"));
+        return Future.failedFuture(new IllegalArgumentException(alreadyRegistered(type, clientId)));
       }
       if (!clients.isEmpty() && !options.isMultipleWorkersPerType()) {
-        return Future.failedFuture(new IllegalArgumentException("agent type '" + type + "' is already registered by worker "
-            + clients.iterator().next()));
+        return Future.failedFuture(new IllegalArgumentException(alreadyRegistered(type, clients.iterator().next())));
       }
       clients.add(clientId);
       if (clients.size() > 1) {
@@ -497,6 +507,9 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
         }
       }
     }
+    if (runtime.subscriptions().stream().anyMatch(existing -> existing.id().equals(s.id()) || existing.sameAs(s))) {
+      return Future.failedFuture(new IllegalArgumentException("Subscription already exists"));  // AutoGen's wording
+    }
     return runtime.addSubscription(s).map(v -> {
       mine.put(s.id(), s.id());
       return AddSubscriptionResponse.getDefaultInstance();
@@ -509,6 +522,9 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     mine.remove(r.getId());
     if (stillUsed(actual)) {
       return Future.succeededFuture(RemoveSubscriptionResponse.getDefaultInstance());
+    }
+    if (runtime.subscriptions().stream().noneMatch(x -> x.id().equals(actual))) {
+      return Future.failedFuture(new IllegalArgumentException("Subscription does not exist"));  // AutoGen's wording
     }
     return runtime.removeSubscription(actual).map(v -> RemoveSubscriptionResponse.getDefaultInstance());
   }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -77,7 +78,20 @@ public interface AgentRuntime {
    * @param sender the publishing agent, or null
    * @return completion once handed to every recipient's node
    */
-  Future<Void> publish(Object message, TopicId topic, AgentId sender);
+  default Future<Void> publish(Object message, TopicId topic, AgentId sender) {
+    return publish(message, topic, sender, null, Map.of());
+  }
+
+  /**
+   * Publishes with the publisher's own message id and metadata, which every recipient sees
+   * unchanged in its {@link MessageContext} (and a bridged AutoGen worker as the CloudEvent's id and
+   * extension attributes): what the gRPC bridge uses so that events are forwarded, not rebuilt,
+   * and trace context ({@code traceparent}) travels end to end.
+   *
+   * @param messageId the id (at most 255 characters), or null for a new one
+   * @param metadata string metadata (at most 64 entries)
+   */
+  Future<Void> publish(Object message, TopicId topic, AgentId sender, String messageId, Map<String, String> metadata);
 
   /** {@link #send(Object, AgentId, AgentId, Class, long)} with the default timeout and an untyped reply. */
   default Future<Object> send(Object message, AgentId recipient, AgentId sender) {

@@ -135,4 +135,32 @@ class BridgeLimitsIT {
       p.destroyForcibly();
     }
   }
+
+  @Test
+  void aPublishersMessageIdReachesWorkersAndJvmAgentsUnchanged() throws Exception {
+    java.util.List<String> jvmSaw = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(runtime.register("jvmreader", id -> new Agent() {
+      @Override
+      public Handlers handlers() {
+        return Handlers.builder().onJson("Note", (json, ctx) -> {
+          jvmSaw.add(ctx.messageId());
+          return null;
+        }).build();
+      }
+    }));
+    await(runtime.addSubscription(new io.agentbus.agent.TypeSubscription("notes", "jvmreader")));
+    Process p = python("message_ids.py");
+    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    try {
+      assertThat(r.readLine()).isEqualTo("READY");
+      p.getOutputStream().write('\n');
+      p.getOutputStream().flush();
+      assertThat(r.readLine()).isEqualTo("SEEN publisher-chosen-id-42");
+      assertThat(r.readLine()).isEqualTo("DONE");
+      io.agentbus.testing.Await.until("the JVM agent's copy", java.time.Duration.ofSeconds(10), () -> !jvmSaw.isEmpty());
+      assertThat(jvmSaw).containsExactly("publisher-chosen-id-42");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
 }

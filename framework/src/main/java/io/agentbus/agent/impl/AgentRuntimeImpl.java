@@ -507,12 +507,15 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   }
 
   @Override
-  public Future<Void> publish(Object message, TopicId topic, AgentId sender) {
+  public Future<Void> publish(Object message, TopicId topic, AgentId sender, String messageId, Map<String, String> metadata) {
     if (closed) {
       return Future.failedFuture(closedError());
     }
     if (message == null || topic == null) {
       return Future.failedFuture(new IllegalArgumentException("message and topic are required"));
+    }
+    if ((messageId != null && (messageId.isEmpty() || messageId.length() > 255)) || metadata == null || metadata.size() > 64) {
+      return Future.failedFuture(new IllegalArgumentException("a message id has 1..255 characters and metadata at most 64 entries"));
     }
     try {
       payloadTypes.check(message);
@@ -529,8 +532,8 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       }
     }
     published.increment();
-    Envelope e = new Envelope(Envelope.Kind.PUBLISH, MessageIds.next(), sender, null, topic,
-        payloadTypes.nameOf(message), message, null, Map.of(), 0);
+    Envelope e = new Envelope(Envelope.Kind.PUBLISH, messageId != null ? messageId : MessageIds.next(), sender, null, topic,
+        payloadTypes.nameOf(message), message, null, metadata.isEmpty() ? Map.of() : Map.copyOf(metadata), 0);
     Map<String, List<AgentId>> remote = new java.util.LinkedHashMap<>();
     for (AgentId id : recipients) {
       String owner = owner(id);

@@ -303,7 +303,10 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
 
   private void onEvent(WorkerConnection w, CloudEvent e) {
     try {
-      runtime.publish(Wire.eventPayload(e), new TopicId(e.getType(), e.getSource()), Wire.eventSender(e))
+      // forwarded, not rebuilt: the publisher's event id and extension attributes (trace context)
+      // travel as the message id and metadata every recipient sees
+      runtime.publish(Wire.eventPayload(e), new TopicId(e.getType(), e.getSource()), Wire.eventSender(e),
+              e.getId().isEmpty() || e.getId().length() > 255 ? null : e.getId(), Wire.extensions(e))
           .onFailure(err -> LOG.warn("event {} of worker {} was not published: {}", e.getId(), w.clientId, err.getMessage()));
     } catch (RuntimeException ex) {
       LOG.warn("event {} of worker {} is invalid: {}", e.getId(), w.clientId, ex.getMessage());
@@ -318,12 +321,14 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
           + "' is connected" : "worker " + clientId + " hosting " + agent + " is not connected"));
     }
     if (!ctx.isRpc()) {
-      if (ctx.topic() != null && w.firstSighting(ctx.messageId())) {
+      // publisher-chosen ids may repeat across publishers: the event is the id on its topic from its sender
+      if (ctx.topic() != null && w.firstSighting(ctx.messageId() + '\u0000' + ctx.topic() + '\u0000' + ctx.sender())) {
         if (w.stream.writeQueueFull()) {
           backpressureDrops.increment();
           LOG.debug("worker {} is not keeping up: event {} dropped", clientId, ctx.messageId());
         } else {
-          Message event = Message.newBuilder().setCloudEvent(Wire.event(ctx.messageId(), ctx.topic(), ctx.sender(), payload)).build();
+          Message event = Message.newBuilder().setCloudEvent(Wire.event(ctx.messageId(), ctx.topic(), ctx.sender(), payload,
+              ctx.metadata())).build();
           if (event.getSerializedSize() > options.getMaxMessageBytes()) {
             tooLarge.increment();
             LOG.debug("event {} for worker {} is over the bridge's message limit: dropped", ctx.messageId(), clientId);

@@ -76,16 +76,55 @@ final class Wire {
     return b.build();
   }
 
+  /** The attributes this bridge sets itself on every event (the rest are the publisher's extensions). */
+  private static final java.util.Set<String> OWN_ATTRIBUTES = java.util.Set.of("datacontenttype", "dataschema",
+      "agagentsendertype", "agagentsenderkey", "agmsgkind");
+  /** Extension attributes carried at most (bounded: they become message metadata). */
+  private static final int MAX_EXTENSIONS = 64;
+
   /** The CloudEvent of a published message, with the attributes a Python worker requires. */
   static CloudEvent event(String messageId, TopicId topic, AgentId sender, JsonPayload payload) {
-    return CloudEvent.newBuilder().setId(messageId).setSource(topic.source()).setSpecVersion("1.0").setType(topic.type())
-        .putAttributes("datacontenttype", attr(JSON))
+    return event(messageId, topic, sender, payload, java.util.Map.of());
+  }
+
+  /**
+   * The CloudEvent of a published message: the publisher's id, the attributes a Python worker
+   * requires, and the publisher's extension attributes (from the message's metadata) unchanged.
+   */
+  static CloudEvent event(String messageId, TopicId topic, AgentId sender, JsonPayload payload,
+                          java.util.Map<String, String> extensions) {
+    CloudEvent.Builder b = CloudEvent.newBuilder().setId(messageId).setSource(topic.source()).setSpecVersion("1.0")
+        .setType(topic.type());
+    extensions.forEach((k, v) -> {
+      if (!OWN_ATTRIBUTES.contains(k)) {
+        b.putAttributes(k, attr(v));
+      }
+    });
+    return b.putAttributes("datacontenttype", attr(JSON))
         .putAttributes("dataschema", attr(payload.type()))
         .putAttributes("agagentsendertype", attr(sender == null ? UNKNOWN : sender.type()))
         .putAttributes("agagentsenderkey", attr(sender == null ? UNKNOWN : sender.key()))
         .putAttributes("agmsgkind", attr("publish"))
         .setBinaryData(bytes(payload))
         .build();
+  }
+
+  /** @return the event's extension attributes (all but the ones this bridge sets), as strings */
+  static java.util.Map<String, String> extensions(CloudEvent e) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    e.getAttributesMap().forEach((k, v) -> {
+      if (!OWN_ATTRIBUTES.contains(k) && out.size() < MAX_EXTENSIONS) {
+        out.put(k, switch (v.getAttrCase()) {
+          case CE_STRING -> v.getCeString();
+          case CE_URI -> v.getCeUri();
+          case CE_URI_REF -> v.getCeUriRef();
+          case CE_BOOLEAN -> String.valueOf(v.getCeBoolean());
+          case CE_INTEGER -> String.valueOf(v.getCeInteger());
+          default -> String.valueOf(v);
+        });
+      }
+    });
+    return out;
   }
 
   static String attribute(CloudEvent e, String name) {

@@ -70,6 +70,8 @@ public final class NodeConfig {
       new Option("grpcTlsKey", "--grpc-tls-key", "AGENTBUS_GRPC_TLS_KEY", true, "PEM private key for --grpc-tls-cert"),
       new Option("grpcMaxMessageBytes", "--grpc-max-message-bytes", "AGENTBUS_GRPC_MAX_MESSAGE_BYTES", true,
           "largest message the bridge carries (default 4194304, AutoGen's 4 MiB); bigger ones are refused alone"),
+      new Option("grpcReconnectGraceMs", "--grpc-reconnect-grace-ms", "AGENTBUS_GRPC_RECONNECT_GRACE_MS", true,
+          "a worker whose connection drops keeps its types this long, RPCs to it wait (default 0: withdrawn at once)"),
       new Option("grpcTlsClientCa", "--grpc-tls-client-ca", "AGENTBUS_GRPC_TLS_CLIENT_CA", true,
           "PEM CA: the bridge requires client certificates issued by it (mutual TLS, Java workers)"),
       new Option("microgrids", "--microgrids", "AGENTBUS_MICROGRIDS", true, "number of microgrids in the market (default 3)"),
@@ -271,6 +273,7 @@ public final class NodeConfig {
     io.agentbus.grpc.AgentRpcHostOptions o = new io.agentbus.grpc.AgentRpcHostOptions().setHost(host).setPort(port);
     o.setMaxMessageBytes((int) number(values, sources, "grpcMaxMessageBytes",
         io.agentbus.grpc.AgentRpcHostOptions.DEFAULT_MAX_MESSAGE_BYTES, 1024, 256L * 1024 * 1024));
+    o.setReconnectGraceMillis(number(values, sources, "grpcReconnectGraceMs", 0, 0, 3_600_000));
     String key = "grpcTokenFile";
     try {
       Object file = values.get("grpcTokenFile");

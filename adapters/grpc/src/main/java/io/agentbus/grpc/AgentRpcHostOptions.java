@@ -31,6 +31,28 @@ public class AgentRpcHostOptions {
   private int maxInflightRpcsPerWorker = DEFAULT_MAX_INFLIGHT_RPCS_PER_WORKER;
   private int maxWorkers = DEFAULT_MAX_WORKERS;
   private int maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES;
+  private long reconnectGraceMillis;
+
+  /** @return how long a worker whose connection was lost keeps its types and subscriptions */
+  public long getReconnectGraceMillis() {
+    return reconnectGraceMillis;
+  }
+
+  /**
+   * Keeps a worker's types and subscriptions for this long after its connection is lost (not after
+   * it ends its stream: that is leaving). A worker that reconnects with the same {@code client-id}
+   * within it resumes; RPCs to its agents wait for it meanwhile and fail with a clear error when it
+   * does not come back; events to it meanwhile are dropped and counted. 0 (the default) withdraws
+   * at once, as AutoGen's host does. Unmodified Python workers never reconnect under the same id;
+   * Java workers ({@link WorkerClientOptions#setClientId}) can.
+   */
+  public AgentRpcHostOptions setReconnectGraceMillis(long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException("reconnectGraceMillis must be 0 or more, got " + millis);
+    }
+    this.reconnectGraceMillis = millis;
+    return this;
+  }
 
   /** @return the largest message the bridge carries, in bytes */
   public int getMaxMessageBytes() {

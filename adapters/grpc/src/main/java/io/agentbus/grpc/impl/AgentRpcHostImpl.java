@@ -60,11 +60,13 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private final io.micrometer.core.instrument.Counter backpressureDrops;
   private final io.micrometer.core.instrument.Counter refused;
   private HttpServer server;
+  private volatile boolean closing;
   /** Streams one connection (one worker process) may hold at once. */
   static final long MAX_STREAMS_PER_CONNECTION = 10_000;
   /** Stream resets accepted per connection per 30 s before it is treated as a reset flood. */
   static final int RST_FRAMES_PER_WINDOW = 10_000;
   private final io.micrometer.core.instrument.Counter tooLarge;
+  private final io.micrometer.core.instrument.Counter reconnecting;
 
   private AgentRpcHostImpl(AgentRuntime runtime, AgentRpcHostOptions options) {
     this.runtime = runtime;
@@ -72,6 +74,8 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     this.options = options;
     this.backpressureDrops = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .tag("reason", "worker_backpressure").register(options.getMeterRegistry());
+    this.reconnecting = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
+        .tag("reason", "worker_reconnecting").register(options.getMeterRegistry());
     this.tooLarge = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .tag("reason", "too_large").register(options.getMeterRegistry());
     this.refused = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.refused")
@@ -166,8 +170,9 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   @Override
   public Future<Void> close() {
     List<Future<?>> done = new ArrayList<>();
+    closing = true;
     new ArrayList<>(workers.values()).forEach(w -> {
-      done.add(disconnect(w));
+      done.add(disconnect(w, true));
       safeEnd(w.stream);
     });
     done.add(server.close());
@@ -190,19 +195,24 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     WorkerConnection w = new WorkerConnection(clientId, req.response());
     req.response().setWriteQueueMaxSize(options.getMaxQueuedBytesPerWorker());
     WorkerConnection previous = workers.put(clientId, w);
-    if (previous != null) {
+    if (previous != null && previous.suspended) {
+      vertx.cancelTimer(previous.graceTimer);
+      LOG.info("worker {} reconnected within the grace period: its types and subscriptions are kept", clientId);
+      // once this stream is set up below: the RPCs that waited go over it
+      vertx.runOnContext(v -> previous.reconnected.tryComplete(w));
+    } else if (previous != null) {
       LOG.warn("worker {} opened a second channel; the first is closed", clientId);
       safeEnd(previous.stream);
     }
     req.response().writeHead();
     req.handler(m -> onWorkerMessage(w, m));
     // a worker that stops or dies may reset the stream or just close its connection
-    req.exceptionHandler(t -> disconnect(w));
-    req.errorHandler(err -> disconnect(w));
-    req.response().exceptionHandler(t -> disconnect(w));
+    req.exceptionHandler(t -> disconnect(w, false));
+    req.errorHandler(err -> disconnect(w, false));
+    req.response().exceptionHandler(t -> disconnect(w, false));
     onConnectionClose(req.connection(), w);
     req.endHandler(v -> {
-      disconnect(w);
+      disconnect(w, true);  // the worker ended its stream: it left on purpose, no grace
       safeEnd(req.response());
     });
     LOG.info("worker {} connected", clientId);
@@ -214,7 +224,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       c.closeHandler(v -> {
         Set<WorkerConnection> all = byConnection.remove(c);
         if (all != null) {
-          all.forEach(this::disconnect);
+          all.forEach(x -> disconnect(x, false));
         }
       });
       return ConcurrentHashMap.newKeySet();
@@ -320,6 +330,14 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       return Future.failedFuture(new AgentRpcException(clientId == null ? "no worker hosting agent type '" + agent.type()
           + "' is connected" : "worker " + clientId + " hosting " + agent + " is not connected"));
     }
+    if (w.suspended) {
+      if (!ctx.isRpc()) {
+        reconnecting.increment();  // events are not kept for a worker that may not come back
+        return Future.succeededFuture();
+      }
+      // an RPC waits for the worker inside its grace period, then goes over the new stream
+      return w.reconnected.future().compose(again -> forward(clientId, agent, payload, ctx));
+    }
     if (!ctx.isRpc()) {
       // publisher-chosen ids may repeat across publishers: the event is the id on its topic from its sender
       if (ctx.topic() != null && w.firstSighting(ctx.messageId() + '\u0000' + ctx.topic() + '\u0000' + ctx.sender())) {
@@ -409,7 +427,41 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     w.stream.write(m).onFailure(err -> LOG.warn("write to worker {} failed: {}", w.clientId, err.getMessage()));
   }
 
-  private Future<Void> disconnect(WorkerConnection w) {
+  /**
+   * A worker's stream is gone. When it ended its stream (it left), or there is no grace period,
+   * its types and subscriptions are withdrawn at once; when the connection was lost, they are kept
+   * for {@code reconnectGraceMillis}: a reconnect with the same client-id resumes, RPCs to it wait
+   * meanwhile, and at the end of the grace period it is withdrawn and the waiting RPCs fail.
+   */
+  private Future<Void> disconnect(WorkerConnection w, boolean left) {
+    if (workers.get(w.clientId) != w) {
+      return Future.succeededFuture();
+    }
+    long grace = options.getReconnectGraceMillis();
+    if (!left && grace > 0 && !closing && !w.suspended) {
+      w.suspended = true;
+      // requests already written to the lost stream cannot be answered on another one
+      w.pending.values().forEach(p -> p.tryFail(new AgentRpcException("the connection to worker " + w.clientId + " was lost")));
+      w.pending.clear();
+      w.graceTimer = vertx.setTimer(grace, t -> {
+        w.reconnected.tryFail(new AgentRpcException("worker " + w.clientId + " lost its connection and did not reconnect within "
+            + grace + " ms (--grpc-reconnect-grace-ms)"));
+        expire(w);
+      });
+      LOG.info("worker {} lost its connection: keeping its types and subscriptions for {} ms", w.clientId, grace);
+      return Future.succeededFuture();
+    }
+    if (w.suspended && !closing) {
+      return Future.succeededFuture();  // the lost stream's other close signals: the grace period runs on
+    }
+    if (w.suspended) {
+      vertx.cancelTimer(w.graceTimer);
+      w.reconnected.tryFail(new AgentRpcException("the bridge closed while worker " + w.clientId + " was away"));
+    }
+    return expire(w);
+  }
+
+  private Future<Void> expire(WorkerConnection w) {
     if (!workers.remove(w.clientId, w)) {
       return Future.succeededFuture();
     }

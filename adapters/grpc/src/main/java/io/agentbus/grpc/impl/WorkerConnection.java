@@ -24,6 +24,11 @@ final class WorkerConnection {
   /** Requests from this worker waiting for their reply. */
   final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong nextRequest = new AtomicLong();
+  /** The connection was lost and the worker may reconnect within the grace period. */
+  volatile boolean suspended;
+  long graceTimer;
+  /** Completed with the new connection when the worker reconnects in time, failed when it does not. */
+  final Promise<WorkerConnection> reconnected = Promise.promise();
   /** Events already sent: a worker gets each published message once, however many of its agents subscribe. */
   private final Map<String, Boolean> recentEvents = new LinkedHashMap<>(16, 0.75f, false) {
     @Override

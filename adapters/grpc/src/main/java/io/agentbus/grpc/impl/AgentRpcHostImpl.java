@@ -67,6 +67,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   static final int RST_FRAMES_PER_WINDOW = 10_000;
   private final io.micrometer.core.instrument.Counter tooLarge;
   private final io.micrometer.core.instrument.Counter reconnecting;
+  private final ControlRouter control;
 
   private AgentRpcHostImpl(AgentRuntime runtime, AgentRpcHostOptions options) {
     this.runtime = runtime;
@@ -74,6 +75,8 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     this.options = options;
     this.backpressureDrops = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .tag("reason", "worker_backpressure").register(options.getMeterRegistry());
+    this.control = new ControlRouter(this::workerFor, io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
+        .tag("reason", "control_undeliverable").register(options.getMeterRegistry()));
     this.reconnecting = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .tag("reason", "worker_reconnecting").register(options.getMeterRegistry());
     this.tooLarge = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
@@ -233,11 +236,12 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   }
 
   private void onOpenControlChannel(GrpcServerRequest<ControlMessage, ControlMessage> req) {
-    // state save/load are host-initiated; this host does not initiate them, so it only keeps the
-    // control channel open for the worker
-    req.response().writeHead();
-    req.handler(m -> LOG.debug("ignoring control message {}", m.getRpcId()));
-    req.endHandler(v -> safeEnd(req.response()));
+    String clientId = req.headers().get(CLIENT_ID);
+    if (clientId == null || clientId.isBlank()) {
+      reject(req.response(), GrpcStatus.INVALID_ARGUMENT, clientIdProblem(clientId));
+      return;
+    }
+    control.open(clientId, req);
   }
 
   private String tooLarge(int bytes) {

@@ -207,19 +207,19 @@ final class SealedAsyncMap<K, V> implements AsyncMap<K, V> {
 
   @Override
   public Future<Boolean> replaceIfPresent(K k, V oldValue, V newValue) {
-    return raw.get(k).compose(s -> {
-      V current = open(k, s);
-      return current != null && current.equals(oldValue)
-          ? sealed(k, newValue).compose(n -> raw.replaceIfPresent(k, s, (Object) n)) : Future.succeededFuture(false);
-    });
+    return replaceIfPresent(k, oldValue, newValue, -1);
   }
 
+  /** Compares plaintexts, then swaps the exact sealed value read (atomic on the raw map); ttl &lt; 0: none. */
   @Override
   public Future<Boolean> replaceIfPresent(K k, V oldValue, V newValue, long ttl) {
     return raw.get(k).compose(s -> {
       V current = open(k, s);
-      return current != null && current.equals(oldValue)
-          ? sealed(k, newValue).compose(n -> raw.replaceIfPresent(k, s, (Object) n, ttl)) : Future.succeededFuture(false);
+      if (current == null || !current.equals(oldValue)) {
+        return Future.succeededFuture(false);
+      }
+      return sealed(k, newValue).compose(n -> ttl < 0 ? raw.replaceIfPresent(k, s, (Object) n)
+          : raw.replaceIfPresent(k, s, (Object) n, ttl));
     });
   }
 

@@ -71,12 +71,18 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private final Set<MessageConsumer<?>> consumers = ConcurrentHashMap.newKeySet();
   private AsyncMap<String, String> claims;
   private volatile boolean closed;
+  private final io.agentbus.cluster.impl.ClusterMembership membership;
+  /** Requests waiting for each owner's reply: failed at once (as "no handlers") when its node leaves. */
+  private final Map<String, Set<Promise<?>>> awaiting = new ConcurrentHashMap<>();
+  private AutoCloseable membershipRegistration;
 
   private EventBusBrokerImpl(Vertx vertx, BrokerOptions options) {
     this.vertx = vertx;
     this.eventBus = vertx.eventBus();
     this.context = vertx.getOrCreateContext();
-    this.me = MessageIds.next();
+    this.membership = io.agentbus.cluster.impl.ClusterMembership.of(vertx);
+    // the owner id names its node, so a departed node's mailboxes are known to be gone at once
+    this.me = membership.localNodeId() + "/" + MessageIds.next();
     this.support = new BrokerSupport(options, me);
     this.controlPrefix = support.channels.namespace() + "/_broker/";
   }
@@ -102,6 +108,11 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private Future<Void> start() {
+    membershipRegistration = membership.addHandler(e -> {
+      if (e.type() == io.agentbus.cluster.MembershipEvent.Type.LEFT) {
+        nodeLeft(e.nodeId());
+      }
+    });
     String mapName = "agentbus." + support.channels.namespace() + ".channels";
     Future<AsyncMap<String, String>> map = io.agentbus.cluster.SharedMaps.get(vertx, mapName);
     MessageConsumer<Object> store = consumer(controlAddress(me, "store"), null);
@@ -160,7 +171,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   private Future<Void> storeRemotely(Channel channel, Message message, String owner, boolean mayRetry) {
     DeliveryOptions opts = requestOptions().addHeader(CHANNEL_HEADER, channel.address());
-    return eventBus.request(controlAddress(owner, "store"), message, opts)
+    return this.<Object>requestTo(owner, controlAddress(owner, "store"), message, opts)
         .<Void>mapEmpty()
         .recover(err -> ownerGone(err) && mayRetry
             ? replaceOwner(channel, owner).compose(o -> o.equals(me)
@@ -193,7 +204,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     }
     JsonObject req = new JsonObject().put("channel", channel.address()).put("recipientId", recipientId)
         .put("envId", envId).put("clear", clear);
-    return eventBus.<Buffer>request(controlAddress(owner, "consume"), req, requestOptions())
+    return this.<Buffer>requestTo(owner, controlAddress(owner, "consume"), req, requestOptions())
         .map(reply -> MessageFrames.decode(reply.body()))
         .recover(err -> ownerGone(err) && mayRetry
             ? replaceOwner(channel, owner).compose(o -> consumeFrom(channel, recipientId, envId, clear, o, false))
@@ -262,6 +273,14 @@ public final class EventBusBrokerImpl implements MessageBroker {
       return Future.succeededFuture();
     }
     closed = true;
+    try {
+      if (membershipRegistration != null) {
+        membershipRegistration.close();
+      }
+    } catch (Exception ignored) {
+      // nothing to release
+    }
+    membership.close();
     List<Future<?>> done = new ArrayList<>();
     consumers.forEach(c -> done.add(c.unregister()));
     consumers.clear();
@@ -275,6 +294,44 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   // --- mailbox ownership -----------------------------------------------------------------------
+
+  /** @return the cluster node of a mailbox owner id, or null for an id without one */
+  private static String nodeOf(String owner) {
+    int slash = owner.indexOf('/');
+    return slash < 0 ? null : owner.substring(0, slash);
+  }
+
+  private boolean alive(String owner) {
+    if (!membership.isClustered()) {
+      return true;  // one JVM: every broker of it is alive (a closed one withdraws its claims)
+    }
+    String node = nodeOf(owner);
+    return node == null || membership.nodes().contains(node);
+  }
+
+  private <T> Future<io.vertx.core.eventbus.Message<T>> requestTo(String owner, String address, Object body, DeliveryOptions opts) {
+    Promise<io.vertx.core.eventbus.Message<T>> reply = Promise.promise();
+    Set<Promise<?>> waiting = awaiting.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
+    waiting.add(reply);
+    eventBus.<T>request(address, body, opts).onComplete(ar -> {
+      waiting.remove(reply);
+      reply.handle(ar);
+    });
+    return reply.future();
+  }
+
+  /** A node left: forget the mailbox owners on it and fail what waits for them, so the next claim takes over. */
+  private void nodeLeft(String node) {
+    owners.values().removeIf(o -> node.equals(nodeOf(o)));
+    for (String owner : new ArrayList<>(awaiting.keySet())) {
+      if (node.equals(nodeOf(owner))) {
+        Set<Promise<?>> waiting = awaiting.remove(owner);
+        if (waiting != null) {
+          waiting.forEach(p -> p.tryFail(new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + owner + " left with its node")));
+        }
+      }
+    }
+  }
 
   private Future<String> owner(Channel channel) {
     String known = owners.get(channel.address());
@@ -314,12 +371,14 @@ public final class EventBusBrokerImpl implements MessageBroker {
   /** Reads the claim; takes it when free or held by {@code stale}; retries when racing another claimer. */
   private Future<String> claimOnce(String address, String stale, int attempts) {
     return claims.get(address).compose(current -> {
-      if (current != null && !current.equals(stale)) {
+      // a claim held by a broker whose node has left is as stale as one known to be gone
+      String gone = current != null && !alive(current) ? current : stale;
+      if (current != null && !current.equals(gone)) {
         return Future.succeededFuture(current);
       }
       Future<Boolean> taken = current == null
           ? claims.putIfAbsent(address, me).map(prev -> prev == null)
-          : claims.replaceIfPresent(address, stale, me);
+          : claims.replaceIfPresent(address, gone, me);
       return taken.compose(ok -> {
         if (ok) {
           return Future.succeededFuture(me);

@@ -98,6 +98,18 @@ public final class HttpVerticle extends VerticleBase {
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
           .end(r.toJson().encodePrettily());
     }));
+    // liveness: the process answers (its event loop runs); nothing the cluster does can fail it
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    // readiness: this node is in the cluster's view (its node info published and seen), so
+    // placement can put agents here and the API answers for the cluster; market staleness is not
+    // part of it (a restart would not cure a market problem)
+    router.get("/health/ready").handler(ctx -> {
+      boolean inView = node.knownMembers().stream().anyMatch(i -> i.id().equals(node.id()))
+          && (!node.isClustered() || node.memberIds().contains(node.id()));
+      JsonObject body = new JsonObject().put("status", inView ? "UP" : "DOWN").put("inClusterView", inView)
+          .put("members", node.knownMembers().size()).put("localAgents", runtime.localAgents().size());
+      ctx.response().setStatusCode(inView ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
+    });
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     router.get("/api/nodes").handler(ctx -> {
       JsonArray nodes = new JsonArray();
@@ -147,6 +159,8 @@ public final class HttpVerticle extends VerticleBase {
   private JsonObject apiIndex() {
     JsonArray endpoints = new JsonArray()
         .add(endpoint("GET", "/health", false, "health: 200 UP or 503 DOWN with the checks"))
+        .add(endpoint("GET", "/health/live", false, "liveness: the process answers"))
+        .add(endpoint("GET", "/health/ready", false, "readiness: this node is in the cluster's view"))
         .add(endpoint("GET", "/metrics", false, "Prometheus metrics"))
         .add(endpoint("GET", "/api", true, "this index"))
         .add(endpoint("GET", "/api/nodes", true, "the cluster's nodes"))

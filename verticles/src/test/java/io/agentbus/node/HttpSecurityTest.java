@@ -77,6 +77,10 @@ class HttpSecurityTest {
   @Test
   void healthAndMetricsStayOpenEverythingElseNeedsTheToken() {
     assertThat(get("/health", null).statusCode()).isEqualTo(200);
+    assertThat(get("/health/live", null).statusCode()).isEqualTo(200);
+    HttpResponse<Buffer> ready = get("/health/ready", null);
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(ready.bodyAsJsonObject().getBoolean("inClusterView")).isTrue();
     assertThat(get("/metrics", null).statusCode()).isEqualTo(200);
     HttpResponse<Buffer> refused = get("/api/nodes", null);
     assertThat(refused.statusCode()).isEqualTo(401);

@@ -76,7 +76,9 @@ class K8sManifestsTest {
     assertThat(ports.get("http")).isEqualTo(config.httpPort());
     assertThat(ports.get("hazelcast")).isEqualTo(config.nodeOptions().getClusterPort());
     assertThat(ports.get("eventbus")).isEqualTo(config.nodeOptions().getEventBusPort());
-    assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health");
+    assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
+    assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
+    assertThat(container.at("/startupProbe/httpGet/path").asText()).isEqualTo("/health/live");
     assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
     assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
   }

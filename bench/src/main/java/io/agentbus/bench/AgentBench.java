@@ -15,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.json.JsonObject;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,12 +83,7 @@ public final class AgentBench {
       rows.addAll(clusterRows(rpcs, "", null));
     }
     String activationRow = activations(activations);
-    System.out.println();
-    System.out.printf(Locale.ROOT, "Agent benchmark, %s, %d cores, Java %s%n%n", LocalDate.now(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    System.out.println("| measure | raw Vert.x | agentbus | ratio |");
-    System.out.println("|---|---:|---:|---:|");
-    rows.forEach(System.out::println);
+    BenchTable.print("Agent benchmark", "| measure | raw Vert.x | agentbus | ratio |", "|---|---:|---:|---:|", rows);
     System.out.println();
     System.out.println(activationRow);
     System.exit(0);

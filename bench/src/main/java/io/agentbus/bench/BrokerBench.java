@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,13 +53,9 @@ public final class BrokerBench {
     } else if (!mode.equals("local")) {
       rows.addAll(runCluster(messages, rounds, "2 JVMs (Hazelcast)", null));
     }
-    System.out.println();
-    System.out.printf(Locale.ROOT, "Broker benchmark, %s, %d cores, Java %s%n", LocalDate.now(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    System.out.println();
-    System.out.println("| setting | payload | raw msgs/s | agentbus msgs/s | ratio | raw p50 µs | agentbus p50 µs | ratio | raw p99 µs | agentbus p99 µs |");
-    System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    rows.forEach(System.out::println);
+    BenchTable.print("Broker benchmark",
+        "| setting | payload | raw msgs/s | agentbus msgs/s | ratio | raw p50 µs | agentbus p50 µs | ratio | raw p99 µs | agentbus p99 µs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|", rows);
     System.exit(0);
   }
 

@@ -9,7 +9,6 @@ import io.agentbus.cluster.NodeOptions;
 import io.agentbus.microgrid.MicrogridMarketEnv;
 import io.agentbus.microgrid.MicrogridPolicy;
 
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -74,12 +73,7 @@ public final class MarketBench {
       }
       BrokerBench.await(drt.close());
     }
-    System.out.println();
-    System.out.printf(Locale.ROOT, "Market step time, %s, %d cores, Java %s%n%n", LocalDate.now(),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-    System.out.println("| mode | microgrids | median ms | p95 ms |");
-    System.out.println("|---|---:|---:|---:|");
-    rows.forEach(System.out::println);
+    BenchTable.print("Market step time", "| mode | microgrids | median ms | p95 ms |", "|---|---:|---:|---:|", rows);
     System.exit(0);
   }
 

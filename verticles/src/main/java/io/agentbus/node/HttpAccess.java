@@ -6,9 +6,9 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
+import io.agentbus.cluster.BearerToken;
+
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * Who may use the node's HTTP API. Without a token everything is open (and the node binds to
@@ -28,11 +28,11 @@ final class HttpAccess implements Handler<RoutingContext> {
 
   static final String COOKIE = "agentbus_token";
 
-  private final byte[] token;
+  private final BearerToken token;
 
   /** @param token the token, or null for open access */
   HttpAccess(String token) {
-    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.token = token == null ? null : BearerToken.of(token);
   }
 
   @Override
@@ -46,20 +46,19 @@ final class HttpAccess implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    String bearer = bearer(ctx);
-    if (bearer != null && matches(bearer)) {
+    if (token.authorizes(ctx.request().getHeader("authorization"))) {
       ctx.next();
       return;
     }
     boolean read = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
     String query = ctx.request().getParam("token");
-    if (read && query != null && matches(query) && (path.equals("/") || path.startsWith("/ui/"))) {
+    if (read && token.matches(query) && (path.equals("/") || path.startsWith("/ui/"))) {
       ctx.response().addCookie(Cookie.cookie(COOKIE, query).setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/"))
           .setStatusCode(303).putHeader("location", path).end();
       return;
     }
     Cookie cookie = ctx.request().getCookie(COOKIE);
-    if (read && cookie != null && matches(cookie.getValue())) {
+    if (read && cookie != null && token.matches(cookie.getValue())) {
       ctx.next();
       return;
     }
@@ -67,15 +66,6 @@ final class HttpAccess implements Handler<RoutingContext> {
     HttpErrors.send(ctx, 401, read
         ? "this node requires its HTTP token: send 'Authorization: Bearer <token>', or open /?token=<token> once in a browser"
         : "writes require 'Authorization: Bearer <token>' (the token of --http-token-file or AGENTBUS_HTTP_TOKEN)");
-  }
-
-  private boolean matches(String candidate) {
-    return MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String bearer(RoutingContext ctx) {
-    String h = ctx.request().getHeader("authorization");
-    return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
   }
 
   /** No Origin (not a browser), or an Origin whose host and port are this request's Host. */

@@ -324,9 +324,9 @@ public final class NodeConfig {
     if (file != null) {
       token = secretFile("httpTokenFile", String.valueOf(file), sources);
     }
-    if (token != null && token.length() < 16) {
+    if (token != null && token.length() < io.agentbus.cluster.BearerToken.MIN_LENGTH) {
       throw new ConfigException("the HTTP token (" + (file != null ? sources.get("httpTokenFile") : HTTP_TOKEN_ENV)
-          + ") is shorter than 16 characters: use a random one, e.g. openssl rand -hex 32");
+          + ") is shorter than " + io.agentbus.cluster.BearerToken.MIN_LENGTH + " characters: use a random one, e.g. openssl rand -hex 32");
     }
     int maxConnections = (int) number(values, sources, "httpMaxConnections", 1000, 1, 1_000_000);
     return new HttpConfig(host, token, maxConnections);

@@ -96,8 +96,8 @@ public class AgentRpcHostOptions {
    * @param token the token (at least 16 characters), or null for none
    */
   public AgentRpcHostOptions setToken(String token) {
-    if (token != null && token.length() < 16) {
-      throw new IllegalArgumentException("the bridge token must have at least 16 characters");
+    if (token != null) {
+      io.agentbus.cluster.BearerToken.of(token);  // validates
     }
     this.token = token;
     return this;

@@ -82,7 +82,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final Map<AgentId, InlineAgent> inlineAgents = new ConcurrentHashMap<>();
   private final AtomicInteger inflight = new AtomicInteger();
   /** Requests waiting for a reply from each node: failed at once when that node leaves. */
-  private final Map<String, Set<Promise<Reply>>> awaitingReplyFrom = new ConcurrentHashMap<>();
+  private final io.agentbus.cluster.impl.RequestsInFlight<String> awaitingReplyFrom = new io.agentbus.cluster.impl.RequestsInFlight<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final List<JsonObject> pendingOps = new ArrayList<>();
   private final Counter sent;
@@ -451,32 +451,19 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
-    Promise<Reply> reply = Promise.promise();
-    Set<Promise<Reply>> waiting = awaitingReplyFrom.computeIfAbsent(owner, n -> ConcurrentHashMap.newKeySet());
-    waiting.add(reply);
-    eventBus.<Object>request(inboxAddress(owner), wire, new DeliveryOptions().setSendTimeout(timeout)).onComplete(ar -> {
-      waiting.remove(reply);
-      if (ar.succeeded()) {
-        Envelope r = (Envelope) ar.result().body();
-        reply.tryComplete(new Reply(r.payload, r.payloadType, r.payloadJson));
-      } else {
-        reply.tryFail(ar.cause());
-      }
-    });
-    return reply.future();
+    return awaitingReplyFrom.track(owner, eventBus.<Object>request(inboxAddress(owner), wire,
+        new DeliveryOptions().setSendTimeout(timeout))).map(m -> {
+          Envelope r = (Envelope) m.body();
+          return new Reply(r.payload, r.payloadType, r.payloadJson);
+        });
   }
 
   /** Fails every request waiting for {@code node}, which left: nobody will answer them. */
   private void failRequestsTo(String node) {
-    Set<Promise<Reply>> waiting = awaitingReplyFrom.remove(node);
-    if (waiting == null) {
-      return;
-    }
-    for (Promise<Reply> p : waiting) {
-      p.tryFail(new AgentUnavailableException("node " + node + " left the cluster while a request to it was in flight"
-          + " (it may or may not have been handled); a retry goes to the agent's new owner"));
-    }
+    awaitingReplyFrom.failAll(node::equals, n -> new AgentUnavailableException("node " + n + " left the cluster while a "
+        + "request to it was in flight (it may or may not have been handled); a retry goes to the agent's new owner"));
   }
+
 
   /** Encodes a payload for another node, refusing one over the size limit with a clear error. */
   private Buffer encodeForWire(String type, Object payload) {

@@ -73,7 +73,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private volatile boolean closed;
   private final io.agentbus.cluster.impl.ClusterMembership membership;
   /** Requests waiting for each owner's reply: failed at once (as "no handlers") when its node leaves. */
-  private final Map<String, Set<Promise<?>>> awaiting = new ConcurrentHashMap<>();
+  private final io.agentbus.cluster.impl.RequestsInFlight<String> awaiting = new io.agentbus.cluster.impl.RequestsInFlight<>();
   private AutoCloseable membershipRegistration;
 
   private EventBusBrokerImpl(Vertx vertx, BrokerOptions options) {
@@ -310,28 +310,16 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private <T> Future<io.vertx.core.eventbus.Message<T>> requestTo(String owner, String address, Object body, DeliveryOptions opts) {
-    Promise<io.vertx.core.eventbus.Message<T>> reply = Promise.promise();
-    Set<Promise<?>> waiting = awaiting.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
-    waiting.add(reply);
-    eventBus.<T>request(address, body, opts).onComplete(ar -> {
-      waiting.remove(reply);
-      reply.handle(ar);
-    });
-    return reply.future();
+    return awaiting.track(owner, eventBus.<T>request(address, body, opts));
   }
 
   /** A node left: forget the mailbox owners on it and fail what waits for them, so the next claim takes over. */
   private void nodeLeft(String node) {
     owners.values().removeIf(o -> node.equals(nodeOf(o)));
-    for (String owner : new ArrayList<>(awaiting.keySet())) {
-      if (node.equals(nodeOf(owner))) {
-        Set<Promise<?>> waiting = awaiting.remove(owner);
-        if (waiting != null) {
-          waiting.forEach(p -> p.tryFail(new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + owner + " left with its node")));
-        }
-      }
-    }
+    // failed as "no handlers": the callers then claim the mailbox again, as for an owner that closed
+    awaiting.failAll(o -> node.equals(nodeOf(o)), o -> new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + o + " left with its node"));
   }
+
 
   private Future<String> owner(Channel channel) {
     String known = owners.get(channel.address());

@@ -158,22 +158,23 @@ final class SealedAsyncMap<K, V> implements AsyncMap<K, V> {
 
   @Override
   public Future<Void> put(K k, V v) {
-    return sealed(k, v).compose(s -> raw.put(k, (Object) s));
+    return put(k, v, -1);
   }
 
+  /** ttl &lt; 0 here and below: none (Vert.x's methods without a ttl). */
   @Override
   public Future<Void> put(K k, V v, long ttl) {
-    return sealed(k, v).compose(s -> raw.put(k, (Object) s, ttl));
+    return sealed(k, v).compose(s -> ttl < 0 ? raw.put(k, (Object) s) : raw.put(k, (Object) s, ttl));
   }
 
   @Override
   public Future<V> putIfAbsent(K k, V v) {
-    return sealed(k, v).compose(s -> opened(k, raw.putIfAbsent(k, (Object) s)));
+    return putIfAbsent(k, v, -1);
   }
 
   @Override
   public Future<V> putIfAbsent(K k, V v, long ttl) {
-    return sealed(k, v).compose(s -> opened(k, raw.putIfAbsent(k, (Object) s, ttl)));
+    return sealed(k, v).compose(s -> opened(k, ttl < 0 ? raw.putIfAbsent(k, (Object) s) : raw.putIfAbsent(k, (Object) s, ttl)));
   }
 
   @Override
@@ -197,12 +198,12 @@ final class SealedAsyncMap<K, V> implements AsyncMap<K, V> {
 
   @Override
   public Future<V> replace(K k, V v) {
-    return sealed(k, v).compose(s -> opened(k, raw.replace(k, (Object) s)));
+    return replace(k, v, -1);
   }
 
   @Override
   public Future<V> replace(K k, V v, long ttl) {
-    return sealed(k, v).compose(s -> opened(k, raw.replace(k, (Object) s, ttl)));
+    return sealed(k, v).compose(s -> opened(k, ttl < 0 ? raw.replace(k, (Object) s) : raw.replace(k, (Object) s, ttl)));
   }
 
   @Override
@@ -210,7 +211,7 @@ final class SealedAsyncMap<K, V> implements AsyncMap<K, V> {
     return replaceIfPresent(k, oldValue, newValue, -1);
   }
 
-  /** Compares plaintexts, then swaps the exact sealed value read (atomic on the raw map); ttl &lt; 0: none. */
+  /** Compares plaintexts, then swaps the exact sealed value read (atomic on the raw map). */
   @Override
   public Future<Boolean> replaceIfPresent(K k, V oldValue, V newValue, long ttl) {
     return raw.get(k).compose(s -> {

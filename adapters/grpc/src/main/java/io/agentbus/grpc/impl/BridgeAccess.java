@@ -1,10 +1,9 @@
 package io.agentbus.grpc.impl;
 
+import io.agentbus.cluster.BearerToken;
 import io.agentbus.grpc.Cidr;
 import io.vertx.core.http.HttpServerRequest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -16,11 +15,11 @@ import java.util.List;
  */
 final class BridgeAccess {
 
-  private final byte[] token;
+  private final BearerToken token;
   private final List<Cidr> allowed;
 
   BridgeAccess(String token, List<String> allowedNetworks) {
-    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.token = token == null ? null : BearerToken.of(token);
     this.allowed = allowedNetworks.stream().map(Cidr::parse).toList();
   }
 
@@ -35,8 +34,7 @@ final class BridgeAccess {
       return null;
     }
     String auth = req.getHeader("authorization");
-    if (token != null && auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
-        && MessageDigest.isEqual(token, auth.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
+    if (token != null && token.authorizes(auth)) {
       return null;
     }
     String peer = req.remoteAddress() == null ? null : req.remoteAddress().hostAddress();

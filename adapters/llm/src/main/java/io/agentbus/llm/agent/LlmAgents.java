@@ -139,9 +139,8 @@ public final class LlmAgents {
     if (cap <= 0) {
       return Future.succeededFuture(null);
     }
-    String model = spec.options().getModel();
-    long firstCall = budget.getPrices().knows(model)
-        ? budget.getPrices().microUsd(model, new io.agentbus.llm.Usage(0, spec.options().getMaxTokensPerCall())) : 0;
+    // the least the loop's first call would reserve (its prompt estimate comes on top)
+    long firstCall = budget.reservationMicroUsd(spec.options().getModel(), 0, spec.options().getMaxTokensPerCall());
     return ledger.usage(budget.getScope()).transform(ar -> {
       String reason = ar.failed() ? "the budget ledger could not be read (" + ar.cause().getMessage() + "): refused (fail closed)"
           : ar.result().costMicroUsdToday() < 0 || ar.result().costMicroUsdToday() + firstCall > cap

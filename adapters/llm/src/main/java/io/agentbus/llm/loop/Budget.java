@@ -78,6 +78,20 @@ public class Budget {
     return Math.round(maxDailyCostUsd * 1_000_000);
   }
 
+  /**
+   * What the cost cap reserves before a model call: the price of the prompt (estimated) and of the
+   * whole completion allowance, so that concurrent runs cannot overshoot the cap.
+   *
+   * @return micro-dollars; 0 when there is no cap or the model has no price (the loop refuses an
+   *     unpriced model under a cap before it gets here)
+   */
+  public long reservationMicroUsd(String model, long promptTokens, int maxCompletionTokens) {
+    if (maxDailyMicroUsd() <= 0 || !prices.knows(model)) {
+      return 0;
+    }
+    return prices.microUsd(model, new io.agentbus.llm.Usage(promptTokens, maxCompletionTokens));
+  }
+
   /** @return the per-model prices the cost cap is computed with */
   public PriceTable getPrices() {
     return prices;

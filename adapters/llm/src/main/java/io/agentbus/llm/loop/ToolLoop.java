@@ -7,7 +7,6 @@ import io.agentbus.llm.LlmClient;
 import io.agentbus.llm.RiskLevel;
 import io.agentbus.llm.ToolCall;
 import io.agentbus.llm.ToolSpec;
-import io.agentbus.llm.Usage;
 import io.agentbus.llm.handoff.HandoffMarket;
 import io.agentbus.llm.handoff.HandoffOffer;
 import io.vertx.core.Future;
@@ -162,7 +161,7 @@ public final class ToolLoop {
       return Future.succeededFuture(run.fail(LoopExit.ERROR, "no price for model '" + model
           + "' while a daily cost cap is set: refusing the call (fail closed)"));
     }
-    long reserved = budget.maxDailyMicroUsd() > 0 ? budget.getPrices().microUsd(model, new Usage(promptEstimate, maxTokens)) : 0;
+    long reserved = budget.reservationMicroUsd(model, promptEstimate, maxTokens);
     Future<Long> reservation = reserved > 0 ? ledger.reserveCost(budget.getScope(), reserved, budget.maxDailyMicroUsd())
         : Future.succeededFuture(0L);
     ChatRequest request = new ChatRequest(model, run.messages, run.offered, maxTokens);

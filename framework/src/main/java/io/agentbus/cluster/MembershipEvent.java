@@ -1,10 +1,10 @@
 package io.agentbus.cluster;
 
 /**
- * A node joined or left the cluster.
+ * A node joined or left the cluster, or this node merged back into it.
  *
- * @param type joined or left
- * @param nodeId the node's id
+ * @param type joined, left or merged
+ * @param nodeId the node's id ({@link Type#MERGED}: this node's own id)
  */
 public record MembershipEvent(Type type, String nodeId) {
 
@@ -13,6 +13,13 @@ public record MembershipEvent(Type type, String nodeId) {
     /** The node joined (its {@link NodeInfo} may follow shortly). */
     JOINED,
     /** The node left or was declared dead. */
-    LEFT
+    LEFT,
+    /**
+     * This node was cut off (a partition, a pause longer than failure detection) and has merged
+     * back into the cluster after the heal (Hazelcast's split-brain merge: its member UUID was
+     * reset, its node id kept). Whatever the others removed when they saw it leave must be
+     * published again; what it did on its own while cut off may now be duplicated elsewhere.
+     */
+    MERGED
   }
 }

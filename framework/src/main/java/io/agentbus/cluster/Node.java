@@ -74,6 +74,9 @@ public interface Node {
   /** @return this node's id (the cluster node id) */
   String id();
 
+  /** @return the cluster namespace: every cluster-wide name (maps, addresses) of this node's components is in it */
+  String namespace();
+
   /** @return this node's info */
   NodeInfo info();
 
@@ -106,6 +109,27 @@ public interface Node {
    *     true for a node started without a secret. Placement and leadership use trusted members only.
    */
   boolean trusted(String nodeId);
+
+  /**
+   * @return the number of members the cluster is meant to have ({@link NodeOptions#setExpectedMembers}),
+   *     0 when not set
+   */
+  int expectedMembers();
+
+  /**
+   * @return whether this node sees a majority of the expected members (counting itself and the
+   *     trusted members it knows); always true when {@link #expectedMembers()} is 0. A node cut off
+   *     in a minority by a partition answers false within one failure-detection period, and must
+   *     not lead ({@link Leadership} checks this).
+   */
+  boolean hasQuorum();
+
+  /**
+   * @return whether this node is in the cluster's view: a member for the cluster manager, with
+   *     its node info in the cluster's directory (false for a moment after it merged back from a
+   *     partition, until its info is published again)
+   */
+  boolean inClusterView();
 
   /**
    * Members of the Hazelcast cluster that are not agentbus nodes of this cluster: members that

@@ -43,6 +43,7 @@ public class NodeOptions {
       Map.entry("nodeName", "AGENTBUS_NODE_NAME"),
       Map.entry("labels", "AGENTBUS_LABELS"),
       Map.entry("failureDetectionSeconds", "AGENTBUS_FAILURE_DETECTION_SECONDS"),
+      Map.entry("expectedMembers", "AGENTBUS_EXPECTED_MEMBERS"),
       Map.entry("eventBusTlsCert", "AGENTBUS_EVENT_BUS_TLS_CERT"),
       Map.entry("eventBusTlsKey", "AGENTBUS_EVENT_BUS_TLS_KEY"),
       Map.entry("eventBusTlsCa", "AGENTBUS_EVENT_BUS_TLS_CA"));
@@ -62,6 +63,7 @@ public class NodeOptions {
   private String nodeName;
   private Map<String, String> labels = new LinkedHashMap<>();
   private int failureDetectionSeconds = DEFAULT_FAILURE_DETECTION_SECONDS;
+  private int expectedMembers;
   private String eventBusTlsCert;
   private String eventBusTlsKey;
   private String eventBusTlsCa;
@@ -132,6 +134,7 @@ public class NodeOptions {
       case "nodeName": setNodeName(String.valueOf(v)); break;
       case "labels": setLabels(labels(v)); break;
       case "failureDetectionSeconds": setFailureDetectionSeconds(integer(v)); break;
+      case "expectedMembers": setExpectedMembers(integer(v)); break;
       case "eventBusTlsCert": eventBusTlsCert = String.valueOf(v); break;
       case "eventBusTlsKey": eventBusTlsKey = String.valueOf(v); break;
       case "eventBusTlsCa": eventBusTlsCa = String.valueOf(v); break;
@@ -145,7 +148,7 @@ public class NodeOptions {
         .put("join", join.name().toLowerCase(Locale.ROOT)).put("members", new JsonArray(new ArrayList<>(members)))
         .put("clusterPort", clusterPort).put("clusterPortAutoIncrement", clusterPortAutoIncrement)
         .put("eventBusPort", eventBusPort).put("labels", new JsonObject(new LinkedHashMap<>(labels)))
-        .put("failureDetectionSeconds", failureDetectionSeconds);
+        .put("failureDetectionSeconds", failureDetectionSeconds).put("expectedMembers", expectedMembers);
     putIfSet(j, "clusterHost", clusterHost);
     putIfSet(j, "publicHost", publicHost);
     putIfSet(j, "eventBusHost", eventBusHost);
@@ -328,6 +331,29 @@ public class NodeOptions {
       throw new IllegalArgumentException("failureDetectionSeconds must be 2..600, got " + seconds);
     }
     this.failureDetectionSeconds = seconds;
+    return this;
+  }
+
+  /**
+   * @return how many members the cluster is meant to have; 0 (the default) when not set. With it,
+   *     cluster-wide leadership ({@link Leadership}) is held only by a node that sees a majority
+   *     ({@code expectedMembers / 2 + 1}) of them, so a minority cut off by a partition stops leading
+   */
+  public int getExpectedMembers() {
+    return expectedMembers;
+  }
+
+  /**
+   * Sets the expected cluster size (0: not set, leadership needs no quorum; 1..1000).
+   *
+   * @param members the number of members the cluster is meant to have
+   * @return this
+   */
+  public NodeOptions setExpectedMembers(int members) {
+    if (members < 0 || members > 1000) {
+      throw new IllegalArgumentException("expectedMembers must be 0..1000, got " + members);
+    }
+    this.expectedMembers = members;
     return this;
   }
 

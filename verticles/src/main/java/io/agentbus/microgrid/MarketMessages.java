@@ -9,8 +9,13 @@ public final class MarketMessages {
   private MarketMessages() {
   }
 
-  /** Environment → operator: start an episode with these microgrids. */
-  public record ResetEnv(String envId, long seed, List<MicrogridConfig> microgrids) {
+  /**
+   * Environment → operator: start an episode with these microgrids.
+   *
+   * @param term the driver's fencing token ({@link io.agentbus.cluster.Leadership#token()}), 0 when
+   *     not fenced: the operator refuses a term older than the newest it has seen
+   */
+  public record ResetEnv(String envId, long seed, List<MicrogridConfig> microgrids, long term) {
   }
 
   /** Operator → microgrid: start an episode. */
@@ -25,8 +30,12 @@ public final class MarketMessages {
   public record ResetDone(List<Observation> observations) {
   }
 
-  /** Environment → operator: run one step (actions override the microgrids' policies). */
-  public record RunStep(String envId, int step, Map<String, MicrogridAction> actions) {
+  /**
+   * Environment → operator: run one step (actions override the microgrids' policies).
+   *
+   * @param term the driver's fencing token, as in {@link ResetEnv}
+   */
+  public record RunStep(String envId, int step, Map<String, MicrogridAction> actions, long term) {
   }
 
   /** Operator → microgrid: HERON's price signal, with an optional imposed action. */

@@ -42,6 +42,7 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
   private final MessageBroker broker;
   private final List<Microgrid> models = new ArrayList<>();
   private int step;
+  private long term;
   private StepReport lastReport;
 
   private MicrogridMarketEnv(String envId, EnvMode mode, List<MicrogridConfig> configs, MicrogridPolicy policy,
@@ -116,6 +117,19 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
     return configs.stream().map(MicrogridConfig::id).collect(Collectors.toList());
   }
 
+  /**
+   * Stamps what this environment sends from now on with a driver's fencing token: the operator
+   * refuses resets and steps with a term older than the newest it has seen, so a deposed driver
+   * (cut off, or resumed after a pause) cannot step the market beside the current one.
+   *
+   * @param term the token ({@link io.agentbus.cluster.Leadership#token()}); 0 (the default): not fenced
+   * @return this
+   */
+  public MicrogridMarketEnv fence(long term) {
+    this.term = term;
+    return this;
+  }
+
   /** @return the last step's report, or null */
   public StepReport lastReport() {
     return lastReport;
@@ -136,7 +150,7 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
       }
       return Future.succeededFuture(byMicrogrid(obs));
     }
-    return runtime.send(new ResetEnv(envId, seed, configs), operator(), null, ResetDone.class)
+    return runtime.send(new ResetEnv(envId, seed, configs, term), operator(), null, ResetDone.class)
         .map(done -> byMicrogrid(done.observations()));
   }
 
@@ -147,7 +161,7 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
       actions.forEach((k, v) -> imposed.put(k, MicrogridAction.fromJson(v)));
     }
     Future<StepReport> report = mode == EnvMode.CENTRALIZED ? Future.succeededFuture(stepCentralized(imposed))
-        : runtime.send(new RunStep(envId, step, imposed), operator(), null, StepReport.class);
+        : runtime.send(new RunStep(envId, step, imposed, term), operator(), null, StepReport.class);
     return report.compose(r -> {
       step++;
       lastReport = r;

@@ -32,6 +32,8 @@ public final class OperatorAgent extends Agent {
 
   private String envId;
   private List<String> microgrids = List.of();
+  /** The newest driver term seen: older ones are refused. */
+  private long term;
 
   /** @return the microgrid agent of {@code microgrid} in {@code envId} */
   public static AgentId microgridAgent(String envId, String microgrid) {
@@ -46,7 +48,17 @@ public final class OperatorAgent extends Agent {
         .build();
   }
 
+  /** Refuses a driver whose term is older than the newest seen (a deposed leader); remembers a newer one. */
+  private void fence(long t) {
+    if (t < term) {
+      throw new IllegalStateException("refused: driver term " + t + " is older than term " + term
+          + " (another node leads the market now)");
+    }
+    term = t;
+  }
+
   private Future<ResetDone> reset(ResetEnv r) {
+    fence(r.term());
     envId = r.envId();
     microgrids = r.microgrids().stream().map(MicrogridConfig::id).sorted().collect(Collectors.toList());
     List<Future<Observed>> all = new ArrayList<>();
@@ -58,6 +70,7 @@ public final class OperatorAgent extends Agent {
   }
 
   private Future<StepReport> step(RunStep s) {
+    fence(s.term());
     if (envId == null) {
       return Future.failedFuture(new IllegalStateException("environment " + s.envId() + " was not reset"));
     }
@@ -91,12 +104,14 @@ public final class OperatorAgent extends Agent {
 
   @Override
   public JsonObject saveState() {
-    return envId == null ? null : new JsonObject().put("envId", envId).put("microgrids", new io.vertx.core.json.JsonArray(microgrids));
+    return envId == null ? null : new JsonObject().put("envId", envId).put("microgrids", new io.vertx.core.json.JsonArray(microgrids))
+        .put("term", term);
   }
 
   @Override
   public void loadState(JsonObject state) {
     envId = state.getString("envId");
     microgrids = state.getJsonArray("microgrids").stream().map(String::valueOf).collect(Collectors.toList());
+    term = state.getLong("term", 0L);
   }
 }

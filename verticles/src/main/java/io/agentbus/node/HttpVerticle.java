@@ -63,11 +63,14 @@ public final class HttpVerticle extends VerticleBase {
     checks.register("node", p -> p.complete(Status.OK(new JsonObject().put("id", node.id()).put("name", node.info().name()))));
     checks.register("cluster", p -> {
       int members = node.knownMembers().size();
-      boolean up = !node.isClustered() || members >= 1;
+      // not UP while this node is missing from the cluster's view (merging back) or in a minority
+      boolean up = node.inClusterView() && node.hasQuorum();
       java.util.List<String> intruders = node.intruders();
       long tampered = io.agentbus.cluster.SharedMaps.tamperedEntries(vertx);
       // degraded, not down: an attacker who joins must not be able to make probes restart our pods
       JsonObject data = new JsonObject().put("clustered", node.isClustered()).put("members", members)
+          .put("inClusterView", node.inClusterView()).put("expectedMembers", node.expectedMembers())
+          .put("quorum", node.hasQuorum())
           .put("secured", io.agentbus.cluster.SharedMaps.sealed(vertx)).put("degraded", !intruders.isEmpty() || tampered > 0)
           .put("intruders", new JsonArray(intruders)).put("tamperedEntries", tampered);
       p.complete(up ? Status.OK(data) : Status.KO(data));
@@ -104,8 +107,7 @@ public final class HttpVerticle extends VerticleBase {
     // placement can put agents here and the API answers for the cluster; market staleness is not
     // part of it (a restart would not cure a market problem)
     router.get("/health/ready").handler(ctx -> {
-      boolean inView = node.knownMembers().stream().anyMatch(i -> i.id().equals(node.id()))
-          && (!node.isClustered() || node.memberIds().contains(node.id()));
+      boolean inView = node.inClusterView();
       JsonObject body = new JsonObject().put("status", inView ? "UP" : "DOWN").put("inClusterView", inView)
           .put("members", node.knownMembers().size()).put("localAgents", runtime.localAgents().size());
       ctx.response().setStatusCode(inView ? 200 : 503).putHeader("content-type", "application/json").end(body.encode());
@@ -117,6 +119,11 @@ public final class HttpVerticle extends VerticleBase {
         nodes.add(i.toJson());
       }
       ctx.json(new JsonObject().put("self", node.id()).put("nodes", nodes));
+    });
+    router.get("/api/agents").handler(ctx -> {
+      JsonArray agents = new JsonArray();
+      runtime.localAgents().stream().map(Object::toString).sorted().forEach(agents::add);
+      ctx.json(new JsonObject().put("node", node.id()).put("agents", agents));
     });
     router.get("/api/market").handler(ctx -> {
       JsonObject latest = market == null ? null : market.latest();
@@ -164,6 +171,7 @@ public final class HttpVerticle extends VerticleBase {
         .add(endpoint("GET", "/metrics", false, "Prometheus metrics"))
         .add(endpoint("GET", "/api", true, "this index"))
         .add(endpoint("GET", "/api/nodes", true, "the cluster's nodes"))
+        .add(endpoint("GET", "/api/agents", true, "the agents active on this node"))
         .add(endpoint("GET", "/", true, "the dashboard (WebSocket /ws)"));
     if (market != null) {
       endpoints.add(endpoint("GET", "/api/market", true, "the latest market step (204 before the first)"));

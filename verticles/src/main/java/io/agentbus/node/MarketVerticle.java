@@ -2,8 +2,8 @@ package io.agentbus.node;
 
 import io.agentbus.agent.AgentRuntime;
 import io.agentbus.broker.MessageBroker;
+import io.agentbus.cluster.Leadership;
 import io.agentbus.cluster.Node;
-import io.agentbus.cluster.NodeInfo;
 import io.agentbus.microgrid.MarketMessages.StepReport;
 import io.agentbus.microgrid.MicrogridMarketEnv;
 import io.agentbus.microgrid.MicrogridResult;
@@ -13,13 +13,14 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Comparator;
 import java.util.Map;
 
 /**
- * Runs the market continuously: one step every interval, driven by exactly one node of the cluster
- * (the longest-running one; when it leaves, the next takes over and starts a new episode). The
- * microgrid agents run wherever the runtime places them.
+ * Runs the market continuously: one step every interval, driven by exactly one node of the cluster,
+ * the holder of the {@code market-driver} {@link Leadership} (a fenced lease, held only with a
+ * quorum when {@code --expected-members} is set). A new driver starts a new episode; its resets and
+ * steps carry its fencing token, so the operator refuses a deposed driver's. The microgrid agents
+ * run wherever the runtime places them.
  */
 public final class MarketVerticle extends VerticleBase {
 
@@ -37,6 +38,8 @@ public final class MarketVerticle extends VerticleBase {
   private volatile JsonObject latest;
   private volatile long lastStepMillis;
   private volatile boolean leading;
+  private long term;
+  private Leadership leadership;
 
   MarketVerticle(Node node, AgentRuntime runtime, MessageBroker broker, NodeConfig config) {
     this.node = node;
@@ -48,26 +51,32 @@ public final class MarketVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     env = MicrogridMarketEnv.distributed(ENV_ID, MicrogridMarketEnv.defaultMicrogrids(config.microgrids()), runtime, broker);
-    vertx.setPeriodic(config.stepIntervalMs(), id -> tick());
-    return Future.succeededFuture();
+    return Leadership.start(node, DRIVER_ROLE, config.nodeOptions().getFailureDetectionSeconds() * 1000L).onSuccess(l -> {
+      leadership = l;
+      vertx.setPeriodic(config.stepIntervalMs(), id -> tick());
+    });
   }
 
-  /** @return whether this node drives the market: the earliest-started live member */
-  boolean isLeader() {
-    return node.knownMembers().stream()
-        .min(Comparator.comparingLong(NodeInfo::startedAtMillis).thenComparing(NodeInfo::id))
-        .map(i -> i.id().equals(node.id())).orElse(true);
+  @Override
+  public Future<?> stop() {
+    return leadership == null ? Future.succeededFuture() : leadership.close();
   }
+
+  /** The leadership role of the market's driver. */
+  public static final String DRIVER_ROLE = "market-driver";
 
   private void tick() {
     if (running) {
       return;
     }
-    boolean lead = isLeader();
-    if (lead != leading) {
+    boolean lead = leadership.isLeader();
+    long token = leadership.token();
+    if (lead != leading || (lead && token != term)) {
       leading = lead;
       needsReset = true;
-      LOG.info(lead ? "this node now drives the market" : "another node drives the market");
+      term = token;
+      env.fence(token);
+      LOG.info(lead ? "this node now drives the market (term " + token + ")" : "another node drives the market");
     }
     if (!lead) {
       return;

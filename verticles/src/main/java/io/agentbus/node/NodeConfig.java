@@ -57,6 +57,8 @@ public final class NodeConfig {
           "PEM CA that issued every member's event-bus certificate"),
       new Option("failureDetectionSeconds", "--failure-detection-seconds", "AGENTBUS_FAILURE_DETECTION_SECONDS", true,
           "seconds without heartbeat before a member is dead (default 10)"),
+      new Option("expectedMembers", "--expected-members", "AGENTBUS_EXPECTED_MEMBERS", true,
+          "members the cluster is meant to have: leadership needs a majority of them (default 0: no quorum)"),
       new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true,
           "comma-separated verticles to run: market, bridge (AutoGen gRPC host), llm (LLM agents) (default market)"),
       new Option("grpcPort", "--grpc-port", "AGENTBUS_GRPC_PORT", true, "port of the AutoGen gRPC bridge (default 50051)"),

@@ -82,6 +82,26 @@ class MicrogridMarketEnvTest {
   }
 
   @Test
+  void theOperatorRefusesADeposedDriversTerm() {
+    Node node = await(Node.start(new NodeOptions()));
+    nodes.add(node);
+    AgentRuntime rt = runtimeOn(node);
+    MessageBroker bus = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+    MicrogridMarketEnv current = MicrogridMarketEnv.distributed("env_f", MicrogridMarketEnv.defaultMicrogrids(2), rt, bus).fence(7);
+    MicrogridMarketEnv deposed = MicrogridMarketEnv.distributed("env_f", MicrogridMarketEnv.defaultMicrogrids(2), rt, bus).fence(6);
+    await(current.reset(1));
+    await(current.step(Map.of()));
+    assertThat(io.agentbus.testing.Await.awaitFailure(deposed.step(Map.of())))
+        .hasMessageContaining("driver term 6 is older than term 7");
+    assertThat(io.agentbus.testing.Await.awaitFailure(deposed.reset(1))).hasMessageContaining("older than term 7");
+    // the current driver is unaffected, and a newer one supersedes it
+    assertThat(await(current.step(Map.of())).step()).isEqualTo(1);
+    MicrogridMarketEnv next = MicrogridMarketEnv.distributed("env_f", MicrogridMarketEnv.defaultMicrogrids(2), rt, bus).fence(8);
+    await(next.reset(1));
+    assertThat(io.agentbus.testing.Await.awaitFailure(current.step(Map.of()))).hasMessageContaining("driver term 7");
+  }
+
+  @Test
   void resultsArePublishedOnTheResultsChannel() {
     MessageBroker broker = MessageBroker.inMemory();
     MicrogridMarketEnv env = MicrogridMarketEnv.centralized("env_r", MicrogridMarketEnv.defaultMicrogrids(3),

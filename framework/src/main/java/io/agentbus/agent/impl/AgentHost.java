@@ -23,6 +23,8 @@ final class AgentHost extends VerticleBase {
   private Handlers handlers;
   private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
   private volatile long lastActivity = System.currentTimeMillis();
+  /** Set when this activation turned out to be a duplicate: it stops without saving. */
+  private volatile boolean discarded;
 
   AgentHost(AgentId id, Agent agent, AgentRuntimeImpl runtime, RegistrationOptions registration) {
     this.id = id;
@@ -101,14 +103,25 @@ final class AgentHost extends VerticleBase {
             ? saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r) : Future.succeededFuture(r));
   }
 
+  /** Marks this activation a duplicate: it will stop without saving its state. */
+  void discard() {
+    discarded = true;
+  }
+
   private Future<Void> saveIfNeeded(RegistrationOptions.Checkpoint when) {
-    if (registration.checkpoint() == RegistrationOptions.Checkpoint.NEVER) {
+    if (registration.checkpoint() == RegistrationOptions.Checkpoint.NEVER || discarded) {
       return Future.succeededFuture();
     }
     JsonObject state = agent.saveState();
     if (state == null && when == RegistrationOptions.Checkpoint.EVERY_MESSAGE) {
       return Future.succeededFuture();
     }
-    return runtime.stateStore().save(id, runtime.nodeId(), state);
+    return runtime.stateStore().saveIfHost(id, runtime.nodeId(), state).map(claimedBy -> {
+      if (claimedBy != null && !discarded) {
+        discarded = true;
+        runtime.duplicateFound(id, claimedBy, when == RegistrationOptions.Checkpoint.EVERY_MESSAGE);
+      }
+      return null;
+    });
   }
 }

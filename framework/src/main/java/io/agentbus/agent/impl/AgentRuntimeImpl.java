@@ -89,6 +89,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final Counter published;
   private final Timer rpcTimer;
   private final Counter malformed;
+  private final Counter duplicates;
   private boolean loading = true;
   private AsyncMap<String, JsonObject> registry;
   private StateStore stateStore;
@@ -110,6 +111,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     this.sent = Counter.builder("agentbus.agent.messages").tag("kind", "send").register(meters);
     this.published = Counter.builder("agentbus.agent.messages").tag("kind", "publish").register(meters);
     this.malformed = Counter.builder("agentbus.agent.dropped").tag("reason", "malformed").register(meters);
+    this.duplicates = Counter.builder("agentbus.agent.duplicates")
+        .description("agent activations found to be duplicates (another node claimed the agent, e.g. while this one was "
+            + "cut off) and stopped without saving their state").register(meters);
     this.rpcTimer = Timer.builder("agentbus.agent.rpc").description("agent RPC round trips").register(meters);
   }
 
@@ -174,9 +178,13 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     if (factories.putIfAbsent(type, new Registered(factory, regOptions)) != null) {
       return Future.failedFuture(new IllegalStateException("agent type '" + type + "' is already registered on node " + me));
     }
-    JsonObject reg = new JsonObject().put("requiredLabels", new JsonObject(new java.util.LinkedHashMap<>(regOptions.requiredLabels())));
-    JsonObject op = new JsonObject().put("op", Directory.REGISTER).put("type", type).put("node", me).put("registration", reg);
+    JsonObject op = registerOp(type, regOptions);
     return registry.put("type:" + type + "@" + me, op).compose(v -> broadcast(op));
+  }
+
+  private JsonObject registerOp(String type, RegistrationOptions regOptions) {
+    JsonObject reg = new JsonObject().put("requiredLabels", new JsonObject(new java.util.LinkedHashMap<>(regOptions.requiredLabels())));
+    return new JsonObject().put("op", Directory.REGISTER).put("type", type).put("node", me).put("registration", reg);
   }
 
   @Override
@@ -316,6 +324,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   }
 
   private void onMembership(MembershipEvent e) {
+    if (e.type() == MembershipEvent.Type.MERGED) {
+      owners.clear();
+      healAfterMerge();
+      return;
+    }
     if (e.type() == MembershipEvent.Type.LEFT) {
       failRequestsTo(e.nodeId());
       applyOp(new JsonObject().put("op", Directory.NODE_LEFT).put("node", e.nodeId()));
@@ -329,7 +342,74 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     }
     owners.clear();
     if (e.type() == MembershipEvent.Type.JOINED) {
+      if (!e.nodeId().equals(me) && registry != null) {
+        // a new node read the registry at start, but one merging back after a partition or a pause
+        // lost what this node registered when it saw this node leave: tell it again
+        syncTo(e.nodeId());
+      }
       context.runOnContext(v -> rebalance());
+    }
+  }
+
+  /** Sends {@code other} this node's type registrations and the subscriptions it knows (both idempotent). */
+  private void syncTo(String other) {
+    List<JsonObject> ops = new ArrayList<>();
+    factories.forEach((type, r) -> ops.add(registerOp(type, r.options())));
+    for (Subscription s : directory.subscriptions()) {
+      ops.add(new JsonObject().put("op", Directory.ADD_SUB).put("subscription", Directory.subToJson(s)));
+    }
+    for (JsonObject op : ops) {
+      eventBus.request(prefix + other + "/directory", op, new DeliveryOptions().setSendTimeout(options.getSendTimeoutMillis()))
+          .onFailure(err -> LOG.debug("directory sync to {} failed: {}", other, err.getMessage()));
+    }
+  }
+
+  /**
+   * This node merged back after being cut off. The others removed its registrations when they saw
+   * it leave, and it removed theirs: it puts its own back (in the registry and on every node). Each
+   * agent it activated on its own while cut off and that another node has claimed since (the
+   * agent state's record names that node: the larger side's record survives Hazelcast's merge) is
+   * a duplicate: it stops without saving, so exactly one instance and one state survive.
+   */
+  private void healAfterMerge() {
+    if (closed || registry == null) {
+      return;
+    }
+    LOG.info("merged back into the cluster: publishing this node's agent types again and resolving duplicate agents");
+    for (AgentId id : new ArrayList<>(deployments.keySet())) {
+      stateStore.load(id).onSuccess(record -> {
+        String host = record == null ? null : record.getString("node");
+        if (host != null && !host.equals(me)) {
+          duplicateFound(id, host, true);
+        }
+      });
+    }
+    factories.forEach((type, r) -> {
+      JsonObject op = registerOp(type, r.options());
+      registry.put("type:" + type + "@" + me, op).compose(v -> broadcast(op))
+          .onFailure(err -> LOG.warn("could not publish agent type {} again after the merge: {}", type, err.getMessage()));
+    });
+    for (String other : liveNodes()) {
+      if (!other.equals(me)) {
+        syncTo(other);
+      }
+    }
+  }
+
+  /**
+   * An activation here is a duplicate: {@code claimedBy} holds the agent's record. It is counted,
+   * and stopped without saving when it still runs.
+   */
+  void duplicateFound(AgentId id, String claimedBy, boolean stillRunning) {
+    duplicates.increment();
+    LOG.warn("agent {} was also activated on node {}, which holds its record; this node's copy is discarded "
+        + "(its state since then is lost)", id, claimedBy);
+    if (stillRunning) {
+      Future<AgentHost> h = hosts.get(id);
+      if (h != null && h.succeeded()) {
+        h.result().discard();
+      }
+      context.runOnContext(v -> release(id));
     }
   }
 

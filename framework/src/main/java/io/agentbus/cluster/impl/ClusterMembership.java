@@ -32,6 +32,7 @@ public final class ClusterMembership {
   private final List<Handler<MembershipEvent>> handlers = new CopyOnWriteArrayList<>();
   private Set<String> lastNodes;
   private UUID hazelcastRegistration;
+  private UUID lifecycleRegistration;
   private long pollTimer = -1;
 
   private ClusterMembership(Vertx vertx) {
@@ -63,6 +64,13 @@ public final class ClusterMembership {
             @Override
             public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
               emit(MembershipEvent.Type.LEFT, vertxNodeId(e.getMember()));
+            }
+          });
+      // fired on the member that went through a split-brain merge, after its data was merged
+      lifecycleRegistration = ((HazelcastClusterManager) clusterManager).getHazelcastInstance().getLifecycleService()
+          .addLifecycleListener(e -> {
+            if (e.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGED) {
+              emit(MembershipEvent.Type.MERGED, localNodeId);
             }
           });
     } else if (clusterManager != null) {
@@ -158,6 +166,8 @@ public final class ClusterMembership {
       try {
         ((HazelcastClusterManager) clusterManager).getHazelcastInstance().getCluster()
             .removeMembershipListener(hazelcastRegistration);
+        ((HazelcastClusterManager) clusterManager).getHazelcastInstance().getLifecycleService()
+            .removeLifecycleListener(lifecycleRegistration);
       } catch (RuntimeException ignored) {
         // Hazelcast already shut down
       }

@@ -28,9 +28,10 @@ public final class HazelcastConfigs {
     cfg.setProperty("hazelcast.wait.seconds.before.join", "1");
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
     // nodes started at the same moment (a StatefulSet, a test) can each form a cluster of their
-    // own; merge them within seconds rather than Hazelcast's default of five minutes
-    cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
-    cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    // own, and a partition or a pause splits a cluster: merge them within seconds rather than
+    // Hazelcast's default of five minutes
+    cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
 
     NetworkConfig net = cfg.getNetworkConfig();
     net.setPort(options.getClusterPort()).setPortAutoIncrement(options.isClusterPortAutoIncrement());

@@ -47,6 +47,10 @@ public final class NodeImpl implements Node {
   private AutoCloseable membershipRegistration;
   private Future<Void> closing;
   private final boolean secured;
+  private final int expectedMembers;
+  private long selfCheckTimer = -1;
+  /** Whether this node's info was in the directory at the last check. */
+  private volatile boolean listed = true;
   private final List<Handler<MembershipEvent>> trustHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -62,6 +66,7 @@ public final class NodeImpl implements Node {
     this.namespace = options.getNamespace();
     this.announceAddress = namespace + "/_node/announce";
     this.secured = options.getClusterSecret() != null;
+    this.expectedMembers = options.getExpectedMembers();
   }
 
   /** Starts a node (see {@link Node#start(NodeOptions, VertxOptions)}). */
@@ -132,6 +137,7 @@ public final class NodeImpl implements Node {
     membershipRegistration = membership.addHandler(this::onMembership);
     if (membership.isClustered()) {
       intruderTimer = vertx.setPeriodic(1_000, t -> checkIntruders());
+      selfCheckTimer = vertx.setPeriodic(SELF_CHECK_MILLIS, t -> ensurePublished());
     }
     return io.agentbus.cluster.SharedMaps.<String, JsonObject>get(vertx, "agentbus." + namespace + ".nodes")
         .compose(map -> {
@@ -143,7 +149,40 @@ public final class NodeImpl implements Node {
         .onSuccess(v -> vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id())));
   }
 
+  /** How often a clustered node checks that its own info is still in the directory (and re-reads the others'). */
+  static final long SELF_CHECK_MILLIS = 2_000;
+
+  /**
+   * Puts this node's info back when it is missing from the directory: the others remove a node's
+   * entry when they see it leave, so after a partition or a pause longer than failure detection
+   * the node that merges back must publish itself again, or it stays invisible to everyone.
+   */
+  private Future<Void> ensurePublished() {
+    if (directory == null || closing != null) {
+      return Future.succeededFuture();
+    }
+    return directory.get(info.id()).compose(mine -> {
+      if (mine != null) {
+        listed = true;
+        return refresh();
+      }
+      listed = false;
+      LOG.info("this node's info was missing from the cluster's directory (it was cut off or paused, and merged back): "
+          + "published again");
+      return directory.put(info.id(), info.toJson()).onSuccess(v -> listed = true).compose(v -> refresh())
+          .onSuccess(v -> vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id())));
+    }).recover(err -> {
+      LOG.debug("directory check failed: {}", err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
   private void onMembership(MembershipEvent event) {
+    if (event.type() == MembershipEvent.Type.MERGED) {
+      known.put(info.id(), info);
+      ensurePublished();
+      return;
+    }
     if (event.type() == MembershipEvent.Type.LEFT) {
       known.remove(event.nodeId());
       if (directory != null) {
@@ -157,6 +196,7 @@ public final class NodeImpl implements Node {
   private Future<Void> refresh() {
     return members().onSuccess(list -> {
       Set<String> live = list.stream().map(NodeInfo::id).collect(Collectors.toSet());
+      live.add(info.id()); // this node knows itself even while its entry is being put back
       known.keySet().retainAll(live);
       for (NodeInfo n : list) {
         if (known.put(n.id(), n) == null && secured) {
@@ -199,6 +239,26 @@ public final class NodeImpl implements Node {
   }
 
   @Override
+  public int expectedMembers() {
+    return expectedMembers;
+  }
+
+  @Override
+  public boolean inClusterView() {
+    return !membership.isClustered() || (membership.nodes().contains(info.id()) && listed);
+  }
+
+  @Override
+  public boolean hasQuorum() {
+    if (expectedMembers == 0) {
+      return true;
+    }
+    Set<String> live = membership.nodes();
+    long trustedLive = known.keySet().stream().filter(live::contains).count();
+    return trustedLive >= expectedMembers / 2 + 1;
+  }
+
+  @Override
   public List<String> intruders() {
     return intruders;
   }
@@ -211,6 +271,11 @@ public final class NodeImpl implements Node {
   @Override
   public String id() {
     return info.id();
+  }
+
+  @Override
+  public String namespace() {
+    return namespace;
   }
 
   @Override
@@ -268,6 +333,9 @@ public final class NodeImpl implements Node {
   private Future<Void> doClose() {
     if (intruderTimer >= 0) {
       vertx.cancelTimer(intruderTimer);
+    }
+    if (selfCheckTimer >= 0) {
+      vertx.cancelTimer(selfCheckTimer);
     }
     try {
       membershipRegistration.close();

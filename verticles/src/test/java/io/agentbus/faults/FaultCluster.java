@@ -1,0 +1,176 @@
+package io.agentbus.faults;
+
+import io.agentbus.testing.FreePorts;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Fat-jar nodes, one per {@link Hosts host}, running the market, secured by a cluster secret, with
+ * the checks a fault test makes: what every node sees, and whether that is one healthy cluster.
+ */
+final class FaultCluster implements AutoCloseable {
+
+  /** Seconds without a heartbeat before Hazelcast declares a member dead, in these tests. */
+  static final int FAILURE_DETECTION_SECONDS = 4;
+  static final int STEP_INTERVAL_MS = 200;
+  static final int MICROGRIDS = 6;
+
+  private final Hosts hosts;
+  private final List<FaultNode> nodes = new ArrayList<>();
+
+  FaultCluster(Hosts hosts, String namespace, String join) throws IOException {
+    this.hosts = hosts;
+    File dir = Files.createTempDirectory("faults").toFile();
+    File secret = new File(dir, "secret");
+    File token = new File(dir, "token");
+    Files.writeString(secret.toPath(), "fault-tests-" + System.nanoTime() + "-cluster-secret-of-32-chars");
+    String tokenText = "fault-tests-http-token-" + System.nanoTime();
+    Files.writeString(token.toPath(), tokenText);
+    List<Integer> ports = FreePorts.pick(2 * hosts.size());
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < hosts.size(); i++) {
+      members.add(hosts.address(i) + ":" + clusterPort(ports, i));
+    }
+    for (int i = 0; i < hosts.size(); i++) {
+      int http = hosts.namespaces() ? 8080 : ports.get(hosts.size() + i);
+      List<String> args = new ArrayList<>(List.of("--cluster", "--namespace", namespace,
+          "--cluster-host", hosts.address(i), "--cluster-port", String.valueOf(clusterPort(ports, i)),
+          "--cluster-port-auto-increment", "false", "--cluster-secret-file", secret.getPath(),
+          "--http-host", hosts.management(i), "--http-port", String.valueOf(http), "--http-token-file", token.getPath(),
+          "--node-name", "h" + (i + 1), "--expected-members", String.valueOf(hosts.size()),
+          "--failure-detection-seconds", String.valueOf(FAILURE_DETECTION_SECONDS),
+          "--step-interval-ms", String.valueOf(STEP_INTERVAL_MS), "--microgrids", String.valueOf(MICROGRIDS)));
+      if (join.equals("multicast")) {
+        args.addAll(List.of("--join", "multicast"));
+      } else {
+        args.addAll(List.of("--members", String.join(",", members)));
+      }
+      nodes.add(new FaultNode(namespace + "-h" + (i + 1), hosts.exec(i), hosts.management(i), http, tokenText, args));
+    }
+  }
+
+  private int clusterPort(List<Integer> ports, int i) {
+    return hosts.namespaces() ? 5701 : ports.get(i);
+  }
+
+  FaultCluster start() throws IOException {
+    for (FaultNode n : nodes) {
+      n.start();
+    }
+    return this;
+  }
+
+  FaultNode node(int i) {
+    return nodes.get(i);
+  }
+
+  List<FaultNode> nodes() {
+    return nodes;
+  }
+
+  /** @return the node that drives the market (its /health says so), or null */
+  FaultNode driver() {
+    for (FaultNode n : nodes) {
+      if (n.alive() && leading(n)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  static boolean leading(FaultNode n) {
+    return check(health(n), "market").getJsonObject("data", new JsonObject()).getBoolean("leading", false);
+  }
+
+  /** @return the check named {@code id} of a /health answer, or an empty object */
+  static JsonObject check(JsonObject health, String id) {
+    for (Object c : array(health, "checks")) {
+      if (c instanceof JsonObject && id.equals(((JsonObject) c).getString("id"))) {
+        return (JsonObject) c;
+      }
+    }
+    return new JsonObject();
+  }
+
+  /** /health's JSON whatever its status (200 or 503), or null. */
+  static JsonObject health(FaultNode n) {
+    return n.getAny("/health");
+  }
+
+  /**
+   * What is wrong with the cluster of the nodes in {@code up}, or null when it is one healthy
+   * cluster: each lists exactly the same members (one per node), every agent of the market is
+   * active on exactly one node, exactly one node drives the market, and /health is 200 on all.
+   */
+  String problems(List<FaultNode> up) {
+    List<String> wrong = new ArrayList<>();
+    Set<String> selves = new TreeSet<>();
+    List<Set<String>> views = new ArrayList<>();
+    List<String> agents = new ArrayList<>();
+    int leaders = 0;
+    for (FaultNode n : up) {
+      JsonObject nodesView = n.get("/api/nodes");
+      JsonObject local = n.get("/api/agents");
+      if (nodesView == null || local == null) {
+        wrong.add(n.name() + " does not answer");
+        continue;
+      }
+      selves.add(nodesView.getString("self"));
+      views.add(nodesView.getJsonArray("nodes").stream().map(o -> ((JsonObject) o).getString("id"))
+          .collect(Collectors.toCollection(TreeSet::new)));
+      local.getJsonArray("agents").forEach(a -> agents.add((String) a));
+      if (leading(n)) {
+        leaders++;
+      }
+      if (n.status("/health") != 200) {
+        wrong.add(n.name() + " /health " + n.status("/health") + " " + health(n));
+      }
+    }
+    for (int i = 0; i < views.size(); i++) {
+      if (!views.get(i).equals(selves)) {
+        wrong.add(up.get(i).name() + " sees members " + views.get(i) + " instead of " + selves);
+      }
+    }
+    Set<String> distinct = new HashSet<>(agents);
+    if (distinct.size() != agents.size()) {
+      wrong.add("duplicate agents: " + agents);
+    }
+    if (distinct.size() != MICROGRIDS + 1) {
+      wrong.add((MICROGRIDS + 1) + " agents expected, active: " + new TreeSet<>(distinct));
+    }
+    if (leaders != 1) {
+      wrong.add(leaders + " market drivers");
+    }
+    return wrong.isEmpty() ? null : String.join("; ", wrong);
+  }
+
+  /** @return the node's log tails, for a failure message */
+  String logs() {
+    StringBuilder sb = new StringBuilder();
+    for (FaultNode n : nodes) {
+      sb.append("\n--- ").append(n.name()).append(" ---\n").append(n.logTail());
+    }
+    return sb.toString();
+  }
+
+  static JsonArray array(JsonObject o, String key) {
+    return o == null ? new JsonArray() : o.getJsonArray(key, new JsonArray());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (FaultNode n : nodes) {
+      n.close();
+    }
+  }
+}

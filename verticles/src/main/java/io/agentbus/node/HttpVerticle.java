@@ -34,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
   private final long stepIntervalMs;
   private HttpServer server;
   private Dashboard dashboard;
+  private io.agentbus.probe.DeliveryProbe probe;
 
   private volatile JsonObject llmView = new JsonObject();
 
@@ -49,6 +50,12 @@ public final class HttpVerticle extends VerticleBase {
     this.registry = registry;
     this.port = port;
     this.stepIntervalMs = stepIntervalMs;
+  }
+
+  /** Serves the delivery probe's counts at {@code GET /api/probe}. */
+  HttpVerticle withProbe(io.agentbus.probe.DeliveryProbe probe) {
+    this.probe = probe;
+    return this;
   }
 
   @Override
@@ -125,6 +132,9 @@ public final class HttpVerticle extends VerticleBase {
       runtime.localAgents().stream().map(Object::toString).sorted().forEach(agents::add);
       ctx.json(new JsonObject().put("node", node.id()).put("agents", agents));
     });
+    if (probe != null) {
+      router.get("/api/probe").handler(ctx -> ctx.json(probe.snapshot()));
+    }
     router.get("/api/market").handler(ctx -> {
       JsonObject latest = market == null ? null : market.latest();
       if (latest == null) {
@@ -175,6 +185,9 @@ public final class HttpVerticle extends VerticleBase {
         .add(endpoint("GET", "/", true, "the dashboard (WebSocket /ws)"));
     if (market != null) {
       endpoints.add(endpoint("GET", "/api/market", true, "the latest market step (204 before the first)"));
+    }
+    if (probe != null) {
+      endpoints.add(endpoint("GET", "/api/probe", true, "the delivery probe: what this node sent and received"));
     }
     if (llm != null) {
       endpoints.add(endpoint("GET", "/api/llm", true, "LLM runs and budget use"));

@@ -60,7 +60,7 @@ public final class NodeConfig {
       new Option("expectedMembers", "--expected-members", "AGENTBUS_EXPECTED_MEMBERS", true,
           "members the cluster is meant to have: leadership needs a majority of them (default 0: no quorum)"),
       new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true,
-          "comma-separated verticles to run: market, bridge (AutoGen gRPC host), llm (LLM agents) (default market)"),
+          "comma-separated verticles to run: market, bridge (AutoGen gRPC host), llm (LLM agents), probe (delivery canary) (default market)"),
       new Option("grpcPort", "--grpc-port", "AGENTBUS_GRPC_PORT", true, "port of the AutoGen gRPC bridge (default 50051)"),
       new Option("grpcHost", "--grpc-host", "AGENTBUS_GRPC_HOST", true,
           "interface of the AutoGen gRPC bridge (default 127.0.0.1; beyond loopback set a token or an allow-list)"),
@@ -107,7 +107,7 @@ public final class NodeConfig {
   /** The environment variable that may hold the HTTP token itself (never a flag: flags show in ps). */
   static final String HTTP_TOKEN_ENV = "AGENTBUS_HTTP_TOKEN";
 
-  private static final List<String> KNOWN_VERTICLES = List.of("market", "bridge", "llm");
+  private static final List<String> KNOWN_VERTICLES = List.of("market", "bridge", "llm", "probe");
 
   private final NodeOptions nodeOptions;
   private final int httpPort;

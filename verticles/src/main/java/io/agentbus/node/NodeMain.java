@@ -99,7 +99,11 @@ public final class NodeMain {
                           : Future.<io.agentbus.llm.agent.LlmAgents>succeededFuture(null)).compose(llm -> {
                             HttpVerticle http = new HttpVerticle(node, runtime, broker, mv, llm, registry, config.httpPort(),
                                 config.http(), config.stepIntervalMs());
-                            return node.vertx().deployVerticle(http)
+                            io.agentbus.probe.DeliveryProbe probe = config.verticles().contains("probe")
+                                ? new io.agentbus.probe.DeliveryProbe(runtime) : null;
+                            http.withProbe(probe);
+                            return (probe == null ? Future.succeededFuture("") : node.vertx().deployVerticle(probe))
+                                .compose(x -> node.vertx().deployVerticle(http))
                                 .recover(err -> Future.failedFuture(new IllegalStateException("HTTP could not listen on "
                                     + config.http().host() + ":" + config.httpPort() + " (--http-host, --http-port): " + err.getMessage(), err)))
                                 .map(d -> new Running(node, runtime, broker, http.actualPort(), bridge, llm));

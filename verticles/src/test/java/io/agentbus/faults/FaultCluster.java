@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
 final class FaultCluster implements AutoCloseable {
 
   /** Seconds without a heartbeat before Hazelcast declares a member dead, in these tests. */
-  static final int FAILURE_DETECTION_SECONDS = 4;
+  static final int FAILURE_DETECTION_SECONDS = Integer.getInteger("faults.fd", 4);
   static final int STEP_INTERVAL_MS = 200;
   static final int MICROGRIDS = 6;
 
@@ -49,7 +49,8 @@ final class FaultCluster implements AutoCloseable {
           "--http-host", hosts.management(i), "--http-port", String.valueOf(http), "--http-token-file", token.getPath(),
           "--node-name", "h" + (i + 1), "--expected-members", String.valueOf(hosts.size()),
           "--failure-detection-seconds", String.valueOf(FAILURE_DETECTION_SECONDS),
-          "--step-interval-ms", String.valueOf(STEP_INTERVAL_MS), "--microgrids", String.valueOf(MICROGRIDS)));
+          "--step-interval-ms", String.valueOf(STEP_INTERVAL_MS), "--microgrids", String.valueOf(MICROGRIDS),
+          "--verticles", "market,probe"));
       if (join.equals("multicast")) {
         args.addAll(List.of("--join", "multicast"));
       } else {
@@ -128,7 +129,8 @@ final class FaultCluster implements AutoCloseable {
       selves.add(nodesView.getString("self"));
       views.add(nodesView.getJsonArray("nodes").stream().map(o -> ((JsonObject) o).getString("id"))
           .collect(Collectors.toCollection(TreeSet::new)));
-      local.getJsonArray("agents").forEach(a -> agents.add((String) a));
+      // the market's agents move; each node's probe sink is pinned to it
+      local.getJsonArray("agents").stream().map(String::valueOf).filter(a -> !a.startsWith("probe-")).forEach(agents::add);
       if (leading(n)) {
         leaders++;
       }
@@ -152,6 +154,71 @@ final class FaultCluster implements AutoCloseable {
       wrong.add(leaders + " market drivers");
     }
     return wrong.isEmpty() ? null : String.join("; ", wrong);
+  }
+
+  /**
+   * The delivery probe's counts over every live node (see {@code DeliveryProbe}): what was sent
+   * and how it ended, and what arrived, twice or out of order.
+   */
+  Delivery delivery() {
+    Delivery d = new Delivery();
+    java.util.Map<String, JsonObject> received = new java.util.HashMap<>();
+    java.util.Map<String, JsonObject> sent = new java.util.HashMap<>();
+    for (FaultNode n : nodes) {
+      JsonObject p = n.alive() ? n.get("/api/probe") : null;
+      if (p == null) {
+        continue;
+      }
+      p.getJsonObject("received").forEach(e -> received.put(p.getString("node") + "<" + e.getKey(), (JsonObject) e.getValue()));
+      p.getJsonObject("sent").forEach(e -> sent.put(e.getKey() + "<" + p.getString("node"), (JsonObject) e.getValue()));
+    }
+    for (JsonObject r : received.values()) {
+      d.received += r.getLong("received");
+      d.duplicates += r.getLong("duplicates");
+      d.reordered += r.getLong("reordered");
+    }
+    for (java.util.Map.Entry<String, JsonObject> e : sent.entrySet()) {
+      JsonObject s = e.getValue();
+      d.sent += s.getLong("sent");
+      d.acknowledged += s.getLong("acknowledged");
+      d.failed += s.getLong("failed");
+      d.timedOut += s.getLong("timedOut");
+      d.oldestPendingMs = Math.max(d.oldestPendingMs, s.getLong("oldestPendingMs"));
+      d.published += s.getLong("published");
+      // publishes from a live sender to a live receiver that never arrived
+      JsonObject r = received.get(e.getKey() + "/publish");
+      if (r != null) {
+        d.publishesLost += Math.max(0, s.getLong("published") - r.getLong("received") - 5); // the last few are in flight
+      }
+      JsonObject rs = received.get(e.getKey() + "/send");
+      if (rs != null) {
+        d.sendsHandledUnacknowledged += Math.max(0, rs.getLong("received") - s.getLong("acknowledged") - s.getLong("pending"));
+      }
+    }
+    return d;
+  }
+
+  /** Delivery counts, summed over every stream between live nodes. */
+  static final class Delivery {
+    long sent;
+    long acknowledged;
+    long failed;
+    long timedOut;
+    long oldestPendingMs;
+    long published;
+    long publishesLost;
+    long sendsHandledUnacknowledged;
+    long received;
+    long duplicates;
+    long reordered;
+
+    @Override
+    public String toString() {
+      return String.format(java.util.Locale.ROOT, "sends %d (acknowledged %d, failed with an error %d, timed out %d, handled but "
+          + "unacknowledged %d, oldest pending %d ms), publishes %d (lost %d), received %d, duplicated %d, reordered %d",
+          sent, acknowledged, failed, timedOut, sendsHandledUnacknowledged, oldestPendingMs, published, publishesLost,
+          received, duplicates, reordered);
+    }
   }
 
   /** @return the node's log tails, for a failure message */

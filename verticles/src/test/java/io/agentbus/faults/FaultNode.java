@@ -38,7 +38,12 @@ final class FaultNode implements AutoCloseable {
     this.token = token;
     List<String> cmd = new ArrayList<>(exec);
     cmd.addAll(List.of(new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx200m",
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.getAbsolutePath()));
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    String extra = System.getProperty("faults.jvmArgs", "");
+    if (!extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-jar", JAR.getAbsolutePath()));
     cmd.addAll(args);
     this.command = cmd;
   }

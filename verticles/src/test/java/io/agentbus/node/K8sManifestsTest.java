@@ -70,6 +70,8 @@ class K8sManifestsTest {
     assertThat(config.http().host()).isEqualTo("0.0.0.0");
     assertThat(config.http().token()).isEqualTo("test-value-of-http-token-0123456789");
     assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-XX:+ExitOnOutOfMemoryError");
+    // the driver's quorum counts the replicas: a partitioned minority of pods stops driving
+    assertThat(config.nodeOptions().getExpectedMembers()).isEqualTo(sts.at("/spec/replicas").asInt());
 
     Map<String, Integer> ports = new HashMap<>();
     container.get("ports").forEach(p -> ports.put(p.get("name").asText(), p.get("containerPort").asInt()));

@@ -68,12 +68,15 @@ public final class LeaseLeadership implements Leadership {
   }
 
   private void tick() {
-    if (busy || closed) {
+    if (closed) {
       return;
     }
     long nowNanos = System.nanoTime();
     long gap = lastTickNanos == 0 ? 0 : nowNanos - lastTickNanos;
     lastTickNanos = nowNanos;
+    if (busy) {
+      return; // the last read or write of the lease is still under way (its partition's owner may be gone)
+    }
     if (gap > leaseMillis * 500_000L) {
       // this process was frozen (SIGSTOP, a long GC pause, a starved VM): its view of the cluster
       // is stale until failure detection has had a period to correct it

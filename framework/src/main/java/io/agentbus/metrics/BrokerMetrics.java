@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Meter names: {@value #PUBLISHED}, {@value #DELIVERED}, {@value #DROPPED},
  * {@value #HANDLER_FAILURES}, {@value #MAILBOX_DEPTH}. Tags: {@code namespace}, {@code kind}
- * (built-in kinds, or {@code custom}), {@code mode}, {@code reason}, {@code broker}.
+ * (built-in kinds, or {@code custom}), {@code mode}, {@code reason}. No tag names an instance: the
+ * brokers of one namespace sharing a registry share one mailbox-depth gauge, so a restart does not
+ * start a new series.
  */
 public final class BrokerMetrics {
 
@@ -39,12 +41,21 @@ public final class BrokerMetrics {
   /** Drop reason: a message that arrived after close. */
   public static final String REASON_CLOSED = "closed";
 
+  private static final java.util.Map<String, String> HELP = java.util.Map.of(
+      PUBLISHED, "messages accepted by publish, per channel kind",
+      DELIVERED, "messages handed to a subscriber (mode=subscribe) or returned by consume (mode=consume), per channel kind",
+      DROPPED, "messages lost, per channel kind and reason (mailbox_overflow, malformed, consumer_overflow, closed)",
+      HANDLER_FAILURES, "subscriber handlers that threw, per channel kind");
+  /** One depth per registry and namespace, whatever the number of brokers. */
+  private static final java.util.Map<MeterRegistry, ConcurrentHashMap<String, AtomicLong>> DEPTHS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private final MeterRegistry registry;
   private final String namespace;
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>>> counters =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> publishedByKind = new ConcurrentHashMap<>();
-  private final AtomicLong depth = new AtomicLong();
+  private final AtomicLong depth;
 
   /**
    * @param registry where meters go
@@ -54,8 +65,12 @@ public final class BrokerMetrics {
   public BrokerMetrics(MeterRegistry registry, String namespace, String brokerId) {
     this.registry = registry;
     this.namespace = namespace;
-    Gauge.builder(MAILBOX_DEPTH, depth, AtomicLong::get).tag("namespace", namespace)
-        .tag("broker", brokerId).description("messages waiting in mailboxes").register(registry);
+    this.depth = DEPTHS.computeIfAbsent(registry, r -> new ConcurrentHashMap<>()).computeIfAbsent(namespace, ns -> {
+      AtomicLong d = new AtomicLong();
+      Gauge.builder(MAILBOX_DEPTH, d, AtomicLong::get).tag("namespace", ns)
+          .description("messages waiting in the mailboxes of this node's brokers").register(registry);
+      return d;
+    });
   }
 
   /** Counts a published message. */
@@ -117,7 +132,7 @@ public final class BrokerMetrics {
     Counter c = byKind.get(kind);
     if (c == null) {
       c = byKind.computeIfAbsent(kind, k -> {
-        Counter.Builder b = Counter.builder(name).tag("namespace", namespace).tag("kind", k);
+        Counter.Builder b = Counter.builder(name).description(HELP.get(name)).tag("namespace", namespace).tag("kind", k);
         if (tagKey != null) {
           b.tag(tagKey, tagValue);
         }

@@ -10,6 +10,7 @@ import io.agentbus.agent.TypeSubscription;
 import io.agentbus.broker.BrokerOptions;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.channel.Channels;
+import io.agentbus.cluster.Leadership;
 import io.agentbus.cluster.Node;
 import io.agentbus.cluster.NodeOptions;
 import io.agentbus.message.Message;
@@ -74,6 +75,29 @@ class ReadmeExamplesTest {
       }
     } finally {
       vertx.close().await();
+    }
+  }
+
+  @Test
+  void leadershipSnippet() throws Exception {
+    Node node = Node.start(new NodeOptions()).await();
+    try {
+      Vertx vertx = node.vertx();
+      List<Long> swept = new CopyOnWriteArrayList<>();
+      Leadership sweeper = Leadership.start(node, "handoff-sweeper", 10_000).await();
+      vertx.setPeriodic(1_000, t -> {
+        if (sweeper.isLeader()) {
+          swept.add(sweeper.token());
+        }
+      });
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (swept.isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(swept).as("the single node leads, with the first token").startsWith(1L);
+      sweeper.close().await();
+    } finally {
+      node.close().await();
     }
   }
 

@@ -79,6 +79,14 @@ public final class NodeMain {
   /** Starts everything the configuration asks for. */
   public static Future<Running> start(NodeConfig config) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // jvm_* and process_* families beside ours and Vert.x's
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
     VertxOptions vo = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     String ns = config.nodeOptions().getNamespace();
     return Node.start(config.nodeOptions(), vo, new MicrometerMetricsFactory(registry)).compose(node ->

@@ -18,17 +18,17 @@ import java.util.stream.Collectors;
  * Fat-jar nodes, one per {@link Hosts host}, running the market, secured by a cluster secret, with
  * the checks a fault test makes: what every node sees, and whether that is one healthy cluster.
  */
-final class FaultCluster implements AutoCloseable {
+public final class FaultCluster implements AutoCloseable {
 
   /** Seconds without a heartbeat before Hazelcast declares a member dead, in these tests. */
-  static final int FAILURE_DETECTION_SECONDS = Integer.getInteger("faults.fd", 4);
-  static final int STEP_INTERVAL_MS = 200;
-  static final int MICROGRIDS = 6;
+  public static final int FAILURE_DETECTION_SECONDS = Integer.getInteger("faults.fd", 4);
+  public static final int STEP_INTERVAL_MS = 200;
+  public static final int MICROGRIDS = 6;
 
   private final Hosts hosts;
   private final List<FaultNode> nodes = new ArrayList<>();
 
-  FaultCluster(Hosts hosts, String namespace, String join) throws IOException {
+  public FaultCluster(Hosts hosts, String namespace, String join) throws IOException {
     this.hosts = hosts;
     File dir = Files.createTempDirectory("faults").toFile();
     File secret = new File(dir, "secret");
@@ -64,23 +64,23 @@ final class FaultCluster implements AutoCloseable {
     return hosts.namespaces() ? 5701 : ports.get(i);
   }
 
-  FaultCluster start() throws IOException {
+  public FaultCluster start() throws IOException {
     for (FaultNode n : nodes) {
       n.start();
     }
     return this;
   }
 
-  FaultNode node(int i) {
+  public FaultNode node(int i) {
     return nodes.get(i);
   }
 
-  List<FaultNode> nodes() {
+  public List<FaultNode> nodes() {
     return nodes;
   }
 
   /** @return the node that drives the market (its /health says so), or null */
-  FaultNode driver() {
+  public FaultNode driver() {
     for (FaultNode n : nodes) {
       if (n.alive() && leading(n)) {
         return n;
@@ -89,12 +89,12 @@ final class FaultCluster implements AutoCloseable {
     return null;
   }
 
-  static boolean leading(FaultNode n) {
+  public static boolean leading(FaultNode n) {
     return check(health(n), "market").getJsonObject("data", new JsonObject()).getBoolean("leading", false);
   }
 
   /** @return the check named {@code id} of a /health answer, or an empty object */
-  static JsonObject check(JsonObject health, String id) {
+  public static JsonObject check(JsonObject health, String id) {
     for (Object c : array(health, "checks")) {
       if (c instanceof JsonObject && id.equals(((JsonObject) c).getString("id"))) {
         return (JsonObject) c;
@@ -104,7 +104,7 @@ final class FaultCluster implements AutoCloseable {
   }
 
   /** /health's JSON whatever its status (200 or 503), or null. */
-  static JsonObject health(FaultNode n) {
+  public static JsonObject health(FaultNode n) {
     return n.getAny("/health");
   }
 
@@ -113,7 +113,7 @@ final class FaultCluster implements AutoCloseable {
    * cluster: each lists exactly the same members (one per node), every agent of the market is
    * active on exactly one node, exactly one node drives the market, and /health is 200 on all.
    */
-  String problems(List<FaultNode> up) {
+  public String problems(List<FaultNode> up) {
     List<String> wrong = new ArrayList<>();
     Set<String> selves = new TreeSet<>();
     List<Set<String>> views = new ArrayList<>();
@@ -160,7 +160,7 @@ final class FaultCluster implements AutoCloseable {
    * The delivery probe's counts over every live node (see {@code DeliveryProbe}): what was sent
    * and how it ended, and what arrived, twice or out of order.
    */
-  Delivery delivery() {
+  public Delivery delivery() {
     Delivery d = new Delivery();
     java.util.Map<String, JsonObject> received = new java.util.HashMap<>();
     java.util.Map<String, JsonObject> sent = new java.util.HashMap<>();
@@ -199,18 +199,18 @@ final class FaultCluster implements AutoCloseable {
   }
 
   /** Delivery counts, summed over every stream between live nodes. */
-  static final class Delivery {
-    long sent;
-    long acknowledged;
-    long failed;
-    long timedOut;
-    long oldestPendingMs;
-    long published;
-    long publishesLost;
-    long sendsHandledUnacknowledged;
-    long received;
-    long duplicates;
-    long reordered;
+  public static final class Delivery {
+    public long sent;
+    public long acknowledged;
+    public long failed;
+    public long timedOut;
+    public long oldestPendingMs;
+    public long published;
+    public long publishesLost;
+    public long sendsHandledUnacknowledged;
+    public long received;
+    public long duplicates;
+    public long reordered;
 
     @Override
     public String toString() {
@@ -222,7 +222,7 @@ final class FaultCluster implements AutoCloseable {
   }
 
   /** @return the node's log tails, for a failure message */
-  String logs() {
+  public String logs() {
     StringBuilder sb = new StringBuilder();
     for (FaultNode n : nodes) {
       sb.append("\n--- ").append(n.name()).append(" ---\n").append(n.logTail());
@@ -230,7 +230,7 @@ final class FaultCluster implements AutoCloseable {
     return sb.toString();
   }
 
-  static JsonArray array(JsonObject o, String key) {
+  public static JsonArray array(JsonObject o, String key) {
     return o == null ? new JsonArray() : o.getJsonArray(key, new JsonArray());
   }
 

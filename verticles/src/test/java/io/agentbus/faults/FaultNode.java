@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * faults a real network brings: kill -9, SIGSTOP/SIGCONT, restart at the same address. Its HTTP
  * API is read with the cluster's token.
  */
-final class FaultNode implements AutoCloseable {
+public final class FaultNode implements AutoCloseable {
 
-  private static final File JAR = new File("target/agentbus-node.jar");
+  private static final File JAR = new File(System.getProperty("agentbus.nodeJar", "target/agentbus-node.jar"));
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final String name;
@@ -49,7 +49,7 @@ final class FaultNode implements AutoCloseable {
   }
 
   /** Starts (or restarts, with the same arguments) the process. */
-  FaultNode start() throws IOException {
+  public FaultNode start() throws IOException {
     starts++;
     File log = new File("target/faults-" + name + ".log");
     process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -57,32 +57,32 @@ final class FaultNode implements AutoCloseable {
     return this;
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  boolean alive() {
+  public boolean alive() {
     return process != null && process.isAlive();
   }
 
   /** SIGKILL: no shutdown hook, the others see a crash. */
-  void kill9() throws InterruptedException {
+  public void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
   /** SIGSTOP: the process freezes (a long GC pause, a stalled VM) but keeps its sockets. */
-  void pause() throws IOException {
+  public void pause() throws IOException {
     Hosts.run("kill", "-STOP", String.valueOf(process.pid()));
   }
 
   /** SIGCONT after {@link #pause}. */
-  void resume() throws IOException {
+  public void resume() throws IOException {
     Hosts.run("kill", "-CONT", String.valueOf(process.pid()));
   }
 
   /** SIGTERM and wait: the graceful stop. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(40, TimeUnit.SECONDS)) {
@@ -92,12 +92,12 @@ final class FaultNode implements AutoCloseable {
   }
 
   /** @return the JSON answer of {@code GET path}, or null when the node does not answer 200 within 2 s */
-  JsonObject get(String path) {
+  public JsonObject get(String path) {
     return get(path, true);
   }
 
   /** @return the JSON answer of {@code GET path} whatever its status, or null when there is none */
-  JsonObject getAny(String path) {
+  public JsonObject getAny(String path) {
     return get(path, false);
   }
 
@@ -113,7 +113,7 @@ final class FaultNode implements AutoCloseable {
   }
 
   /** @return the HTTP status of {@code GET path}, 0 when it does not answer */
-  int status(String path) {
+  public int status(String path) {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + httpPort + path))
           .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(2)).build(),
@@ -124,7 +124,7 @@ final class FaultNode implements AutoCloseable {
   }
 
   /** @return the tail of this node's log */
-  String logTail() {
+  public String logTail() {
     try {
       String log = java.nio.file.Files.readString(new File("target/faults-" + name + ".log").toPath());
       return log.substring(Math.max(0, log.length() - 5_000));

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * loopback: every host is 127.0.0.1 (nodes then need distinct ports) and {@link #partition} is not
  * available; the fallback is printed so a reader of the output knows which ran.
  */
-final class Hosts implements AutoCloseable {
+public final class Hosts implements AutoCloseable {
 
   private final String tag;
   private final List<String> addresses;
@@ -32,12 +32,15 @@ final class Hosts implements AutoCloseable {
   }
 
   /** Makes {@code n} hosts: namespaces {@code ab<tag>h1..n} on the 10.77.x.0/24 network, or loopback. */
-  static Hosts create(int n) {
+  public static Hosts create(int n) {
     String tag = Integer.toString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff), 16);
     int subnet = ThreadLocalRandom.current().nextInt(1, 250);
     List<String> addresses = new ArrayList<>();
     List<String> management = new ArrayList<>();
     try {
+      if (Boolean.getBoolean("faults.loopback")) {
+        throw new IOException("-Dfaults.loopback=true");
+      }
       bridge("ab" + tag + "c", "10.77." + subnet + ".1/24");
       bridge("ab" + tag + "m", "10.78." + subnet + ".1/24");
       for (int i = 1; i <= n; i++) {
@@ -84,38 +87,38 @@ final class Hosts implements AutoCloseable {
   }
 
   /** @return whether the hosts are network namespaces (false: the loopback fallback) */
-  boolean namespaces() {
+  public boolean namespaces() {
     return namespaces;
   }
 
   /** @return the address of host {@code i} (0-based) */
-  String address(int i) {
+  public String address(int i) {
     return addresses.get(i);
   }
 
   /** @return the management address of host {@code i} (0-based), where the test reads its HTTP API */
-  String management(int i) {
+  public String management(int i) {
     return management.get(i);
   }
 
   /** @return the number of hosts */
-  int size() {
+  public int size() {
     return addresses.size();
   }
 
   /** @return the command prefix that runs a program on host {@code i} */
-  List<String> exec(int i) {
+  public List<String> exec(int i) {
     return namespaces ? List.of("ip", "netns", "exec", "ab" + tag + "h" + (i + 1)) : List.of();
   }
 
   /** Cuts host {@code i} off from every other host (its link goes down). */
-  void partition(int i) throws IOException {
+  public void partition(int i) throws IOException {
     require();
     run("ip", "link", "set", "ab" + tag + "c" + (i + 1), "down");
   }
 
   /** Heals a {@link #partition}. */
-  void heal(int i) throws IOException {
+  public void heal(int i) throws IOException {
     require();
     run("ip", "link", "set", "ab" + tag + "c" + (i + 1), "up");
   }
@@ -148,7 +151,7 @@ final class Hosts implements AutoCloseable {
     }
   }
 
-  static void run(String... cmd) throws IOException {
+  public static void run(String... cmd) throws IOException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
       if (!p.waitFor(10, TimeUnit.SECONDS)) {

@@ -10,13 +10,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * when a step completed (the driver's report changed), so a test can measure how long a fault
  * stalled the market.
  */
-final class StepWatch implements AutoCloseable {
+public final class StepWatch implements AutoCloseable {
 
   private final List<Long> steps = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private volatile boolean running = true;
 
-  StepWatch(List<FaultNode> nodes) {
+  public StepWatch(List<FaultNode> nodes) {
     for (FaultNode n : nodes) {
       Thread t = new Thread(() -> watch(n), "step-watch-" + n.name());
       t.setDaemon(true);
@@ -45,7 +45,7 @@ final class StepWatch implements AutoCloseable {
   }
 
   /** @return when the last step before {@code millis} completed, or 0 */
-  long lastStepBefore(long millis) {
+  public long lastStepBefore(long millis) {
     long best = 0;
     for (long s : steps) {
       if (s <= millis && s > best) {
@@ -56,7 +56,7 @@ final class StepWatch implements AutoCloseable {
   }
 
   /** Waits for the first step completed after {@code millis}; returns its time, or fails after the timeout. */
-  long firstStepAfter(long millis, long timeoutMillis) throws InterruptedException {
+  public long firstStepAfter(long millis, long timeoutMillis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
       for (long s : steps) {

@@ -108,13 +108,19 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     this.me = node.id();
     this.prefix = options.getNamespace() + "/_runtime/";
     var meters = options.getMeterRegistry();
-    this.sent = Counter.builder("agentbus.agent.messages").tag("kind", "send").register(meters);
-    this.published = Counter.builder("agentbus.agent.messages").tag("kind", "publish").register(meters);
-    this.malformed = Counter.builder("agentbus.agent.dropped").tag("reason", "malformed").register(meters);
+    String messagesHelp = "agent messages sent (kind=send: RPCs) and published (kind=publish) from this node";
+    this.sent = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "send").register(meters);
+    this.published = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "publish").register(meters);
+    this.malformed = Counter.builder("agentbus.agent.dropped").description("agent envelopes dropped, per reason")
+        .tag("reason", "malformed").register(meters);
     this.duplicates = Counter.builder("agentbus.agent.duplicates")
         .description("agent activations found to be duplicates (another node claimed the agent, e.g. while this one was "
             + "cut off) and stopped without saving their state").register(meters);
-    this.rpcTimer = Timer.builder("agentbus.agent.rpc").description("agent RPC round trips").register(meters);
+    this.rpcTimer = Timer.builder("agentbus.agent.rpc").description("agent RPC round trips, from send to reply or error")
+        .serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(10),
+            java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(500),
+            java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10))
+        .register(meters);
   }
 
   /** Creates a runtime on {@code node}. */

@@ -69,18 +69,21 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private final io.micrometer.core.instrument.Counter reconnecting;
   private final ControlRouter control;
 
+  private static final String DROPPED_HELP = "messages the bridge could not deliver to a worker, per reason "
+      + "(worker_backpressure, control_undeliverable, worker_reconnecting, too_large)";
+
   private AgentRpcHostImpl(AgentRuntime runtime, AgentRpcHostOptions options) {
     this.runtime = runtime;
     this.vertx = runtime.node().vertx();
     this.options = options;
     this.backpressureDrops = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
-        .tag("reason", "worker_backpressure").register(options.getMeterRegistry());
+        .description(DROPPED_HELP).tag("reason", "worker_backpressure").register(options.getMeterRegistry());
     this.control = new ControlRouter(this::workerFor, io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
-        .tag("reason", "control_undeliverable").register(options.getMeterRegistry()));
+        .description(DROPPED_HELP).tag("reason", "control_undeliverable").register(options.getMeterRegistry()));
     this.reconnecting = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
-        .tag("reason", "worker_reconnecting").register(options.getMeterRegistry());
+        .description(DROPPED_HELP).tag("reason", "worker_reconnecting").register(options.getMeterRegistry());
     this.tooLarge = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
-        .tag("reason", "too_large").register(options.getMeterRegistry());
+        .description(DROPPED_HELP).tag("reason", "too_large").register(options.getMeterRegistry());
     this.refused = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.refused")
         .description("gRPC calls refused by the bridge's access check (token or allowed networks)")
         .register(options.getMeterRegistry());

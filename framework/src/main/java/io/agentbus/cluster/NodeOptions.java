@@ -449,12 +449,29 @@ public class NodeOptions {
   }
 
   private static int integer(Object v) {
-    if (v instanceof Number) {
-      return ((Number) v).intValue();
+    long n = integral(v);
+    if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("expected an integer, got " + v + " (out of range)");
+    }
+    return (int) n;
+  }
+
+  /**
+   * Reads an integer option strictly, from a JSON number or a string: {@code 22601.9}, an
+   * out-of-range number, null or text are refused, never truncated or wrapped.
+   *
+   * @param v the value as read from a flag, a variable or a config file
+   * @return the integer
+   * @throws IllegalArgumentException saying what was expected
+   */
+  public static long integral(Object v) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
     }
     try {
-      return Integer.parseInt(String.valueOf(v));
-    } catch (NumberFormatException e) {
+      String text = v instanceof Number ? v.toString() : String.valueOf(v).trim();
+      return new java.math.BigDecimal(text).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException("expected an integer, got '" + v + "'");
     }
   }

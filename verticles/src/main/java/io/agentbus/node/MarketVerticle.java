@@ -62,6 +62,37 @@ public final class MarketVerticle extends VerticleBase {
     return leadership == null ? Future.succeededFuture() : leadership.close();
   }
 
+  /** How often the market's summary is logged at INFO. */
+  static final long SUMMARY_MILLIS = 60_000;
+
+  private Minute minute = new Minute();
+
+  /** What the market did since the last summary. */
+  static final class Minute {
+    long startedMillis;
+    int steps;
+    double totalMs;
+    double maxMs;
+    int trades;
+    double minPrice = Double.MAX_VALUE;
+    double maxPrice = -Double.MAX_VALUE;
+
+    void add(double ms, int stepTrades, double price) {
+      steps++;
+      totalMs += ms;
+      maxMs = Math.max(maxMs, ms);
+      trades += stepTrades;
+      minPrice = Math.min(minPrice, price);
+      maxPrice = Math.max(maxPrice, price);
+    }
+
+    String summary(long term) {
+      return String.format(java.util.Locale.ROOT, "last minute: %d steps (driver term %d), step time mean %.1f ms, max %.1f ms, "
+          + "%d trades, price %.2f–%.2f USD/MWh", steps, term, steps == 0 ? 0 : totalMs / steps, maxMs, trades,
+          steps == 0 ? 0 : minPrice, steps == 0 ? 0 : maxPrice);
+    }
+  }
+
   /** The leadership role of the market's driver. */
   public static final String DRIVER_ROLE = "market-driver";
 
@@ -76,6 +107,7 @@ public final class MarketVerticle extends VerticleBase {
       needsReset = true;
       term = token;
       env.fence(token);
+      minute = new Minute();
       LOG.info(lead ? "this node now drives the market (term " + token + ")" : "another node drives the market");
     }
     if (!lead) {
@@ -98,8 +130,21 @@ public final class MarketVerticle extends VerticleBase {
       latest = ar.result().info().copy().put("stepMillis", (System.nanoTime() - t0) / 1e6);
       lastStepMillis = System.currentTimeMillis();
       double cost = r.results().stream().mapToDouble(MicrogridResult::cost).sum();
-      LOG.info(String.format(java.util.Locale.ROOT, "step %4d  price %6.2f USD/MWh  trades %d  total cost %8.2f USD  (%.1f ms)",
-          r.step(), r.price(), r.trades().size(), cost, (System.nanoTime() - t0) / 1e6));
+      double ms = (System.nanoTime() - t0) / 1e6;
+      String line = String.format(java.util.Locale.ROOT, "step %4d  price %6.2f USD/MWh  trades %d  total cost %8.2f USD  (%.1f ms)",
+          r.step(), r.price(), r.trades().size(), cost, ms);
+      if (minute.steps == 0 && minute.startedMillis == 0) {
+        LOG.info(line + "  (first step as driver; each step is logged at DEBUG, a summary every minute)");
+        minute.startedMillis = System.currentTimeMillis();
+      } else {
+        LOG.debug(line);
+      }
+      minute.add(ms, r.trades().size(), r.price());
+      if (System.currentTimeMillis() - minute.startedMillis >= SUMMARY_MILLIS) {
+        LOG.info(minute.summary(term));
+        minute = new Minute();
+        minute.startedMillis = System.currentTimeMillis();
+      }
     });
   }
 

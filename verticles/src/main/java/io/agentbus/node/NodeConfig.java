@@ -176,6 +176,10 @@ public final class NodeConfig {
     String file = (String) cli.getOrDefault("config", env.get("AGENTBUS_CONFIG"));
     if (file != null) {
       readFile(file).forEach(e -> {
+        if (e.getValue() == null) {
+          throw new ConfigException("bad value for " + e.getKey() + " (key '" + e.getKey() + "' in " + file
+              + "): null; leave the key out to use the default");
+        }
         values.put(e.getKey(), e.getValue());
         sources.put(e.getKey(), "key '" + e.getKey() + "' in " + file);
       });
@@ -241,6 +245,14 @@ public final class NodeConfig {
       nodeOptions.validate();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
+    }
+    if (!nodeOptions.isClustered()) {
+      for (String k : CLUSTER_ONLY) {
+        if (sources.containsKey(k)) {
+          throw new ConfigException(k + " (" + sources.get(k) + ") applies to a clustered node only: add --cluster "
+              + "(AGENTBUS_CLUSTERED=true), or leave it out for an embedded node");
+        }
+      }
     }
     int httpPort = (int) number(values, sources, "httpPort", 8080, 0, 65535);
     int microgrids = (int) number(values, sources, "microgrids", 3, 1, 100_000);
@@ -415,6 +427,11 @@ public final class NodeConfig {
     return t.getMessage();
   }
 
+  /** Options a node ignores unless it is clustered: given without {@code --cluster}, they are refused. */
+  private static final List<String> CLUSTER_ONLY = List.of("join", "members", "clusterHost", "clusterPort",
+      "clusterPortAutoIncrement", "publicHost", "eventBusHost", "eventBusPort", "eventBusPublicHost", "kubernetesServiceDns",
+      "failureDetectionSeconds", "expectedMembers", "eventBusTlsCert", "eventBusTlsKey", "eventBusTlsCa");
+
   private static long number(Map<String, Object> values, Map<String, String> sources, String key, long def, long min, long max) {
     Object v = values.get(key);
     if (v == null) {
@@ -422,9 +439,9 @@ public final class NodeConfig {
     }
     long n;
     try {
-      n = v instanceof Number ? ((Number) v).longValue() : Long.parseLong(String.valueOf(v).trim());
-    } catch (NumberFormatException e) {
-      throw new ConfigException("bad value for " + key + " (" + sources.get(key) + "): expected an integer, got '" + v + "'");
+      n = io.agentbus.cluster.NodeOptions.integral(v);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("bad value for " + key + " (" + sources.get(key) + "): " + e.getMessage());
     }
     if (n < min || n > max) {
       throw new ConfigException("bad value for " + key + " (" + sources.get(key) + "): must be " + min + ".." + max + ", got " + n);

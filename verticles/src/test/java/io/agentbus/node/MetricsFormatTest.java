@@ -43,7 +43,7 @@ class MetricsFormatTest {
       assertThat(families.entrySet().stream().filter(e -> e.getValue()[1].equals("NOHELP")).map(Map.Entry::getKey))
           .as("families without HELP").isEmpty();
       assertThat(families).containsKeys("agentbus_messages_published", "agentbus_mailbox_depth", "agentbus_agent_rpc_seconds",
-          "jvm_memory_used_bytes", "jvm_gc_pause_seconds", "process_cpu_usage", "process_uptime_seconds");
+          "jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes", "process_cpu_usage", "process_uptime_seconds");
       assertThat(families.get("agentbus_agent_rpc_seconds")[0]).isEqualTo("histogram");
       families.forEach((name, f) -> assertThat(f[2]).as("labels of " + name).doesNotContain("broker"));
     } finally {

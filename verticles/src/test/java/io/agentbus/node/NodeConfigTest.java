@@ -25,7 +25,7 @@ class NodeConfigTest {
     assertThat(c.nodeOptions().isClustered()).isTrue();
     assertThat(c.stepIntervalMs()).isEqualTo(1000);
     assertThat(c.verticles()).containsExactly("market");
-    assertThat(NodeConfig.load(new String[] {"--join=multicast"}, Map.of()).nodeOptions().getJoin()).isEqualTo(JoinMode.MULTICAST);
+    assertThat(NodeConfig.load(new String[] {"--cluster", "--join=multicast"}, Map.of()).nodeOptions().getJoin()).isEqualTo(JoinMode.MULTICAST);
   }
 
   @Test
@@ -47,6 +47,30 @@ class NodeConfigTest {
         .hasMessageContaining("cannot read config file");
     assertThatThrownBy(() -> NodeConfig.load(new String[] {"--cluster", "--join", "kubernetes"}, Map.of()))
         .hasMessageContaining("kubernetesServiceDns");
+  }
+
+  @Test
+  void valuesAreStrictFromEverySourceAndClusterOptionsNeedACluster() throws Exception {
+    Path file = Files.createTempFile("agentbus", ".json");
+    Files.writeString(file, "{\"httpPort\": 22601.9}");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--config", file.toString()}, Map.of()))
+        .hasMessageContaining("httpPort").hasMessageContaining("expected an integer, got '22601.9'");
+    Files.writeString(file, "{\"clustered\": true, \"clusterPort\": 4294989601}");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--config", file.toString()}, Map.of()))
+        .hasMessageContaining("clusterPort").hasMessageContaining("out of range");
+    Files.writeString(file, "{\"httpPort\": null}");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--config", file.toString()}, Map.of()))
+        .hasMessageContaining("httpPort").hasMessageContaining("null");
+    Files.writeString(file, "{\"httpPort\": 8081.0, \"microgrids\": \"7\"}");
+    NodeConfig ok = NodeConfig.load(new String[] {"--config", file.toString()}, Map.of());
+    assertThat(ok.httpPort()).isEqualTo(8081);
+    assertThat(ok.microgrids()).isEqualTo(7);
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--members", "10.0.0.2"}, Map.of()))
+        .hasMessageContaining("members (--members) applies to a clustered node only");
+    assertThatThrownBy(() -> NodeConfig.load(new String[0], Map.of("AGENTBUS_EXPECTED_MEMBERS", "3")))
+        .hasMessageContaining("AGENTBUS_EXPECTED_MEMBERS").hasMessageContaining("--cluster");
+    assertThat(NodeConfig.load(new String[] {"--cluster", "--members", "127.0.0.1", "--expected-members", "3"}, Map.of())
+        .nodeOptions().getExpectedMembers()).isEqualTo(3);
   }
 
   @Test

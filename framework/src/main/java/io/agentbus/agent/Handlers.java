@@ -31,15 +31,23 @@ public final class Handlers {
 
   private final Map<String, Entry> entries;
   private final BiFunction<JsonPayload, MessageContext, Future<?>> otherwise;
+  private final BiFunction<Object, MessageContext, Future<?>> otherwiseForeign;
 
-  private Handlers(Map<String, Entry> entries, BiFunction<JsonPayload, MessageContext, Future<?>> otherwise) {
+  private Handlers(Map<String, Entry> entries, BiFunction<JsonPayload, MessageContext, Future<?>> otherwise,
+                   BiFunction<Object, MessageContext, Future<?>> otherwiseForeign) {
     this.entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
     this.otherwise = otherwise;
+    this.otherwiseForeign = otherwiseForeign;
   }
 
   /** @return the handler of every type without its own handler, or null */
   public BiFunction<JsonPayload, MessageContext, Future<?>> otherwise() {
     return otherwise;
+  }
+
+  /** @return the handler of every type without a handler of its own, JSON or bytes ({@link Builder#otherwiseForeign}), or null */
+  public BiFunction<Object, MessageContext, Future<?>> otherwiseForeign() {
+    return otherwiseForeign;
   }
 
   /** @return a builder */
@@ -61,8 +69,28 @@ public final class Handlers {
   public static final class Builder {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private BiFunction<JsonPayload, MessageContext, Future<?>> otherwise;
+    private BiFunction<Object, MessageContext, Future<?>> otherwiseForeign;
 
     private Builder() {
+    }
+
+    /**
+     * Like {@link #otherwise}, for JSON and non-JSON payloads alike: the handler receives a
+     * {@link JsonPayload} or a {@link BytesPayload} (a bridge forwarding foreign agents' messages
+     * unchanged uses it).
+     */
+    public Builder otherwiseForeign(BiFunction<Object, MessageContext, Future<?>> handler) {
+      this.otherwiseForeign = handler;
+      return this;
+    }
+
+    /**
+     * Handles a type name whose content is not JSON (a protobuf message from an AutoGen worker) as
+     * a {@link BytesPayload}; a JSON payload of that name arrives as bytes of {@code application/json}.
+     * The result (a record, {@link JsonPayload}, {@link BytesPayload} or null) is the reply.
+     */
+    public Builder onBytes(String typeName, BiFunction<BytesPayload, MessageContext, Object> handler) {
+      return add(typeName, BytesPayload.class, (m, ctx) -> Future.succeededFuture(handler.apply((BytesPayload) m, ctx)));
     }
 
     /**
@@ -114,7 +142,7 @@ public final class Handlers {
 
     /** @return the handlers */
     public Handlers build() {
-      return new Handlers(entries, otherwise);
+      return new Handlers(entries, otherwise, otherwiseForeign);
     }
   }
 }

@@ -40,8 +40,8 @@ public final class PayloadTypes {
   }
 
   /**
-   * Checks that an object can travel as a payload: a record or bean, a {@link JsonPayload} or a
-   * {@code JsonObject}; not a bare string, number, boolean, collection or array.
+   * Checks that an object can travel as a payload: a record or bean, a {@link JsonPayload}, a
+   * {@link BytesPayload} or a {@code JsonObject}; not a bare string, number, boolean, collection or array.
    *
    * @return the object
    * @throws IllegalArgumentException otherwise
@@ -59,10 +59,53 @@ public final class PayloadTypes {
     return payload;
   }
 
+  /**
+   * The first key of a {@link BytesPayload}'s JSON form between nodes: {@code {"agentbus.bytes":
+   * base64, "agentbus.contentType": ...}} (so it is recognised without parsing).
+   */
+  static final String BYTES_KEY = "agentbus.bytes";
+  private static final byte[] BYTES_PREFIX = ("{\"" + BYTES_KEY + "\":").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private static final String CONTENT_TYPE_KEY = "agentbus.contentType";
+
+  /** @return whether {@code json} is the wire form of a {@link BytesPayload} */
+  public static boolean isBytes(Buffer json) {
+    if (json == null || json.length() < BYTES_PREFIX.length) {
+      return false;
+    }
+    for (int i = 0; i < BYTES_PREFIX.length; i++) {
+      if (json.getByte(i) != BYTES_PREFIX[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static BytesPayload bytesFrom(String name, Buffer json) {
+    JsonObject j = new JsonObject(json);
+    try {
+      return new BytesPayload(name, j.getString(CONTENT_TYPE_KEY, "application/octet-stream"),
+          java.util.Base64.getDecoder().decode(j.getString(BYTES_KEY, "")));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("payload of type '" + name + "' is not a valid bytes payload: " + e.getMessage(), e);
+    }
+  }
+
+  /** A JSON target given a bytes payload: its bytes parsed as JSON when they are JSON, refused otherwise. */
+  private static Buffer jsonOf(BytesPayload b) {
+    if (!b.contentType().equals(BytesPayload.JSON)) {
+      throw new IllegalArgumentException("payload of type '" + b.type() + "' is " + b.contentType()
+          + " (" + b.size() + " bytes), not JSON: handle it with onBytes");
+    }
+    return Buffer.buffer(b.unsafeData());
+  }
+
   /** @return the type name of a payload object (registering its class if needed) */
   public String nameOf(Object payload) {
     if (payload instanceof JsonPayload) {
       return ((JsonPayload) payload).type();
+    }
+    if (payload instanceof BytesPayload) {
+      return ((BytesPayload) payload).type();
     }
     if (payload instanceof JsonObject) {
       return "JsonObject";
@@ -85,6 +128,9 @@ public final class PayloadTypes {
     if (payload instanceof JsonPayload) {
       return ((JsonPayload) payload).data();
     }
+    if (payload instanceof BytesPayload) {
+      return new JsonObject(encode(payload));
+    }
     if (payload instanceof JsonObject) {
       return (JsonObject) payload;
     }
@@ -100,6 +146,13 @@ public final class PayloadTypes {
   public Buffer encode(Object payload) {
     if (payload instanceof JsonPayload) {
       return FrozenJson.encode(((JsonPayload) payload).data());
+    }
+    if (payload instanceof BytesPayload) {
+      BytesPayload b = (BytesPayload) payload;
+      // written by hand so that the bytes key comes first (isBytes reads only the prefix)
+      return Buffer.buffer().appendBytes(BYTES_PREFIX).appendString(io.vertx.core.json.Json.encode(b.base64()))
+          .appendString(",\"" + CONTENT_TYPE_KEY + "\":").appendString(io.vertx.core.json.Json.encode(b.contentType()))
+          .appendString("}");
     }
     if (payload instanceof JsonObject) {
       return ((JsonObject) payload).toBuffer();
@@ -119,6 +172,16 @@ public final class PayloadTypes {
    */
   @SuppressWarnings("unchecked")
   public <T> T decode(String name, Buffer json, Class<T> target) {
+    if (isBytes(json)) {
+      BytesPayload b = bytesFrom(name, json);
+      if (target == BytesPayload.class || target == Object.class) {
+        return (T) b;
+      }
+      return decode(name, jsonOf(b), target);
+    }
+    if (target == BytesPayload.class) {
+      return (T) new BytesPayload(name, BytesPayload.JSON, json.getBytes());
+    }
     if (target == JsonPayload.class) {
       return (T) new JsonPayload(name, new JsonObject(json));
     }
@@ -143,6 +206,12 @@ public final class PayloadTypes {
   public <T> T convert(String name, Object payload, JsonObject json, Class<T> target) {
     if (payload != null && target.isInstance(payload)) {
       return (T) payload;
+    }
+    if (payload instanceof BytesPayload) {
+      return decode(name, jsonOf((BytesPayload) payload), target);
+    }
+    if (target == BytesPayload.class) {
+      return (T) new BytesPayload(name, BytesPayload.JSON, (json != null ? json.toBuffer() : encode(payload)).getBytes());
     }
     JsonObject data = json != null ? json : toJson(payload);
     if (target == JsonPayload.class) {

@@ -120,6 +120,46 @@ public abstract class AgentRuntimeContract {
   }
 
   @Test
+  void bytesPayloadsCrossNodesUnchangedAndJsonHandlersRefuseThem() {
+    String bin = unique("bin");
+    byte[] data = {0, 1, 2, (byte) 0xff, 10, 13, 34};
+    List<BytesPayload> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(rt(1).register(bin, id -> new Agent() {
+      @Override
+      public Handlers handlers() {
+        return Handlers.builder()
+            .onBytes("pkg.Blob", (b, ctx) -> {
+              if (!ctx.isRpc()) {
+                published.add(b);
+                return null;
+              }
+              return new BytesPayload("pkg.Reversed", "application/x-test", reversed(b.data()));
+            })
+            .onJson("Note", (json, ctx) -> json)
+            .build();
+      }
+    }));
+    await(rt(1).addSubscription(new TypeSubscription(bin, bin)));
+    BytesPayload blob = new BytesPayload("pkg.Blob", BytesPayload.PROTOBUF, data);
+    Object reply = await(rt(0).send(blob, new AgentId(bin, "k"), null, Object.class));
+    assertThat(reply).isEqualTo(new BytesPayload("pkg.Reversed", "application/x-test", new byte[] {34, 13, 10, (byte) 0xff, 2, 1, 0}));
+    await(rt(0).publish(blob, new TopicId(bin, "k"), null));
+    until("the published bytes", java.time.Duration.ofSeconds(5), () -> published.size() == 1);
+    assertThat(published.get(0)).isEqualTo(blob);
+    // a JSON handler is not handed bytes that are not JSON
+    assertThat(awaitFailure(rt(0).send(new BytesPayload("Note", BytesPayload.PROTOBUF, data), new AgentId(bin, "k"), null)))
+        .hasMessageContaining("application/x-protobuf").hasMessageContaining("not JSON");
+  }
+
+  private static byte[] reversed(byte[] original) {
+    byte[] out = new byte[original.length];
+    for (int i = 0; i < original.length; i++) {
+      out[i] = original[original.length - 1 - i];
+    }
+    return out;
+  }
+
+  @Test
   void rpcTimesOutWithAClearError() {
     String calc = unique("calc");
     await(rt(1).register(calc, id -> new Calculator()));

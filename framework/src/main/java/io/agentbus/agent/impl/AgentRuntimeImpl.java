@@ -522,6 +522,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       if (payload != null) {
         return types.convert(type != null ? type : types.nameOf(payload), payload, null, target);
       }
+      if (target == Object.class && PayloadTypes.isBytes(json)) {
+        return (R) types.decode(type, json, io.agentbus.agent.BytesPayload.class);
+      }
       if (target == Object.class) {
         Class<?> known = types.classOf(type);
         return (R) (known != null ? types.decode(type, json, known) : new JsonPayload(type, new JsonObject(json)));

@@ -1,6 +1,7 @@
 package io.agentbus.agent.impl;
 
 import io.agentbus.agent.AgentId;
+import io.agentbus.agent.BytesPayload;
 import io.agentbus.agent.Handlers;
 import io.agentbus.agent.JsonPayload;
 import io.agentbus.agent.MessageContext;
@@ -17,6 +18,13 @@ final class HandlerInvoker {
     MessageContext ctx = new MessageContext(e.sender, e.topic, e.kind == Envelope.Kind.SEND, e.messageId, e.metadata);
     Handlers.Entry entry = handlers.lookup(e.payloadType);
     try {
+      if (entry == null && handlers.otherwiseForeign() != null) {
+        Object p = e.payload instanceof BytesPayload || e.payload instanceof JsonPayload ? e.payload
+            : e.payload != null ? types.convert(e.payloadType, e.payload, null, JsonPayload.class)
+            : PayloadTypes.isBytes(e.payloadJson) ? types.decode(e.payloadType, e.payloadJson, BytesPayload.class)
+            : types.decode(e.payloadType, e.payloadJson, JsonPayload.class);
+        return handlers.otherwiseForeign().apply(p, ctx).map(r -> r);
+      }
       if (entry == null && handlers.otherwise() != null) {
         JsonPayload p = e.payload != null ? types.convert(e.payloadType, e.payload, null, JsonPayload.class)
             : types.decode(e.payloadType, e.payloadJson, JsonPayload.class);

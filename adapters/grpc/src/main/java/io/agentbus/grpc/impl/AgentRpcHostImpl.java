@@ -69,8 +69,9 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private final io.micrometer.core.instrument.Counter reconnecting;
   private final ControlRouter control;
 
-  private static final String DROPPED_HELP = "messages the bridge could not deliver to a worker, per reason "
-      + "(worker_backpressure, control_undeliverable, worker_reconnecting, too_large)";
+  private static final String DROPPED_HELP = "messages the bridge could not deliver, per reason "
+      + "(worker_backpressure, control_undeliverable, worker_reconnecting, too_large, invalid_event)";
+  private final io.micrometer.core.instrument.Counter invalidEvents;
 
   private AgentRpcHostImpl(AgentRuntime runtime, AgentRpcHostOptions options) {
     this.runtime = runtime;
@@ -84,6 +85,8 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
         .description(DROPPED_HELP).tag("reason", "worker_reconnecting").register(options.getMeterRegistry());
     this.tooLarge = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .description(DROPPED_HELP).tag("reason", "too_large").register(options.getMeterRegistry());
+    this.invalidEvents = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
+        .description(DROPPED_HELP).tag("reason", "invalid_event").register(options.getMeterRegistry());
     this.refused = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.refused")
         .description("gRPC calls refused by the bridge's access check (token or allowed networks)")
         .register(options.getMeterRegistry());
@@ -298,11 +301,12 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
               + options.getMaxInflightRpcsPerWorker() + ")")).build());
       return;
     }
-    Future<JsonPayload> reply;
+    Future<Object> reply;
     try {
       AgentId target = Wire.agentId(r.getTarget());
       AgentId source = r.hasSource() ? Wire.agentId(r.getSource()) : null;
-      reply = runtime.send(Wire.payload(r.getPayload()), target, source, JsonPayload.class, options.getRpcTimeoutMillis());
+      reply = runtime.send(Wire.payload(r.getPayload()), target, source, Object.class, options.getRpcTimeoutMillis())
+          .map(this::foreign);
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }
@@ -324,14 +328,27 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       // travel as the message id and metadata every recipient sees
       runtime.publish(Wire.eventPayload(e), new TopicId(e.getType(), e.getSource()), Wire.eventSender(e),
               e.getId().isEmpty() || e.getId().length() > 255 ? null : e.getId(), Wire.extensions(e))
-          .onFailure(err -> LOG.warn("event {} of worker {} was not published: {}", e.getId(), w.clientId, err.getMessage()));
+          .onFailure(err -> {
+            invalidEvents.increment();
+            LOG.warn("event {} of worker {} was not published: {}", e.getId(), w.clientId, err.getMessage());
+          });
     } catch (RuntimeException ex) {
+      // AutoGen's protocol has no answer to an event: counted and logged
+      invalidEvents.increment();
       LOG.warn("event {} of worker {} is invalid: {}", e.getId(), w.clientId, ex.getMessage());
     }
   }
 
-  /** Delivers a message for an agent hosted by worker {@code clientId}. */
-  Future<Object> forward(String clientId, AgentId agent, JsonPayload payload, MessageContext ctx) {
+  /** @return a reply as a worker can take it: bytes and JSON payloads as they are, a JVM record as its JSON */
+  private Object foreign(Object reply) {
+    if (reply == null || reply instanceof JsonPayload || reply instanceof io.agentbus.agent.BytesPayload) {
+      return reply;
+    }
+    return new JsonPayload(runtime.payloadTypes().nameOf(reply), runtime.payloadTypes().toJson(reply));
+  }
+
+  /** Delivers a message (a {@link JsonPayload} or a {@code BytesPayload}) for an agent hosted by worker {@code clientId}. */
+  Future<Object> forward(String clientId, AgentId agent, Object payload, MessageContext ctx) {
     WorkerConnection w = clientId == null ? null : workers.get(clientId);
     if (w == null) {
       return Future.failedFuture(new AgentRpcException(clientId == null ? "no worker hosting agent type '" + agent.type()

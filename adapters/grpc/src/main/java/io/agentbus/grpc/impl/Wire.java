@@ -2,6 +2,7 @@ package io.agentbus.grpc.impl;
 
 import com.google.protobuf.ByteString;
 import io.agentbus.agent.AgentId;
+import io.agentbus.agent.BytesPayload;
 import io.agentbus.agent.JsonPayload;
 import io.agentbus.agent.Subscription;
 import io.agentbus.agent.TopicId;
@@ -30,12 +31,28 @@ final class Wire {
     return io.agentbus.grpc.proto.AgentId.newBuilder().setType(id.type()).setKey(id.key()).build();
   }
 
-  static JsonPayload payload(Payload p) {
-    if (!p.getDataContentType().isEmpty() && !p.getDataContentType().equals(JSON)) {
-      throw new IllegalArgumentException("payload content type '" + p.getDataContentType()
-          + "' is not supported by this host (use application/json)");
+  /**
+   * @return a {@link JsonPayload} for JSON content, a {@link BytesPayload} (type, content type and
+   *     bytes unchanged: protobuf and anything else) otherwise
+   */
+  static Object payload(Payload p) {
+    String contentType = p.getDataContentType();
+    if (contentType.isEmpty() || contentType.equals(JSON)) {
+      return json(p.getDataType(), p.getData().toByteArray());
     }
-    return json(p.getDataType(), p.getData().toByteArray());
+    return new BytesPayload(p.getDataType(), contentType, p.getData().toByteArray());
+  }
+
+  /** @return the payload as JSON, for JSON-only callers; a bytes payload of JSON content is parsed */
+  static JsonPayload jsonOnly(Object payload) {
+    if (payload instanceof JsonPayload) {
+      return (JsonPayload) payload;
+    }
+    BytesPayload b = (BytesPayload) payload;
+    if (!b.contentType().equals(JSON)) {
+      throw new IllegalArgumentException("payload of type '" + b.type() + "' is " + b.contentType() + ", not JSON");
+    }
+    return json(b.type(), b.data());
   }
 
   /** A payload frozen around its wire bytes: forwarding it again re-uses them instead of re-encoding. */
@@ -48,7 +65,13 @@ final class Wire {
     return ByteString.copyFrom(FrozenJson.encode(p.data()).getBytes());
   }
 
-  static Payload proto(JsonPayload p) {
+  static Payload proto(Object payload) {
+    if (payload instanceof BytesPayload) {
+      BytesPayload b = (BytesPayload) payload;
+      return Payload.newBuilder().setDataType(b.type()).setDataContentType(b.contentType())
+          .setData(ByteString.copyFrom(b.data())).build();
+    }
+    JsonPayload p = (JsonPayload) payload;
     return Payload.newBuilder().setDataType(p.type()).setDataContentType(JSON).setData(bytes(p)).build();
   }
 
@@ -83,7 +106,7 @@ final class Wire {
   private static final int MAX_EXTENSIONS = 64;
 
   /** The CloudEvent of a published message, with the attributes a Python worker requires. */
-  static CloudEvent event(String messageId, TopicId topic, AgentId sender, JsonPayload payload) {
+  static CloudEvent event(String messageId, TopicId topic, AgentId sender, Object payload) {
     return event(messageId, topic, sender, payload, java.util.Map.of());
   }
 
@@ -91,7 +114,7 @@ final class Wire {
    * The CloudEvent of a published message: the publisher's id, the attributes a Python worker
    * requires, and the publisher's extension attributes (from the message's metadata) unchanged.
    */
-  static CloudEvent event(String messageId, TopicId topic, AgentId sender, JsonPayload payload,
+  static CloudEvent event(String messageId, TopicId topic, AgentId sender, Object payload,
                           java.util.Map<String, String> extensions) {
     CloudEvent.Builder b = CloudEvent.newBuilder().setId(messageId).setSource(topic.source()).setSpecVersion("1.0")
         .setType(topic.type());
@@ -100,13 +123,37 @@ final class Wire {
         b.putAttributes(k, attr(v));
       }
     });
-    return b.putAttributes("datacontenttype", attr(JSON))
-        .putAttributes("dataschema", attr(payload.type()))
+    String type;
+    String contentType;
+    if (payload instanceof BytesPayload) {
+      BytesPayload bytes = (BytesPayload) payload;
+      type = bytes.type();
+      contentType = bytes.contentType();
+      setData(b, bytes);
+    } else {
+      type = ((JsonPayload) payload).type();
+      contentType = JSON;
+      b.setBinaryData(bytes((JsonPayload) payload));
+    }
+    return b.putAttributes("datacontenttype", attr(contentType))
+        .putAttributes("dataschema", attr(type))
         .putAttributes("agagentsendertype", attr(sender == null ? UNKNOWN : sender.type()))
         .putAttributes("agagentsenderkey", attr(sender == null ? UNKNOWN : sender.key()))
         .putAttributes("agmsgkind", attr("publish"))
-        .setBinaryData(bytes(payload))
         .build();
+  }
+
+  /** Protobuf goes in {@code proto_data} as the {@code Any} AutoGen's serializer wrote, anything else in {@code binary_data}. */
+  private static void setData(CloudEvent.Builder b, BytesPayload bytes) {
+    if (bytes.contentType().equals(BytesPayload.PROTOBUF)) {
+      try {
+        b.setProtoData(com.google.protobuf.Any.parseFrom(bytes.data()));
+        return;
+      } catch (com.google.protobuf.InvalidProtocolBufferException notAnAny) {
+        // not AutoGen's form: carried as it is
+      }
+    }
+    b.setBinaryData(ByteString.copyFrom(bytes.data()));
   }
 
   /** @return the event's extension attributes (all but the ones this bridge sets), as strings */
@@ -132,18 +179,26 @@ final class Wire {
     return v == null ? null : v.getCeString();
   }
 
-  static JsonPayload eventPayload(CloudEvent e) {
+  /**
+   * @return the event's payload: JSON as a {@link JsonPayload}, anything else (protobuf from
+   *     {@code proto_data}, as the bytes of its {@code Any}) as a {@link BytesPayload}
+   */
+  static Object eventPayload(CloudEvent e) {
     String schema = attribute(e, "dataschema");
     String contentType = attribute(e, "datacontenttype");
-    if (schema == null) {
+    if (schema == null || schema.isEmpty()) {
       throw new IllegalArgumentException("event " + e.getId() + " has no dataschema attribute");
     }
-    if (contentType != null && !contentType.equals(JSON)) {
-      throw new IllegalArgumentException("event " + e.getId() + " has content type '" + contentType
-          + "'; this host carries application/json payloads");
+    if (contentType == null || contentType.isEmpty() || contentType.equals(JSON)) {
+      if (e.hasProtoData()) {
+        throw new IllegalArgumentException("event " + e.getId() + " says application/json but carries proto_data");
+      }
+      return json(schema, e.hasTextData() ? e.getTextData().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+          : e.getBinaryData().toByteArray());
     }
-    return json(schema, e.hasTextData() ? e.getTextData().getBytes(java.nio.charset.StandardCharsets.UTF_8)
-        : e.getBinaryData().toByteArray());
+    byte[] data = e.hasProtoData() ? e.getProtoData().toByteArray()
+        : e.hasTextData() ? e.getTextData().getBytes(java.nio.charset.StandardCharsets.UTF_8) : e.getBinaryData().toByteArray();
+    return new BytesPayload(schema, contentType, data);
   }
 
   static AgentId eventSender(CloudEvent e) {

@@ -15,6 +15,6 @@ final class WorkerAgent extends Agent {
   @Override
   public Handlers handlers() {
     // the worker is chosen per message: a key sticks to its worker while the workers of its type stay
-    return Handlers.builder().otherwise((payload, ctx) -> host.forward(host.workerFor(id()), id(), payload, ctx)).build();
+    return Handlers.builder().otherwiseForeign((payload, ctx) -> host.forward(host.workerFor(id()), id(), payload, ctx)).build();
   }
 }

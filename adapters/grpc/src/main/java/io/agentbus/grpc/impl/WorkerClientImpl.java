@@ -112,7 +112,7 @@ public final class WorkerClientImpl implements WorkerClient {
       }
       case CLOUDEVENT -> {
         try {
-          events.accept(new TopicId(m.getCloudEvent().getType(), m.getCloudEvent().getSource()), Wire.eventPayload(m.getCloudEvent()));
+          events.accept(new TopicId(m.getCloudEvent().getType(), m.getCloudEvent().getSource()), Wire.jsonOnly(Wire.eventPayload(m.getCloudEvent())));
         } catch (RuntimeException ignored) {
           // an event we cannot read is not ours to fail
         }
@@ -124,7 +124,7 @@ public final class WorkerClientImpl implements WorkerClient {
   private void onRequest(RpcRequest r) {
     Future<JsonPayload> reply;
     try {
-      reply = requests.apply(Wire.agentId(r.getTarget()), Wire.payload(r.getPayload()));
+      reply = requests.apply(Wire.agentId(r.getTarget()), Wire.jsonOnly(Wire.payload(r.getPayload())));
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }
@@ -191,7 +191,7 @@ public final class WorkerClientImpl implements WorkerClient {
         return Future.failedFuture(new AgentRpcException(resp.getError()));
       }
       return Future.succeededFuture(resp.hasPayload() && !resp.getPayload().getDataType().isEmpty()
-          ? Wire.payload(resp.getPayload()) : null);
+          ? Wire.jsonOnly(Wire.payload(resp.getPayload())) : null);
     });
   }
 

@@ -160,6 +160,59 @@ public abstract class AgentRuntimeContract {
   }
 
   @Test
+  void aPublishTooLargeForARemoteSubscriberReachesNobody() {
+    // subscribers on this node and on another: the size check for the wire comes before any delivery
+    String local = unique("near");
+    String remote = unique("far");
+    String topic = unique("big");
+    List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(rt(0).register(local, id -> new Agent() {
+      @Override
+      public Handlers handlers() {
+        return Handlers.builder().onJson("Big", (j, ctx) -> got.add("near")).build();
+      }
+    }));
+    await(rt(1).register(remote, id -> new Agent() {
+      @Override
+      public Handlers handlers() {
+        return Handlers.builder().onJson("Big", (j, ctx) -> got.add("far")).build();
+      }
+    }));
+    await(rt(0).addSubscription(new TypeSubscription(topic, local)));
+    await(rt(0).addSubscription(new TypeSubscription(topic, remote)));
+    JsonPayload big = new JsonPayload("Big", new io.vertx.core.json.JsonObject().put("s", "x".repeat(2 * 1024 * 1024)));
+    assertThat(awaitFailure(rt(0).publish(big, new TopicId(topic, "k"), null))).hasMessageContaining("maxPayloadBytes");
+    sleep(300);
+    assertThat(got).as("a refused publish is delivered to nobody").isEmpty();
+  }
+
+  /** Two payload classes with one simple name. */
+  static final class First {
+    record Same(int n) {
+    }
+  }
+
+  static final class Second {
+    record Same(int n) {
+    }
+  }
+
+  @Test
+  void aPayloadNameClashFailsTheFutureInsteadOfThrowing() {
+    String calc = unique("calc");
+    await(rt(0).register(calc, id -> new Calculator()));
+    AgentId target = new AgentId(calc, "k");
+    rt(0).send(new First.Same(1), target, null).otherwiseEmpty(); // registers the name Same for First.Same
+    io.vertx.core.Future<?>[] results = new io.vertx.core.Future<?>[2];
+    org.assertj.core.api.Assertions.assertThatCode(() -> {
+      results[0] = rt(0).send(new Second.Same(2), target, null);
+      results[1] = rt(0).publish(new Second.Same(2), TopicId.defaultTopic(), null);
+    }).as("send and publish return failed futures, never throw").doesNotThrowAnyException();
+    assertThat(awaitFailure(results[0])).hasMessageContaining("PayloadName");
+    assertThat(awaitFailure(results[1])).hasMessageContaining("PayloadName");
+  }
+
+  @Test
   void rpcTimesOutWithAClearError() {
     String calc = unique("calc");
     await(rt(1).register(calc, id -> new Calculator()));

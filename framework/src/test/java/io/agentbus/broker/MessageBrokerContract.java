@@ -395,6 +395,25 @@ public abstract class MessageBrokerContract {
   }
 
   @Test
+  void aMessageTheMailboxRefusesReachesNoSubscriber() {
+    // the mailbox on the last node, the publisher and a subscriber on the first: a refused publish
+    // must not have been handed to subscribers already (the local path stores first, so must the remote one)
+    BrokerOptions opts = new BrokerOptions().setMailboxCapacity(1).setOverflowPolicy(OverflowPolicy.REJECT_NEWEST);
+    MessageBroker c = broker(nodes() - 1, opts);
+    MessageBroker a = broker(0, opts);
+    String env = newEnv();
+    Channel ch = c.channels().action("coord", "field", env);
+    await(c.createChannel(ch));
+    List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(a.subscribe(ch, m -> seen.add(m.payload().getInteger("seq"))));
+    await(a.publish(ch, msg(env, "coord", "field", 1)));
+    assertThat(awaitFailure(a.publish(ch, msg(env, "coord", "field", 2)))).isInstanceOf(io.agentbus.broker.MailboxFullException.class);
+    await(a.publish(c.channels().action("coord", "other", env), msg(env, "coord", "other", 3))); // a later message, as a barrier
+    io.agentbus.testing.Await.sleep(300);
+    assertThat(seen).containsExactly(1);
+  }
+
+  @Test
   void metricsCountPublishedAndDelivered() {
     BrokerOptions opts = new BrokerOptions();
     MessageBroker a = broker(0, opts);

@@ -22,6 +22,11 @@ final class AgentHost extends VerticleBase {
   private final RegistrationOptions registration;
   private Handlers handlers;
   private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
+  /** When each message being handled arrived (by sequence): a handler that never completes must not keep the agent busy forever. */
+  private final java.util.Map<Long, Long> handling = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The replies still owed, failed when the agent stops (so a never-completing handler holds no drain). */
+  private final java.util.Map<Long, Promise<Object>> owed = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
   private volatile long lastActivity = System.currentTimeMillis();
   /** Set when this activation turned out to be a duplicate: it stops without saving. */
   private volatile boolean discarded;
@@ -60,7 +65,7 @@ final class AgentHost extends VerticleBase {
     long idle = registration.idleTimeoutMillis();
     if (idle > 0) {
       vertx.setPeriodic(Math.max(10, Math.min(idle / 2, 1_000)), timer -> {
-        if (inflight.get() == 0 && System.currentTimeMillis() - lastActivity >= idle) {
+        if (!busy() && System.currentTimeMillis() - lastActivity >= idle) {
           vertx.cancelTimer(timer);
           runtime.release(id);
         }
@@ -70,26 +75,62 @@ final class AgentHost extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    for (Long seq : new java.util.ArrayList<>(owed.keySet())) {
+      Promise<Object> p = owed.remove(seq);
+      if (p != null) {
+        inflight.decrementAndGet();
+        p.tryFail(new io.agentbus.agent.AgentUnavailableException("agent " + id + " on node " + runtime.nodeId()
+            + " was deactivated before its handler completed"));
+      }
+    }
     return agent.onStop().transform(ar -> saveIfNeeded(RegistrationOptions.Checkpoint.ON_DEACTIVATE))
         .onComplete(ar -> runtime.deactivated(id));
+  }
+
+  /**
+   * @return whether a message is being handled that a caller may still wait for: a handler running
+   *     longer than the send timeout (and the idle timeout) has no caller left, and is logged once and
+   *     no longer counted, so that an agent whose handler never completes still goes idle
+   */
+  private boolean busy() {
+    long abandonAfter = Math.max(registration.idleTimeoutMillis(), runtime.sendTimeoutMillis());
+    long now = System.currentTimeMillis();
+    boolean busy = false;
+    for (java.util.Iterator<java.util.Map.Entry<Long, Long>> it = handling.entrySet().iterator(); it.hasNext(); ) {
+      java.util.Map.Entry<Long, Long> m = it.next();
+      if (now - m.getValue() < abandonAfter) {
+        busy = true;
+      } else {
+        it.remove();
+        org.slf4j.LoggerFactory.getLogger(AgentHost.class).warn("a handler of agent {} has not completed after {} ms; "
+            + "it no longer keeps the agent active", id, now - m.getValue());
+      }
+    }
+    return busy;
   }
 
   /** Handles one envelope on this agent's context; completes with the reply payload. */
   Future<Object> dispatch(Envelope e) {
     Promise<Object> reply = Promise.promise();
     inflight.incrementAndGet();
+    long seq = sequence.incrementAndGet();
     lastActivity = System.currentTimeMillis();
+    handling.put(seq, lastActivity);
+    owed.put(seq, reply);
     context.runOnContext(v -> handle(e).onComplete(ar -> {
       lastActivity = System.currentTimeMillis();
-      inflight.decrementAndGet();
-      reply.handle(ar);
+      handling.remove(seq);
+      if (owed.remove(seq) != null) {
+        inflight.decrementAndGet();
+        reply.handle(ar);
+      }
     }));
     return reply.future();
   }
 
   /** @return completes when no message is being handled, or at the deadline (epoch ms) */
   Future<Void> idle(long deadlineMillis) {
-    if (inflight.get() == 0 || System.currentTimeMillis() > deadlineMillis) {
+    if (inflight.get() == 0 || !busy() || System.currentTimeMillis() > deadlineMillis) {
       return Future.succeededFuture();
     }
     Promise<Void> p = Promise.promise();

@@ -84,13 +84,18 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   /** Requests waiting for a reply from each node: failed at once when that node leaves. */
   private final io.agentbus.cluster.impl.RequestsInFlight<String> awaitingReplyFrom = new io.agentbus.cluster.impl.RequestsInFlight<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /**
+   * Registry operations that arrive while the registry is being read at start. They come from the
+   * runtime's context (pushes from other nodes), the membership context and callers' threads:
+   * guarded by its own monitor, and applied in arrival order before any later one.
+   */
   private final List<JsonObject> pendingOps = new ArrayList<>();
   private final Counter sent;
   private final Counter published;
   private final Timer rpcTimer;
   private final Counter malformed;
   private final Counter duplicates;
-  private boolean loading = true;
+  private boolean loading = true; // guarded by pendingOps
   private AsyncMap<String, JsonObject> registry;
   private StateStore stateStore;
   private AutoCloseable membership;
@@ -128,7 +133,13 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     EnvelopeCodec.registerOn(node.vertx().eventBus());
     AgentRuntimeImpl rt = new AgentRuntimeImpl(node, options);
     Promise<AgentRuntime> p = Promise.promise();
-    rt.context.runOnContext(v -> rt.start().<AgentRuntime>map(rt).onComplete(p));
+    rt.context.runOnContext(v -> {
+      try {
+        rt.start().<AgentRuntime>map(rt).onComplete(p);
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    });
     return p.future();
   }
 
@@ -161,9 +172,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
               directory.apply(op);
             }
           });
-          loading = false;
-          pendingOps.forEach(directory::apply);
-          pendingOps.clear();
+          synchronized (pendingOps) {
+            pendingOps.forEach(directory::apply);
+            pendingOps.clear();
+            loading = false;
+          }
           owners.clear();
           return null;
         });
@@ -265,9 +278,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   }
 
   private void applyOp(JsonObject op) {
-    if (loading) {
-      pendingOps.add(op);
-      return;
+    synchronized (pendingOps) {
+      if (loading) {
+        pendingOps.add(op);
+        return;
+      }
     }
     if (directory.apply(op)) {
       owners.clear();
@@ -475,9 +490,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     if (message == null || recipient == null) {
       return Future.failedFuture(new IllegalArgumentException("message and recipient are required"));
     }
+    String payloadType;
     try {
       payloadTypes.check(message);
-    } catch (IllegalArgumentException e) {
+      payloadType = payloadTypes.nameOf(message);
+    } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     if (!directory.knowsType(recipient.type())) {
@@ -490,7 +507,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     }
     long timeout = timeoutMillis < 0 ? options.getSendTimeoutMillis() : timeoutMillis;
     Envelope e = new Envelope(Envelope.Kind.SEND, MessageIds.next(), sender, recipient, null,
-        payloadTypes.nameOf(message), message, null, Map.of(), 0).withTimeout(timeout);
+        payloadType, message, null, Map.of(), 0).withTimeout(timeout);
     sent.increment();
     long t0 = System.nanoTime();
     Future<Reply> reply = owner.equals(me)
@@ -576,6 +593,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         && ((ReplyException) err).failureCode() == AgentCapacityException.FAILURE_CODE) {
       return new AgentCapacityException(err.getMessage());
     }
+    if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && ((ReplyException) err).failureCode() == AgentUnavailableException.FAILURE_CODE) {
+      return new AgentUnavailableException(err.getMessage());
+    }
     if (isNoHandlers(err)) {
       return new AgentRpcException("the node owning " + recipient + " has no running agent runtime (it is stopping or gone)");
     }
@@ -593,9 +614,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     if ((messageId != null && (messageId.isEmpty() || messageId.length() > 255)) || metadata == null || metadata.size() > 64) {
       return Future.failedFuture(new IllegalArgumentException("a message id has 1..255 characters and metadata at most 64 entries"));
     }
+    String payloadType;
     try {
       payloadTypes.check(message);
-    } catch (IllegalArgumentException e) {
+      payloadType = payloadTypes.nameOf(message);
+    } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     Set<AgentId> recipients = new LinkedHashSet<>();
@@ -607,31 +630,36 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         }
       }
     }
-    published.increment();
     Envelope e = new Envelope(Envelope.Kind.PUBLISH, messageId != null ? messageId : MessageIds.next(), sender, null, topic,
-        payloadTypes.nameOf(message), message, null, metadata.isEmpty() ? Map.of() : Map.copyOf(metadata), 0);
+        payloadType, message, null, metadata.isEmpty() ? Map.of() : Map.copyOf(metadata), 0);
+    List<AgentId> local = new ArrayList<>();
     Map<String, List<AgentId>> remote = new java.util.LinkedHashMap<>();
     for (AgentId id : recipients) {
       String owner = owner(id);
       if (owner == null) {
         LOG.debug("published {} has no live host for {}", e.messageId, id);
       } else if (owner.equals(me)) {
-        deliverLocal(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+        local.add(id);
       } else {
         remote.computeIfAbsent(owner, o -> new ArrayList<>()).add(id);
       }
     }
+    // all or nothing: a payload too large for the wire is refused before anyone gets it
+    Envelope wire = null;
     if (!remote.isEmpty()) {
-      // one frame per node, however many of its agents subscribe
-      Envelope wire;
       try {
         wire = e.withJson(encodeForWire(e.payloadType, message));
       } catch (RuntimeException ex) {
         return Future.failedFuture(ex);
       }
-      for (Map.Entry<String, List<AgentId>> r : remote.entrySet()) {
-        eventBus.send(inboxAddress(r.getKey()), r.getValue().size() == 1 ? wire.to(r.getValue().get(0)) : wire.toAll(r.getValue()));
-      }
+    }
+    published.increment();
+    for (AgentId id : local) {
+      deliverLocal(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+    }
+    for (Map.Entry<String, List<AgentId>> r : remote.entrySet()) {
+      // one frame per node, however many of its agents subscribe
+      eventBus.send(inboxAddress(r.getKey()), r.getValue().size() == 1 ? wire.to(r.getValue().get(0)) : wire.toAll(r.getValue()));
     }
     return Future.succeededFuture();
   }
@@ -663,7 +691,8 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         return;
       }
       if (ar.failed()) {
-        m.fail(ar.cause() instanceof AgentCapacityException ? AgentCapacityException.FAILURE_CODE : 500,
+        m.fail(ar.cause() instanceof AgentCapacityException ? AgentCapacityException.FAILURE_CODE
+            : ar.cause() instanceof AgentUnavailableException ? AgentUnavailableException.FAILURE_CODE : 500,
             ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
         return;
       }
@@ -704,7 +733,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     }
     return host(e.recipient, r).compose(h -> h.dispatch(e))
         .map(reply -> reply == null ? null : payloadTypes.check(reply)).recover(err -> Future.failedFuture(
-        err instanceof AgentCapacityException ? err : new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
+        err instanceof AgentCapacityException || err instanceof AgentUnavailableException ? err : new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
             + (err.getMessage() != null ? err.getMessage() : err.toString()))))
         .onComplete(ar -> inflight.decrementAndGet());
   }
@@ -848,6 +877,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
 
   String nodeId() {
     return me;
+  }
+
+  /** @return the default send timeout: a handler still running after it has no caller left waiting */
+  long sendTimeoutMillis() {
+    return options.getSendTimeoutMillis();
   }
 
   StateStore stateStore() {

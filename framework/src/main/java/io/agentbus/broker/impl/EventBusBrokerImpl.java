@@ -74,6 +74,14 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private final io.agentbus.cluster.impl.ClusterMembership membership;
   /** Requests waiting for each owner's reply: failed at once (as "no handlers") when its node leaves. */
   private final io.agentbus.cluster.impl.RequestsInFlight<String> awaiting = new io.agentbus.cluster.impl.RequestsInFlight<>();
+  /** Brokers that announced their close, most recent last (bounded): their claims are stale. */
+  private final java.util.Set<String> closedOwners = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<String, Boolean>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+          return size() > 1_024;
+        }
+      }));
   private AutoCloseable membershipRegistration;
 
   private EventBusBrokerImpl(Vertx vertx, BrokerOptions options) {
@@ -119,8 +127,11 @@ public final class EventBusBrokerImpl implements MessageBroker {
     store.handler(this::onStore);
     MessageConsumer<JsonObject> consume = eventBus.consumer(controlAddress(me, "consume"), this::onConsume);
     MessageConsumer<JsonObject> clear = eventBus.consumer(controlAddress(me, "clear"), this::onClear);
-    consumers.addAll(List.of(store, consume, clear));
-    return Future.all(map, store.completion(), consume.completion(), clear.completion())
+    // a broker that closes says so: its mailboxes are forgotten here and what waits for it fails at
+    // once (Vert.x drops a request that reaches a node after its handler is gone: it would time out)
+    MessageConsumer<String> closing = eventBus.consumer(closedAddress(), m -> ownerClosed(m.body()));
+    consumers.addAll(List.of(store, consume, clear, closing));
+    return Future.all(List.of(map, store.completion(), consume.completion(), clear.completion(), closing.completion()))
         .onSuccess(v -> claims = map.result()).mapEmpty();
   }
 
@@ -164,9 +175,11 @@ public final class EventBusBrokerImpl implements MessageBroker {
       support.metrics.published(channel);
       return Future.succeededFuture();
     }
-    eventBus.publish(channel.address(), message);
-    support.metrics.published(channel);
-    return storeRemotely(channel, message, owner, true);
+    // as on the local path: stored first, handed to subscribers only once the mailbox accepted it
+    return storeRemotely(channel, message, owner, true).onSuccess(v -> {
+      eventBus.publish(channel.address(), message);
+      support.metrics.published(channel);
+    });
   }
 
   private Future<Void> storeRemotely(Channel channel, Message message, String owner, boolean mayRetry) {
@@ -175,11 +188,11 @@ public final class EventBusBrokerImpl implements MessageBroker {
         .<Void>mapEmpty()
         .recover(err -> ownerGone(err) && mayRetry
             ? replaceOwner(channel, owner).compose(o -> o.equals(me)
-                ? publishLocallyOnly(channel, message) : storeRemotely(channel, message, o, false))
+                ? storeLocally(channel, message) : storeRemotely(channel, message, o, false))
             : Future.failedFuture(requestFailure("store in the mailbox of", channel, owner, err)));
   }
 
-  private Future<Void> publishLocallyOnly(Channel channel, Message message) {
+  private Future<Void> storeLocally(Channel channel, Message message) {
     try {
       mailbox(channel).store(message);
       return Future.succeededFuture();
@@ -273,6 +286,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
       return Future.succeededFuture();
     }
     closed = true;
+    eventBus.publish(closedAddress(), me);
     try {
       if (membershipRegistration != null) {
         membershipRegistration.close();
@@ -302,6 +316,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private boolean alive(String owner) {
+    if (closedOwners.contains(owner)) {
+      return false;
+    }
     if (!membership.isClustered()) {
       return true;  // one JVM: every broker of it is alive (a closed one withdraws its claims)
     }
@@ -311,6 +328,20 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   private <T> Future<io.vertx.core.eventbus.Message<T>> requestTo(String owner, String address, Object body, DeliveryOptions opts) {
     return awaiting.track(owner, eventBus.<T>request(address, body, opts));
+  }
+
+  /** Broker {@code owner} closed: forget its mailboxes and fail what waits for it, so the next claim takes over. */
+  private void ownerClosed(String owner) {
+    if (owner == null || owner.equals(me)) {
+      return;
+    }
+    closedOwners.add(owner);
+    owners.values().removeIf(owner::equals);
+    awaiting.failAll(owner::equals, o -> new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + o + " closed"));
+  }
+
+  private String closedAddress() {
+    return controlPrefix + "closed";
   }
 
   /** A node left: forget the mailbox owners on it and fail what waits for them, so the next claim takes over. */

@@ -153,9 +153,13 @@ public final class MarketVerticle extends VerticleBase {
     return latest;
   }
 
-  /** @return whether this node currently drives the market */
+  /**
+   * @return whether this node currently drives the market: it holds the driver's lease now (read
+   *     live, not as of the last step: a node cut off in a minority reports false within one lease
+   *     even while a step of its is still waiting on the other side)
+   */
   boolean leading() {
-    return leading;
+    return leadership != null && leadership.isLeader();
   }
 
   /** @return when the last step completed here (epoch ms), 0 if never */

@@ -35,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private Dashboard dashboard;
   private io.agentbus.probe.DeliveryProbe probe;
+  private io.agentbus.grpc.AgentRpcHost bridge;
 
   private volatile JsonObject llmView = new JsonObject();
 
@@ -50,6 +51,18 @@ public final class HttpVerticle extends VerticleBase {
     this.registry = registry;
     this.port = port;
     this.stepIntervalMs = stepIntervalMs;
+  }
+
+  /** Serves the bridge's workers at {@code GET /api/bridge} and on the dashboard. */
+  HttpVerticle withBridge(io.agentbus.grpc.AgentRpcHost bridge) {
+    this.bridge = bridge;
+    return this;
+  }
+
+  private JsonObject bridgeView() {
+    JsonArray workers = new JsonArray();
+    bridge.workerStates().forEach(w -> workers.add(w.toJson()));
+    return new JsonObject().put("node", node.id()).put("port", bridge.port()).put("workers", workers);
   }
 
   /** Serves the delivery probe's counts at {@code GET /api/probe}. */
@@ -135,6 +148,9 @@ public final class HttpVerticle extends VerticleBase {
     if (probe != null) {
       router.get("/api/probe").handler(ctx -> ctx.json(probe.snapshot()));
     }
+    if (bridge != null) {
+      router.get("/api/bridge").handler(ctx -> ctx.json(bridgeView()));
+    }
     router.get("/api/market").handler(ctx -> {
       JsonObject latest = market == null ? null : market.latest();
       if (latest == null) {
@@ -149,6 +165,9 @@ public final class HttpVerticle extends VerticleBase {
     dashboard = Dashboard.mount(router, runtime, registry);
     if (llm != null) {
       dashboard.section("llm", () -> llmView);
+    }
+    if (bridge != null) {
+      dashboard.section("bridge", this::bridgeView);
     }
     Future<Void> tailed = Future.succeededFuture();
     if (market != null) {
@@ -185,6 +204,9 @@ public final class HttpVerticle extends VerticleBase {
         .add(endpoint("GET", "/", true, "the dashboard (WebSocket /ws)"));
     if (market != null) {
       endpoints.add(endpoint("GET", "/api/market", true, "the latest market step (204 before the first)"));
+    }
+    if (bridge != null) {
+      endpoints.add(endpoint("GET", "/api/bridge", true, "the AutoGen bridge's workers: types, subscriptions, RPCs in flight, drops"));
     }
     if (probe != null) {
       endpoints.add(endpoint("GET", "/api/probe", true, "the delivery probe: what this node sent and received"));

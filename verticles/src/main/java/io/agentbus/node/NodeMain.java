@@ -109,7 +109,7 @@ public final class NodeMain {
                                 config.http(), config.stepIntervalMs());
                             io.agentbus.probe.DeliveryProbe probe = config.verticles().contains("probe")
                                 ? new io.agentbus.probe.DeliveryProbe(runtime) : null;
-                            http.withProbe(probe);
+                            http.withProbe(probe).withBridge(bridge);
                             return (probe == null ? Future.succeededFuture("") : node.vertx().deployVerticle(probe))
                                 .compose(x -> node.vertx().deployVerticle(http))
                                 .recover(err -> Future.failedFuture(new IllegalStateException("HTTP could not listen on "

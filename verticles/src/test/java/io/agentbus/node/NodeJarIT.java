@@ -55,6 +55,8 @@ class NodeJarIT {
         assertThat(metrics).startsWith("200").contains("agentbus_agent_messages_total").contains("agentbus_messages_published_total")
             .contains("vertx_");
         assertThat(get(port, "/api/market")).contains("\"trades\"").contains("\"results\"");
+        assertThat(get(port, "/api/bridge")).startsWith("200").contains("\"workers\":[]").contains("\"port\":" + grpc);
+        assertThat(get(port, "/api/agents")).startsWith("200").contains("system_operator/market");
         String log = Files.readString(new File("target/embedded-node.log").toPath());
         assertThat(log).contains("/health").contains("/metrics").contains("embedded single node")
             .contains("host_address=\"localhost:" + grpc + "\"");

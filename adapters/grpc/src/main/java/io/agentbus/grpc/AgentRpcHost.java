@@ -31,6 +31,12 @@ public interface AgentRpcHost {
   /** @return the ids of the connected workers */
   java.util.Set<String> workers();
 
+  /**
+   * @return the connected workers (and those within their reconnect grace period): their types,
+   *     subscriptions, requests in flight each way and drops, sorted by client id
+   */
+  java.util.List<WorkerState> workerStates();
+
   /** Stops listening and disconnects the workers. */
   Future<Void> close();
 }

@@ -49,6 +49,29 @@ class AgentRpcHostTest {
     await(node.close());
   }
 
+  @Test
+  void theBridgeReportsEachWorkersTypesSubscriptionsAndDrops() {
+    WorkerClient w = await(WorkerClient.connect(node.vertx(), new WorkerClientOptions().setHost("127.0.0.1")
+        .setPort(host.port()).setClientId("state-w1")));
+    try {
+      await(w.registerAgentType("reporter"));
+      await(w.addSubscription(new io.agentbus.agent.TypeSubscription("reports", "reporter", "sub-reports")));
+      io.agentbus.testing.Await.until("the worker's state", java.time.Duration.ofSeconds(5),
+          () -> host.workerStates().size() == 1 && !host.workerStates().get(0).subscriptions().isEmpty());
+      WorkerState s = host.workerStates().get(0);
+      assertThat(s.clientId()).isEqualTo("state-w1");
+      assertThat(s.types()).containsExactly("reporter");
+      assertThat(s.subscriptions()).containsExactly("sub-reports");
+      assertThat(s.rpcsToWorker()).isZero();
+      assertThat(s.dropped()).isZero();
+      assertThat(s.backpressured()).isFalse();
+      assertThat(s.toJson().getJsonArray("types").getString(0)).isEqualTo("reporter");
+    } finally {
+      await(w.close());
+    }
+    io.agentbus.testing.Await.until("the worker gone", java.time.Duration.ofSeconds(5), () -> host.workerStates().isEmpty());
+  }
+
   /** One unary call; returns the status and message. */
   private <Req, Resp> Future<GrpcClientResponse<Req, Resp>> call(ServiceMethod<Resp, Req> method, String clientId, Req body) {
     return client.request(SocketAddress.inetSocketAddress(host.port(), "127.0.0.1"), method).compose(req -> {

@@ -22,10 +22,24 @@ final class AgentHost extends VerticleBase {
   private final RegistrationOptions registration;
   private Handlers handlers;
   private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
-  /** When each message being handled arrived (by sequence): a handler that never completes must not keep the agent busy forever. */
-  private final java.util.Map<Long, Long> handling = new java.util.concurrent.ConcurrentHashMap<>();
-  /** The replies still owed, failed when the agent stops (so a never-completing handler holds no drain). */
-  private final java.util.Map<Long, Promise<Object>> owed = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The messages being handled, by sequence: when each arrived (a handler that never completes must
+   * not keep the agent busy forever) and the reply still owed (failed when the agent stops, so such
+   * a handler holds no drain).
+   */
+  private final java.util.Map<Long, Owed> owed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final class Owed {
+    final long sinceMillis;
+    final Promise<Object> reply;
+    /** Logged once as abandoned. */
+    volatile boolean reported;
+
+    Owed(long sinceMillis, Promise<Object> reply) {
+      this.sinceMillis = sinceMillis;
+      this.reply = reply;
+    }
+  }
   private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
   private volatile long lastActivity = System.currentTimeMillis();
   /** Set when this activation turned out to be a duplicate: it stops without saving. */
@@ -76,10 +90,10 @@ final class AgentHost extends VerticleBase {
   @Override
   public Future<?> stop() {
     for (Long seq : new java.util.ArrayList<>(owed.keySet())) {
-      Promise<Object> p = owed.remove(seq);
-      if (p != null) {
+      Owed o = owed.remove(seq);
+      if (o != null) {
         inflight.decrementAndGet();
-        p.tryFail(new io.agentbus.agent.AgentUnavailableException("agent " + id + " on node " + runtime.nodeId()
+        o.reply.tryFail(new io.agentbus.agent.AgentUnavailableException("agent " + id + " on node " + runtime.nodeId()
             + " was deactivated before its handler completed"));
       }
     }
@@ -96,14 +110,13 @@ final class AgentHost extends VerticleBase {
     long abandonAfter = Math.max(registration.idleTimeoutMillis(), runtime.sendTimeoutMillis());
     long now = System.currentTimeMillis();
     boolean busy = false;
-    for (java.util.Iterator<java.util.Map.Entry<Long, Long>> it = handling.entrySet().iterator(); it.hasNext(); ) {
-      java.util.Map.Entry<Long, Long> m = it.next();
-      if (now - m.getValue() < abandonAfter) {
+    for (Owed o : owed.values()) {
+      if (now - o.sinceMillis < abandonAfter) {
         busy = true;
-      } else {
-        it.remove();
+      } else if (!o.reported) {
+        o.reported = true;
         org.slf4j.LoggerFactory.getLogger(AgentHost.class).warn("a handler of agent {} has not completed after {} ms; "
-            + "it no longer keeps the agent active", id, now - m.getValue());
+            + "it no longer keeps the agent active", id, now - o.sinceMillis);
       }
     }
     return busy;
@@ -115,12 +128,11 @@ final class AgentHost extends VerticleBase {
     inflight.incrementAndGet();
     long seq = sequence.incrementAndGet();
     lastActivity = System.currentTimeMillis();
-    handling.put(seq, lastActivity);
-    owed.put(seq, reply);
+    owed.put(seq, new Owed(lastActivity, reply));
     context.runOnContext(v -> handle(e).onComplete(ar -> {
       lastActivity = System.currentTimeMillis();
-      handling.remove(seq);
-      if (owed.remove(seq) != null) {
+      Owed o = owed.remove(seq);
+      if (o != null) {
         inflight.decrementAndGet();
         reply.handle(ar);
       }

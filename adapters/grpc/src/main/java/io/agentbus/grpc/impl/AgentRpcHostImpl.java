@@ -177,6 +177,24 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   }
 
   @Override
+  public java.util.List<io.agentbus.grpc.WorkerState> workerStates() {
+    java.util.List<io.agentbus.grpc.WorkerState> out = new java.util.ArrayList<>();
+    for (WorkerConnection w : workers.values()) {
+      Set<String> types = new java.util.TreeSet<>();
+      typeWorkers.forEach((type, clients) -> {
+        if (clients.contains(w.clientId)) {
+          types.add(type);
+        }
+      });
+      Set<String> subs = subscriptionsByClient.getOrDefault(w.clientId, Map.of()).keySet();
+      out.add(new io.agentbus.grpc.WorkerState(w.clientId, types, subs, w.pending.size(), w.sending.get(),
+          w.dropped.get(), w.stream.writeQueueFull(), w.suspended));
+    }
+    out.sort(java.util.Comparator.comparing(io.agentbus.grpc.WorkerState::clientId));
+    return out;
+  }
+
+  @Override
   public Future<Void> close() {
     List<Future<?>> done = new ArrayList<>();
     closing = true;
@@ -357,6 +375,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     if (w.suspended) {
       if (!ctx.isRpc()) {
         reconnecting.increment();  // events are not kept for a worker that may not come back
+        w.dropped.incrementAndGet();
         return Future.succeededFuture();
       }
       // an RPC waits for the worker inside its grace period, then goes over the new stream
@@ -367,12 +386,14 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       if (ctx.topic() != null && w.firstSighting(ctx.messageId() + '\u0000' + ctx.topic() + '\u0000' + ctx.sender())) {
         if (w.stream.writeQueueFull()) {
           backpressureDrops.increment();
+          w.dropped.incrementAndGet();
           LOG.debug("worker {} is not keeping up: event {} dropped", clientId, ctx.messageId());
         } else {
           Message event = Message.newBuilder().setCloudEvent(Wire.event(ctx.messageId(), ctx.topic(), ctx.sender(), payload,
               ctx.metadata())).build();
           if (event.getSerializedSize() > options.getMaxMessageBytes()) {
             tooLarge.increment();
+            w.dropped.incrementAndGet();
             LOG.debug("event {} for worker {} is over the bridge's message limit: dropped", ctx.messageId(), clientId);
           } else {
             write(w, event);
@@ -383,6 +404,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     }
     if (w.stream.writeQueueFull()) {
       backpressureDrops.increment();
+      w.dropped.incrementAndGet();
       return Future.failedFuture(new AgentRpcException("worker " + clientId + " hosting " + agent
           + " is not keeping up (its queue of " + options.getMaxQueuedBytesPerWorker() + " bytes is full)"));
     }
@@ -402,6 +424,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     if (request.getSerializedSize() > options.getMaxMessageBytes()) {
       w.pending.remove(id);
       tooLarge.increment();
+      w.dropped.incrementAndGet();
       return Future.failedFuture(new AgentRpcException("a request to " + agent + ": " + tooLarge(request.getSerializedSize())));
     }
     write(w, request);

@@ -18,12 +18,12 @@ final class WorkerConnection {
 
   final String clientId;
   final GrpcServerResponse<Message, Message> stream;
-  final Set<String> types = ConcurrentHashMap.newKeySet();
-  final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
   final Map<String, Promise<RpcResponse>> pending = new ConcurrentHashMap<>();
   /** Requests from this worker waiting for their reply. */
   final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong nextRequest = new AtomicLong();
+  /** Messages for this worker that were dropped (queue full, too large, reconnecting). */
+  final AtomicLong dropped = new AtomicLong();
   /** The connection was lost and the worker may reconnect within the grace period. */
   volatile boolean suspended;
   long graceTimer;

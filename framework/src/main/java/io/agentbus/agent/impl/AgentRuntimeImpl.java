@@ -143,7 +143,8 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     return p.future();
   }
 
-  private Future<Void> start() {
+  /** Registers the runtime's consumers (inbox, directory, release); completes when the cluster knows them. */
+  private Future<Void> registerConsumers() {
     MessageConsumer<Object> inbox = eventBus.consumer(new MessageConsumerOptions().setAddress(inboxAddress(me))
         .setMaxBufferedMessages(INBOX_BUFFER));
     inbox.handler(this::onInbox);
@@ -153,9 +154,34 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     consumers.add(inbox);
     consumers.add(dir);
     consumers.add(release);
+    return Future.all(inbox.completion(), dir.completion(), release.completion()).mapEmpty();
+  }
+
+  /**
+   * After the cluster changed, checks that it still knows this runtime's inbox; when it does not
+   * (its registration was lost with partitions this node held no replica of), registers the
+   * consumers again and then drops the old ones.
+   */
+  private void ensureReachable() {
+    if (closed) {
+      return;
+    }
+    io.agentbus.cluster.impl.EventBusRegistrations.known(vertx, inboxAddress(me)).onSuccess(known -> {
+      if (known || closed) {
+        return;
+      }
+      LOG.warn("the cluster lost this node's agent inbox registration (it re-formed around this node): registering again");
+      List<MessageConsumer<?>> old = new ArrayList<>(consumers);
+      consumers.clear();
+      registerConsumers().onComplete(ar -> old.forEach(MessageConsumer::unregister));
+    });
+  }
+
+  private Future<Void> start() {
+    Future<Void> registered = registerConsumers();
     membership = node.onMembershipChange(this::onMembership);
     String ns = options.getNamespace();
-    return Future.all(inbox.completion(), dir.completion(), release.completion())
+    return registered
         .compose(v -> io.agentbus.cluster.SharedMaps.<String, JsonObject>get(vertx, "agentbus." + ns + ".agent-state"))
         .compose(states -> {
           stateStore = new StateStore(states);
@@ -345,6 +371,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   }
 
   private void onMembership(MembershipEvent e) {
+    if (e.type() != MembershipEvent.Type.LEFT) {
+      vertx.setTimer(1_000, t -> ensureReachable());
+    }
     if (e.type() == MembershipEvent.Type.MERGED) {
       owners.clear();
       healAfterMerge();

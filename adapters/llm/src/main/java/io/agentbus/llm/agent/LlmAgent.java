@@ -59,14 +59,22 @@ public final class LlmAgent extends Agent {
   }
 
   private Future<LoopResult> run(String runId, String message, JsonObject ctxJson, MessageContext ctx) {
+    return run(runId, message, ctxJson, ctx, null);
+  }
+
+  private Future<LoopResult> run(String runId, String message, JsonObject ctxJson, MessageContext ctx,
+                                 io.agentbus.llm.snapshot.ContextSnapshot continuing) {
     String agent = self();
     long started = System.currentTimeMillis();
     JsonObject doc = new JsonObject().put("runId", runId).put("agent", agent).put("message", message)
         .put("startedAtMillis", started).put("requestedBy", ctx.sender() == null ? null : ctx.sender().toString());
     services.stats().started();
-    ToolLoop loop = new ToolLoop(agent, services.client(), services.ledger(), services.market(), spec.options(),
-        observer(doc), services.clock());
-    return loop.run(runId, message == null ? "" : message, ctxJson == null ? new JsonObject() : ctxJson)
+    if (continuing != null) {
+      doc.put("continues", continuing.runId());
+    }
+    ToolLoop loop = new ToolLoop(agent, services.client(), services.ledger(), services.market(), services.snapshots(),
+        spec.options(), observer(doc), services.clock());
+    return loop.run(runId, message == null ? "" : message, ctxJson == null ? new JsonObject() : ctxJson, continuing)
         .compose(result -> {
           services.stats().finished(agent, result);
           doc.put("result", result.toJson()).put("finishedAtMillis", System.currentTimeMillis());
@@ -88,18 +96,52 @@ public final class LlmAgent extends Agent {
       public void intention(String runId, String agent, int iteration, ChatCompletion c) {
         interactions.add(new JsonObject().put("kind", "intention").put("iteration", iteration).put("content", c.content())
             .put("tokens", c.usage().totalTokens()));
-        context().publish(new Intention(runId, agent, iteration, c.content(),
-            c.toolCalls().stream().map(ToolCall::name).toList(), c.usage().totalTokens()), new TopicId(INTENTION_TOPIC, type));
+        boolean last = c.toolCalls().isEmpty() || c.toolCalls().stream().anyMatch(t -> t.name().equals(ToolLoop.HANDOFF_TOOL));
+        JsonObject payload = new JsonObject().put("iteration", iteration).put("content", c.content())
+            .put("toolCalls", new io.vertx.core.json.JsonArray(c.toolCalls().stream().map(ToolCall::name).toList()))
+            .put("tokens", c.usage().totalTokens());
+        emit("intention", services.events().intention(type, new Intention(runId, agent,
+            java.time.Instant.ofEpochMilli(services.clock().millis()).toString(), last ? 1.0 : 0.5, payload)));
       }
 
       @Override
       public void toolAudit(String runId, String agent, ToolCall call, String outcome, JsonObject detail, long millis) {
         interactions.add(new JsonObject().put("kind", "tool").put("tool", call.name()).put("outcome", outcome)
             .put("millis", millis));
-        context().publish(new ToolAudit(runId, agent, call.name(), call.arguments(), outcome, detail, millis),
-            new TopicId(TOOL_AUDIT_TOPIC, type));
+        emit("tool audit", services.events().toolAudit(type, new ToolAudit(runId, agent, call.name(), call.arguments(), outcome,
+            detail, millis)));
+      }
+
+      @Override
+      public void handoffOffered(String runId, String agent, HandoffOffer offer) {
+        doc.put("handoffOffer", offer.id());
+        emit("handoff offer", services.events().handoffOffered(offer));
+      }
+
+      @Override
+      public void snapshotSaved(String runId, String agent, io.agentbus.llm.snapshot.SnapshotRef ref) {
+        doc.put("snapshot", ref.uri());
       }
     };
+  }
+
+  /** The offering run's context, or null when the offer names none (or it is gone: the task alone is enough to go on). */
+  private Future<io.agentbus.llm.snapshot.ContextSnapshot> continuing(HandoffOffer offer) {
+    if (offer.snapshotUri() == null) {
+      return Future.succeededFuture(null);
+    }
+    return services.snapshots().load(offer.snapshotUri()).transform(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        LOG.warn("{}: snapshot {} of offer {} {}; continuing from the task alone", self(), offer.snapshotUri(), offer.id(),
+            ar.failed() ? "unreadable (" + ar.cause().getMessage() + ")" : "not found");
+        return Future.succeededFuture(null);
+      }
+      return Future.succeededFuture(ar.result().snapshot());
+    });
+  }
+
+  private void emit(String what, Future<Void> published) {
+    published.onFailure(err -> LOG.warn("{}: {} not published: {}", self(), what, err.getMessage()));
   }
 
   private void claimAndRun(HandoffOffer offer, MessageContext ctx) {
@@ -109,7 +151,8 @@ public final class LlmAgent extends Agent {
     claimed = true;
     services.market().claim(offer.id(), self(), spec.capabilities())
         .onFailure(err -> LOG.debug("{} did not get offer {}: {}", self(), offer.id(), err.getMessage()))
-        .compose(won -> run(newRunId(), won.task(), won.context().put("handoffFrom", won.fromAgent()), ctx))
+        .compose(won -> continuing(won).compose(snapshot ->
+            run(newRunId(), won.task(), won.context().put("handoffFrom", won.fromAgent()), ctx, snapshot)))
         .onSuccess(result -> context().publish(new io.agentbus.agent.JsonPayload("HandoffResult",
             result.toJson().put("offerId", offer.id()).put("claimedBy", self())), new TopicId(HANDOFF_RESULT_TOPIC, offer.id())));
   }

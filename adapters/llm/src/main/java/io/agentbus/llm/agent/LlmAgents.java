@@ -49,13 +49,17 @@ public final class LlmAgents {
   private final BudgetLedger ledger;
   private final HandoffMarket market;
   private final RunStore store;
+  private final io.agentbus.llm.snapshot.SnapshotStore snapshots;
+  private final io.agentbus.llm.events.EventSink events;
   private final Clock clock;
   private final LlmStats stats = new LlmStats();
   private final Map<String, TypeSpec> types = new ConcurrentHashMap<>();
 
   private LlmAgents(AgentRuntime runtime, LlmClient client, BudgetLedger ledger, HandoffMarket market, RunStore store,
-                    Clock clock) {
+                    io.agentbus.llm.snapshot.SnapshotStore snapshots, io.agentbus.llm.events.EventSink events, Clock clock) {
     this.runtime = runtime;
+    this.snapshots = snapshots;
+    this.events = events;
     this.client = client;
     this.ledger = ledger;
     this.market = market;
@@ -74,7 +78,25 @@ public final class LlmAgents {
    */
   public static Future<LlmAgents> install(AgentRuntime runtime, LlmClient client, BudgetLedger ledger, HandoffMarket market,
                                           RunStore store, Clock clock) {
-    LlmAgents agents = new LlmAgents(runtime, client, ledger, market, store, clock);
+    return install(runtime, client, ledger, market, store, io.agentbus.llm.snapshot.SnapshotStore.shared(runtime.node().vertx()),
+        io.agentbus.llm.events.EventSink.bus(runtime), clock);
+  }
+
+  /**
+   * @param runtime this node's runtime
+   * @param client the model
+   * @param ledger the budget ledger (cluster-wide)
+   * @param market the handoff market (cluster-wide; with Firestore, across clusters sharing a project)
+   * @param store where runs are kept
+   * @param snapshots where run contexts are kept for handoffs
+   * @param events where intentions, tool audit and offers are published
+   * @param clock the clock budgets and offers go by
+   * @return the installed services, listening for handoff offers
+   */
+  public static Future<LlmAgents> install(AgentRuntime runtime, LlmClient client, BudgetLedger ledger, HandoffMarket market,
+                                          RunStore store, io.agentbus.llm.snapshot.SnapshotStore snapshots,
+                                          io.agentbus.llm.events.EventSink events, Clock clock) {
+    LlmAgents agents = new LlmAgents(runtime, client, ledger, market, store, snapshots, events, clock);
     for (Class<?> c : new Class<?>[] {RunRequest.class, HandoffAnnounced.class, Intention.class, ToolAudit.class}) {
       runtime.payloadTypes().register(c);
     }
@@ -207,12 +229,20 @@ public final class LlmAgents {
     return store;
   }
 
+  io.agentbus.llm.snapshot.SnapshotStore snapshots() {
+    return snapshots;
+  }
+
+  io.agentbus.llm.events.EventSink events() {
+    return events;
+  }
+
   Clock clock() {
     return clock;
   }
 
-  /** Stops listening for offers and closes the client. */
+  /** Stops listening for offers and closes the client, the event sink and the snapshot store. */
   public Future<Void> close() {
-    return market.close().eventually(client::close);
+    return market.close().eventually(events::close).eventually(snapshots::close).eventually(client::close);
   }
 }

@@ -1,6 +1,6 @@
 package io.agentbus.llm.handoff;
 
-import io.agentbus.llm.handoff.impl.SharedDataHandoffMarket;
+import io.agentbus.llm.handoff.impl.BusHandoffMarket;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * Handoffs as a market: an agent offers a task with required capabilities and a time to live;
  * agents that have them may claim it; exactly one claim succeeds cluster-wide; an expired offer
- * cannot be claimed.
+ * cannot be claimed. The market judges expiry and capabilities; an {@link OfferLedger} records
+ * offers and makes the claim atomic.
  */
 public interface HandoffMarket {
 
@@ -21,6 +22,15 @@ public interface HandoffMarket {
    * @return the offer; failed when it is already expired
    */
   Future<HandoffOffer> offer(HandoffOffer offer);
+
+  /**
+   * Takes in an offer made in another deployment (a second cluster sharing a Pub/Sub topic):
+   * records it unless it is already recorded (a ledger both share holds it already) and announces
+   * it to this cluster's handlers.
+   *
+   * @return the offer; failed when it is already expired
+   */
+  Future<HandoffOffer> adopt(HandoffOffer offer);
 
   /**
    * @param offerId the offer
@@ -48,6 +58,16 @@ public interface HandoffMarket {
    * @return the market
    */
   static HandoffMarket shared(Vertx vertx, Clock clock) {
-    return new SharedDataHandoffMarket(vertx, clock);
+    return on(vertx, clock, OfferLedger.shared(vertx));
+  }
+
+  /**
+   * @param vertx the node's Vert.x (announcements on its event bus)
+   * @param clock the clock expiry is judged by
+   * @param ledger where offers and claims are recorded (e.g. Firestore)
+   * @return the market
+   */
+  static HandoffMarket on(Vertx vertx, Clock clock, OfferLedger ledger) {
+    return new BusHandoffMarket(vertx, clock, ledger);
   }
 }

@@ -17,9 +17,22 @@ import java.util.TreeSet;
  * @param context context passed along
  * @param requiredCapabilities what the claimer must have (all of them)
  * @param expiresAtMillis after this instant nobody may claim it
+ * @param snapshotUri the offering run's {@link io.agentbus.llm.snapshot.ContextSnapshot} (its last
+ *     messages), which the claimer continues from; null when none was saved
  */
 public record HandoffOffer(String id, String fromAgent, String runId, String task, JsonObject context,
-                           Set<String> requiredCapabilities, long expiresAtMillis) {
+                           Set<String> requiredCapabilities, long expiresAtMillis, String snapshotUri) {
+
+  /** An offer without a context snapshot. */
+  public HandoffOffer(String id, String fromAgent, String runId, String task, JsonObject context,
+                      Set<String> requiredCapabilities, long expiresAtMillis) {
+    this(id, fromAgent, runId, task, context, requiredCapabilities, expiresAtMillis, null);
+  }
+
+  /** @return this offer naming a context snapshot */
+  public HandoffOffer withSnapshot(String uri) {
+    return new HandoffOffer(id, fromAgent, runId, task, context, requiredCapabilities, expiresAtMillis, uri);
+  }
 
   /** Validates and copies the fields. */
   public HandoffOffer {
@@ -39,7 +52,7 @@ public record HandoffOffer(String id, String fromAgent, String runId, String tas
   public JsonObject toJson() {
     return new JsonObject().put("id", id).put("fromAgent", fromAgent).put("runId", runId).put("task", task)
         .put("context", context).put("requiredCapabilities", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(requiredCapabilities))))
-        .put("expiresAtMillis", expiresAtMillis);
+        .put("expiresAtMillis", expiresAtMillis).put("snapshot", snapshotUri);
   }
 
   /** @return the offer read back from {@link #toJson()} */
@@ -47,6 +60,6 @@ public record HandoffOffer(String id, String fromAgent, String runId, String tas
     Set<String> caps = new TreeSet<>();
     json.getJsonArray("requiredCapabilities", new JsonArray()).forEach(c -> caps.add(String.valueOf(c)));
     return new HandoffOffer(json.getString("id"), json.getString("fromAgent"), json.getString("runId"),
-        json.getString("task"), json.getJsonObject("context"), caps, json.getLong("expiresAtMillis"));
+        json.getString("task"), json.getJsonObject("context"), caps, json.getLong("expiresAtMillis"), json.getString("snapshot"));
   }
 }

@@ -30,6 +30,14 @@ public interface RunObserver {
   default void toolAudit(String runId, String agent, ToolCall call, String outcome, JsonObject detail, long millis) {
   }
 
+  /** The run made a handoff offer (already recorded in the market). */
+  default void handoffOffered(String runId, String agent, io.agentbus.llm.handoff.HandoffOffer offer) {
+  }
+
+  /** The run's context was saved (at a handoff, or when it ended). */
+  default void snapshotSaved(String runId, String agent, io.agentbus.llm.snapshot.SnapshotRef ref) {
+  }
+
   /** The run ended. */
   default void runFinished(String agent, LoopResult result) {
   }

@@ -55,6 +55,7 @@ public final class ToolLoop {
   private final LoopOptions options;
   private final RunObserver observer;
   private final Clock clock;
+  private final io.agentbus.llm.snapshot.SnapshotStore snapshots;
 
   /**
    * @param agent who runs (agent type/key), as recorded in events and offers
@@ -67,6 +68,22 @@ public final class ToolLoop {
    */
   public ToolLoop(String agent, LlmClient client, BudgetLedger ledger, HandoffMarket market, LoopOptions options,
                   RunObserver observer, Clock clock) {
+    this(agent, client, ledger, market, null, options, observer, clock);
+  }
+
+  /**
+   * @param agent who runs (agent type/key), as recorded in events and offers
+   * @param client the model
+   * @param ledger the shared budget accounts
+   * @param market where handoffs are offered (null: no handoffs, whatever the options say)
+   * @param snapshots where the run's context is saved at a handoff and at its end (null: never)
+   * @param options model, tools, limits, guardrails
+   * @param observer intention, audit and result events
+   * @param clock the clock offers expire by
+   */
+  public ToolLoop(String agent, LlmClient client, BudgetLedger ledger, HandoffMarket market,
+                  io.agentbus.llm.snapshot.SnapshotStore snapshots, LoopOptions options, RunObserver observer, Clock clock) {
+    this.snapshots = snapshots;
     this.agent = agent;
     this.client = client;
     this.ledger = ledger;
@@ -110,6 +127,21 @@ public final class ToolLoop {
    * @return how the run ended; never a failed future
    */
   public Future<LoopResult> run(String runId, String message, JsonObject context) {
+    return run(runId, message, context, null);
+  }
+
+  /**
+   * Runs, continuing a conversation another run handed off: the model sees its transcript (as
+   * one system message after the instructions) before the task.
+   *
+   * @param runId the run's id (unique)
+   * @param message the user's message (the task)
+   * @param context extra context for the model (may be empty)
+   * @param continuing the earlier run's context, or null
+   * @return how the run ended; never a failed future
+   */
+  public Future<LoopResult> run(String runId, String message, JsonObject context,
+                                io.agentbus.llm.snapshot.ContextSnapshot continuing) {
     Run run = new Run(runId);
     report(() -> observer.runStarted(runId, agent, message));
     Guardrails guard = options.getGuardrails();
@@ -121,6 +153,15 @@ public final class ToolLoop {
       return Future.succeededFuture(run.fail(LoopExit.GUARDRAIL_BLOCK, blocked.get()));
     }
     run.messages.add(ChatMessage.system(options.getInstructions()));
+    if (continuing != null && !continuing.messages().isEmpty()) {
+      String transcript = continuing.transcript();
+      Optional<String> bad = guard.check("handed-off conversation", transcript);
+      if (bad.isPresent()) {
+        return Future.succeededFuture(run.fail(LoopExit.GUARDRAIL_BLOCK, bad.get()));
+      }
+      run.messages.add(ChatMessage.system("Conversation so far (run " + continuing.runId() + " of " + continuing.agent()
+          + " handed it to you):\n" + transcript));
+    }
     if (context != null && !context.isEmpty()) {
       run.messages.add(ChatMessage.system("Context: " + context.encode()));
     }
@@ -136,6 +177,31 @@ public final class ToolLoop {
     return iterate(run).recover(err -> {
       LOG.warn("run {} of {} failed unexpectedly", runId, agent, err);
       return Future.succeededFuture(run.fail(LoopExit.ERROR, "unexpected: " + err));
+    }).compose(result -> result.exit() == LoopExit.HANDOFF ? Future.succeededFuture(result)
+        : snapshot(run).map(result));
+  }
+
+  /** Saves the run's context (never fails: a lost snapshot is an error of the run, not a failure). */
+  private Future<String> snapshot(Run run) {
+    if (snapshots == null) {
+      return Future.succeededFuture(null);
+    }
+    io.agentbus.llm.snapshot.ContextSnapshot snap = new io.agentbus.llm.snapshot.ContextSnapshot(run.id, agent, run.messages,
+        clock.millis());
+    Future<io.agentbus.llm.snapshot.SnapshotRef> saved;
+    try {
+      saved = snapshots.save(run.id, snap, 0);
+    } catch (RuntimeException e) {
+      saved = Future.failedFuture(e);
+    }
+    return saved.transform(ar -> {
+      if (ar.failed()) {
+        LOG.warn("run {} of {}: context snapshot not saved: {}", run.id, agent, ar.cause().getMessage());
+        run.errors.add("context snapshot not saved: " + ar.cause().getMessage());
+        return Future.succeededFuture(null);
+      }
+      report(() -> observer.snapshotSaved(run.id, agent, ar.result()));
+      return Future.succeededFuture(ar.result().uri());
     });
   }
 
@@ -290,14 +356,18 @@ public final class ToolLoop {
       ttl = Math.min(ttl, ((Number) seconds).longValue() * 1000);
     }
     String task = args.getString("task", lastUserMessage(run));
-    HandoffOffer offer = new HandoffOffer(UUID.randomUUID().toString(), agent, run.id, task, new JsonObject(), caps,
+    HandoffOffer draft = new HandoffOffer(UUID.randomUUID().toString(), agent, run.id, task, new JsonObject(), caps,
         clock.millis() + ttl);
-    return market.offer(offer).transform(o -> {
+    return snapshot(run).compose(uri -> market.offer(draft.withSnapshot(uri)).transform(o -> {
+      HandoffOffer offer = draft.withSnapshot(uri);
       report(() -> observer.toolAudit(run.id, agent, call, o.succeeded() ? "ok" : "error",
           o.succeeded() ? offer.toJson() : error(o.cause().getMessage()), 0));
+      if (o.succeeded()) {
+        report(() -> observer.handoffOffered(run.id, agent, offer));
+      }
       return Future.succeededFuture(o.succeeded() ? run.end(LoopExit.HANDOFF, offer.toJson())
           : run.fail(LoopExit.ERROR, "handoff offer failed: " + o.cause().getMessage()));
-    });
+    }));
   }
 
   private LoopResult budgetFailure(Run run, Throwable cause) {

@@ -1,0 +1,52 @@
+package io.agentbus.llm.events;
+
+import io.agentbus.agent.AgentRuntime;
+import io.agentbus.llm.agent.Intention;
+import io.agentbus.llm.agent.ToolAudit;
+import io.agentbus.llm.events.impl.BusEventSink;
+import io.agentbus.llm.events.impl.CompositeEventSink;
+import io.agentbus.llm.handoff.HandoffOffer;
+import io.vertx.core.Future;
+
+/**
+ * Where an LLM agent's events go: its intentions (each model answer), its tool audit (each tool
+ * call) and the handoff offers it makes. The default, {@link #bus(AgentRuntime)}, publishes them
+ * on agent topics; the Pub/Sub sink ({@code io.agentbus.gcp.PubSubEventSink}) publishes them on
+ * Pub/Sub topics {@code {workspace}}, {@code {workspace}-tools} and {@code {workspace}-handoff}.
+ *
+ * <p>Sinks are fire-and-observe: the run does not wait for them, a failed publish is logged and
+ * counted by the caller, never a reason to fail a run.
+ */
+public interface EventSink {
+
+  /** Publishes one intention. */
+  Future<Void> intention(String agentType, Intention intention);
+
+  /** Publishes one tool audit record. */
+  Future<Void> toolAudit(String agentType, ToolAudit audit);
+
+  /** Publishes a handoff offer that was just recorded in the market. */
+  Future<Void> handoffOffered(HandoffOffer offer);
+
+  /** Flushes and releases the sink. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * @param runtime the node's runtime
+   * @return the default sink: intentions on {@code (agentbus.llm.intention, <type>)}, audit on
+   *     {@code (agentbus.llm.tool-audit, <type>)}; offers are already on the bus through the market
+   */
+  static EventSink bus(AgentRuntime runtime) {
+    return new BusEventSink(runtime);
+  }
+
+  /**
+   * @param sinks sinks that all get every event
+   * @return a sink that publishes to each, succeeding when all did
+   */
+  static EventSink all(EventSink... sinks) {
+    return new CompositeEventSink(java.util.List.of(sinks));
+  }
+}

@@ -1,0 +1,13 @@
+package io.agentbus.llm.snapshot;
+
+/**
+ * A conditional snapshot write lost: the snapshot was written (or created) by someone else since
+ * the generation the writer named. Nothing was written; read it again and decide.
+ */
+public final class SnapshotConflictException extends RuntimeException {
+
+  /** @param message what was expected and what was found */
+  public SnapshotConflictException(String message) {
+    super(message);
+  }
+}

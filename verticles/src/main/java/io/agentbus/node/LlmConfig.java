@@ -14,13 +14,18 @@ package io.agentbus.node;
  * @param maxToolCallsPerMinute the cluster-wide tool-call rate (0: none)
  * @param maxActiveAgents how many assistant agents (one per key) may be active on this node at once
  * @param idleSeconds an assistant agent idle this long is deactivated
+ * @param backends where runs, events and snapshots go
+ * @param localModel the GGUF file of the in-process model ({@code --llm-local}), or null for a remote endpoint
+ * @param localQueue generations waiting for the local model at most (beyond: 429)
  */
 public record LlmConfig(String baseUrl, String apiKey, String model, double promptPricePer1k, double completionPricePer1k,
                         double maxDailyCostUsd, long maxTokensPerRun, int maxTokensPerCall,
-                        int maxToolCallsPerMinute, int maxActiveAgents, long idleSeconds) {
+                        int maxToolCallsPerMinute, int maxActiveAgents, long idleSeconds, LlmBackends backends,
+                        String localModel, int localQueue) {
 
   @Override
   public String toString() {
-    return "LlmConfig[baseUrl=" + baseUrl + ", model=" + model + ", apiKey=" + (apiKey == null ? "none" : "***") + "]";
+    return "LlmConfig[baseUrl=" + baseUrl + ", model=" + model + ", apiKey=" + (apiKey == null ? "none" : "***")
+        + ", backends=" + backends + ", localModel=" + localModel + "]";
   }
 }

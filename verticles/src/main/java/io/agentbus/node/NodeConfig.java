@@ -96,7 +96,21 @@ public final class NodeConfig {
       new Option("llmMaxAgents", "--llm-max-agents", "AGENTBUS_LLM_MAX_AGENTS", true,
           "assistant agents (one per key) active on this node at most; runs beyond it get 429 (default 1000)"),
       new Option("llmIdleSeconds", "--llm-idle-seconds", "AGENTBUS_LLM_IDLE_SECONDS", true,
-          "an assistant agent idle this long is deactivated (default 300)"));
+          "an assistant agent idle this long is deactivated (default 300)"),
+      new Option("llmLocal", "--llm-local", "AGENTBUS_LLM_LOCAL", false,
+          "run the bundled SmolLM2-135M in-process, served on loopback as /v1/chat/completions (or --llm-local=FILE.gguf); no API key"),
+      new Option("llmLocalQueue", "--llm-local-queue", "AGENTBUS_LLM_LOCAL_QUEUE", true,
+          "generations waiting for the local model at most; beyond it requests get 429 (default 16)"),
+      new Option("llmStore", "--llm-store", "AGENTBUS_LLM_STORE", true,
+          "memory | firestore: where runs and handoff offers are kept (default memory: the cluster's shared data)"),
+      new Option("llmEvents", "--llm-events", "AGENTBUS_LLM_EVENTS", true,
+          "bus | pubsub: where intentions, tool audit and handoff offers are published (default bus; pubsub adds Pub/Sub)"),
+      new Option("llmSnapshots", "--llm-snapshots", "AGENTBUS_LLM_SNAPSHOTS", true,
+          "memory | gcs: where run contexts are kept for handoffs (default memory)"),
+      new Option("gcpProject", "--gcp-project", "AGENTBUS_GCP_PROJECT", true,
+          "Google Cloud project for firestore, pubsub, gcs (or GOOGLE_CLOUD_PROJECT); emulators from *_EMULATOR_HOST"),
+      new Option("llmWorkspace", "--llm-workspace", "AGENTBUS_LLM_WORKSPACE", true,
+          "Pub/Sub topic prefix: {workspace}, {workspace}-tools, {workspace}-handoff (default agentbus)"));
 
   /** The environment variable that may hold the bridge token itself. */
   static final String GRPC_TOKEN_ENV = "AGENTBUS_GRPC_TOKEN";
@@ -208,11 +222,11 @@ public final class NodeConfig {
       values.putIfAbsent("grpcToken", grpcToken.trim());
     }
     return build(values, sources, help, token == null || token.isBlank() ? null : token.trim(),
-        secret == null || secret.isBlank() ? null : secret.trim());
+        secret == null || secret.isBlank() ? null : secret.trim(), env);
   }
 
   private static NodeConfig build(Map<String, Object> values, Map<String, String> sources, boolean help, String envToken,
-                                  String envSecret) {
+                                  String envSecret, Map<String, String> env) {
     String secretText = envSecret;
     Object secretFile = values.remove("clusterSecretFile");
     if (secretFile != null) {
@@ -277,7 +291,17 @@ public final class NodeConfig {
       verticles.add(name);
     }
     NodeConfig c = new NodeConfig(nodeOptions, httpPort, verticles, microgrids, interval, seed, grpcPort, grpcHost, help,
-        llm(values, sources, verticles.contains("llm") && !help), http(values, sources, envToken));
+        llm(values, sources, verticles.contains("llm") && !help, env), http(values, sources, envToken));
+    if (!verticles.contains("llm")) {
+      for (String k : GCP_KEYS) {
+        if (sources.containsKey(k)) {
+          throw new ConfigException(k + " (" + sources.get(k) + ") applies to the llm verticle only: add llm to --verticles, or leave it out");
+        }
+      }
+      if (sources.containsKey("llmLocal")) {
+        throw new ConfigException("llmLocal (" + sources.get("llmLocal") + ") applies to the llm verticle only: add llm to --verticles");
+      }
+    }
     c.bridge = bridge(values, sources, grpcHost, grpcPort);
     return c;
   }
@@ -364,12 +388,17 @@ public final class NodeConfig {
     return http;
   }
 
-  private static LlmConfig llm(Map<String, Object> values, Map<String, String> sources, boolean required) {
+  private static LlmConfig llm(Map<String, Object> values, Map<String, String> sources, boolean required, Map<String, String> env) {
     Object url = values.get("llmBaseUrl");
+    String local = localModel(values, sources, env);
+    if (local != null && url != null && !String.valueOf(url).isBlank()) {
+      throw new ConfigException("llmLocal (" + sources.get("llmLocal") + ") and llmBaseUrl (" + sources.get("llmBaseUrl")
+          + ") both name the model: choose one");
+    }
     if (url == null || String.valueOf(url).isBlank()) {
-      if (required) {
+      if (required && local == null) {
         throw new ConfigException("the llm verticle needs llmBaseUrl (--llm-base-url or AGENTBUS_LLM_BASE_URL), "
-            + "an OpenAI-compatible endpoint such as http://127.0.0.1:8000/v1");
+            + "an OpenAI-compatible endpoint such as http://127.0.0.1:8000/v1, or --llm-local for the bundled model");
       }
       url = null;
     } else {
@@ -409,9 +438,68 @@ public final class NodeConfig {
     int maxAgents = (int) number(values, sources, "llmMaxAgents", 1000, 1, 10_000_000);
     long idle = number(values, sources, "llmIdleSeconds", 300, 1, 86_400 * 365);
     Object key = values.get("llmApiKey");
+    int queue = (int) number(values, sources, "llmLocalQueue", 16, 1, 10_000);
+    String model = String.valueOf(values.getOrDefault("llmModel", local != null ? "smollm2-135m-instruct" : "gpt-4o-mini")).trim();
+    if (local != null && !values.containsKey("llmPrice")) {
+      prompt = 0;  // a local model costs nothing per token
+      completion = 0;
+    }
     return new LlmConfig(url == null ? null : String.valueOf(url).trim(), key == null ? null : String.valueOf(key).trim(),
-        String.valueOf(values.getOrDefault("llmModel", "gpt-4o-mini")).trim(), prompt, completion, cap, tokens, perCall, tools,
-        maxAgents, idle);
+        model, prompt, completion, cap, tokens, perCall, tools, maxAgents, idle, backends(values, sources, env), local, queue);
+  }
+
+  /** The GGUF file of {@code --llm-local}: the value when it names a file, else the bundled model in the cache. */
+  private static String localModel(Map<String, Object> values, Map<String, String> sources, Map<String, String> env) {
+    Object v = values.get("llmLocal");
+    if (v == null || String.valueOf(v).trim().equalsIgnoreCase("false")) {
+      return null;
+    }
+    String s = String.valueOf(v).trim();
+    java.nio.file.Path file = s.isEmpty() || s.equalsIgnoreCase("true") ? bundledModel(env) : java.nio.file.Path.of(s);
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new ConfigException("bad value for llmLocal (" + sources.get("llmLocal") + "): no model file at " + file
+          + (s.isEmpty() || s.equalsIgnoreCase("true") ? " (fetch the bundled model with scripts/fetch-model)" : ""));
+    }
+    return file.toAbsolutePath().toString();
+  }
+
+  /** @return where {@code scripts/fetch-model} puts SmolLM2-135M-Instruct ({@code AGENTBUS_MODEL_CACHE} or ~/.cache/agentbus/models) */
+  static java.nio.file.Path bundledModel(Map<String, String> env) {
+    String cache = env.get("AGENTBUS_MODEL_CACHE");
+    java.nio.file.Path dir = cache != null && !cache.isBlank() ? java.nio.file.Path.of(cache)
+        : java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "agentbus", "models");
+    return dir.resolve("SmolLM2-135M-Instruct.Q4_1.gguf");
+  }
+
+  private static final List<String> GCP_KEYS = List.of("llmStore", "llmEvents", "llmSnapshots", "gcpProject", "llmWorkspace");
+
+  private static LlmBackends backends(Map<String, Object> values, Map<String, String> sources, Map<String, String> env) {
+    String store = choice(values, sources, "llmStore", "memory", List.of("memory", "firestore"));
+    String events = choice(values, sources, "llmEvents", "bus", List.of("bus", "pubsub"));
+    String snapshots = choice(values, sources, "llmSnapshots", "memory", List.of("memory", "gcs"));
+    Object p = values.get("gcpProject");
+    String project = p != null && !String.valueOf(p).isBlank() ? String.valueOf(p).trim()
+        : env.get("GOOGLE_CLOUD_PROJECT") != null && !env.get("GOOGLE_CLOUD_PROJECT").isBlank() ? env.get("GOOGLE_CLOUD_PROJECT").trim() : null;
+    String workspace = String.valueOf(values.getOrDefault("llmWorkspace", "agentbus")).trim();
+    if (!workspace.matches("[A-Za-z][A-Za-z0-9._~+%-]{2,199}") || workspace.startsWith("goog")) {
+      throw new ConfigException("bad value for llmWorkspace (" + sources.get("llmWorkspace") + "): 3-200 characters starting with a "
+          + "letter (not 'goog'), letters, digits and -_.~+% only (Pub/Sub topic names), got '" + workspace + "'");
+    }
+    LlmBackends b = new LlmBackends(store, events, snapshots, project, workspace);
+    if (b.usesGcp() && project == null) {
+      String which = store.equals("firestore") ? "--llm-store firestore" : events.equals("pubsub") ? "--llm-events pubsub" : "--llm-snapshots gcs";
+      throw new ConfigException(which + " needs a Google Cloud project: --gcp-project (AGENTBUS_GCP_PROJECT or GOOGLE_CLOUD_PROJECT)");
+    }
+    return b;
+  }
+
+  private static String choice(Map<String, Object> values, Map<String, String> sources, String key, String def, List<String> allowed) {
+    String v = String.valueOf(values.getOrDefault(key, def)).trim().toLowerCase(Locale.ROOT);
+    if (!allowed.contains(v)) {
+      throw new ConfigException("bad value for " + key + " (" + sources.get(key) + "): expected one of " + allowed + ", got '"
+          + values.get(key) + "'");
+    }
+    return v;
   }
 
   /** @return the LLM agent settings (the base URL is null when the llm verticle is not configured) */

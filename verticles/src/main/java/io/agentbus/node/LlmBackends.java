@@ -8,11 +8,20 @@ package io.agentbus.node;
  * @param snapshots {@code memory} (shared data) or {@code gcs} (Cloud Storage)
  * @param gcpProject the Google Cloud project (required when any of them is on Google Cloud)
  * @param workspace the Pub/Sub topic prefix
+ * @param environment the emulator variables read at start ({@code FIRESTORE_EMULATOR_HOST},
+ *     {@code PUBSUB_EMULATOR_HOST}, {@code STORAGE_EMULATOR_HOST}, {@code GOOGLE_CLOUD_PROJECT})
  */
-public record LlmBackends(String store, String events, String snapshots, String gcpProject, String workspace) {
+public record LlmBackends(String store, String events, String snapshots, String gcpProject, String workspace,
+                          java.util.Map<String, String> environment) {
 
-  /** Everything local: no Google Cloud. */
-  public static final LlmBackends LOCAL = new LlmBackends("memory", "bus", "memory", null, "agentbus");
+  /** The environment variables the Google Cloud adapter reads. */
+  static final java.util.List<String> VARIABLES = java.util.List.of("FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST",
+      "STORAGE_EMULATOR_HOST", "GOOGLE_CLOUD_PROJECT");
+
+  /** Copies. */
+  public LlmBackends {
+    environment = java.util.Map.copyOf(environment);
+  }
 
   /** @return whether any backend is on Google Cloud */
   public boolean usesGcp() {

@@ -485,7 +485,13 @@ public final class NodeConfig {
       throw new ConfigException("bad value for llmWorkspace (" + sources.get("llmWorkspace") + "): 3-200 characters starting with a "
           + "letter (not 'goog'), letters, digits and -_.~+% only (Pub/Sub topic names), got '" + workspace + "'");
     }
-    LlmBackends b = new LlmBackends(store, events, snapshots, project, workspace);
+    Map<String, String> gcpEnv = new java.util.HashMap<>();
+    for (String var : LlmBackends.VARIABLES) {
+      if (env.get(var) != null && !env.get(var).isBlank()) {
+        gcpEnv.put(var, env.get(var).trim());
+      }
+    }
+    LlmBackends b = new LlmBackends(store, events, snapshots, project, workspace, gcpEnv);
     if (b.usesGcp() && project == null) {
       String which = store.equals("firestore") ? "--llm-store firestore" : events.equals("pubsub") ? "--llm-events pubsub" : "--llm-snapshots gcs";
       throw new ConfigException(which + " needs a Google Cloud project: --gcp-project (AGENTBUS_GCP_PROJECT or GOOGLE_CLOUD_PROJECT)");

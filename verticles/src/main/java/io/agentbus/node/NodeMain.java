@@ -31,7 +31,7 @@ public final class NodeMain {
 
   /** A started node and what runs on it. */
   public record Running(Node node, AgentRuntime runtime, MessageBroker broker, int httpPort, AgentRpcHost bridge,
-                        io.agentbus.llm.agent.LlmAgents llm) {
+                        LlmRuntime llm) {
     /** Stops gracefully. */
     public Future<Void> stop() {
       Future<Void> llmClosed = llm == null ? Future.succeededFuture() : llm.close();
@@ -60,7 +60,7 @@ public final class NodeMain {
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       System.err.println("agentbus: the node did not start: " + cause.getMessage());
-      System.exit(1);
+      System.exit(cause instanceof BackendUnavailableException ? 2 : 1);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -104,8 +104,9 @@ public final class NodeMain {
                                   + config.grpcPort() + " (--grpc-port): " + err.getMessage(), err)))
                           : Future.<AgentRpcHost>succeededFuture(null))
                       .compose(bridge -> (config.verticles().contains("llm") ? LlmSetup.start(node, runtime, config.llm(), mv)
-                          : Future.<io.agentbus.llm.agent.LlmAgents>succeededFuture(null)).compose(llm -> {
-                            HttpVerticle http = new HttpVerticle(node, runtime, broker, mv, llm, registry, config.httpPort(),
+                          : Future.<LlmRuntime>succeededFuture(null)).compose(llm -> {
+                            HttpVerticle http = new HttpVerticle(node, runtime, broker, mv, llm == null ? null : llm.agents(),
+                                registry, config.httpPort(),
                                 config.http(), config.stepIntervalMs());
                             io.agentbus.probe.DeliveryProbe probe = config.verticles().contains("probe")
                                 ? new io.agentbus.probe.DeliveryProbe(runtime) : null;
@@ -148,7 +149,11 @@ public final class NodeMain {
     System.out.println("  nodes    : " + base + "/api/nodes");
     if (r.llm() != null) {
       System.out.println("  llm      : POST " + base + "/api/llm/run {\"message\": \"...\"} (model " + config.llm().model()
-          + " at " + config.llm().baseUrl() + ", cap $" + config.llm().maxDailyCostUsd() + "/day)");
+          + (r.llm().local() != null ? " in-process, served on loopback at " : " at ") + r.llm().modelUrl()
+          + ", cap $" + config.llm().maxDailyCostUsd() + "/day)");
+      LlmBackends b = config.llm().backends();
+      System.out.println("  llm data : runs " + b.store() + ", events " + b.events() + ", snapshots " + b.snapshots()
+          + (b.usesGcp() ? " (project " + b.gcpProject() + ", workspace " + b.workspace() + ")" : ""));
     }
     if (r.bridge() != null) {
       System.out.println("  autogen  : GrpcWorkerAgentRuntime(host_address=\"localhost:" + r.bridge().port() + "\")");

@@ -1,0 +1,14 @@
+package io.agentbus.node;
+
+/**
+ * A backend the configuration names could not be reached at start (Firestore, Pub/Sub, Cloud
+ * Storage, the local model file): the node exits with status 2, like a configuration error, and
+ * the message names the flag.
+ */
+public final class BackendUnavailableException extends RuntimeException {
+
+  /** @param message the flag, the backend and what went wrong */
+  public BackendUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -89,4 +89,34 @@ class NodeConfigTest {
           assertThat(o.env()).isEqualTo(env);
         }));
   }
+
+  @Test
+  void llmBackendsAndTheLocalModelAreCheckedAndNamed() throws Exception {
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--verticles", "llm", "--llm-base-url", "http://127.0.0.1:1/v1",
+        "--llm-store", "firestore"}, Map.of()))
+        .hasMessageContaining("--llm-store firestore").hasMessageContaining("--gcp-project");
+    NodeConfig fromEnv = NodeConfig.load(new String[] {"--verticles", "llm", "--llm-base-url", "http://127.0.0.1:1/v1",
+        "--llm-events", "pubsub"}, Map.of("GOOGLE_CLOUD_PROJECT", "p1", "PUBSUB_EMULATOR_HOST", "127.0.0.1:8085"));
+    assertThat(fromEnv.llm().backends().gcpProject()).isEqualTo("p1");
+    assertThat(fromEnv.llm().backends().environment()).containsEntry("PUBSUB_EMULATOR_HOST", "127.0.0.1:8085");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--verticles", "llm", "--llm-base-url", "http://127.0.0.1:1/v1",
+        "--llm-store", "sqlite"}, Map.of()))
+        .hasMessageContaining("llmStore").hasMessageContaining("--llm-store").hasMessageContaining("[memory, firestore]");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--llm-snapshots", "gcs", "--gcp-project", "p"}, Map.of()))
+        .hasMessageContaining("applies to the llm verticle only");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--verticles", "llm", "--llm-base-url", "http://127.0.0.1:1/v1",
+        "--llm-workspace", "goog-x"}, Map.of())).hasMessageContaining("llmWorkspace");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--verticles", "llm", "--llm-local=/nonexistent/model.gguf"}, Map.of()))
+        .hasMessageContaining("llmLocal").hasMessageContaining("no model file at /nonexistent/model.gguf");
+    Path model = Files.createTempFile("agentbus", ".gguf");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--verticles", "llm", "--llm-local=" + model,
+        "--llm-base-url", "http://127.0.0.1:1/v1"}, Map.of())).hasMessageContaining("choose one");
+    NodeConfig local = NodeConfig.load(new String[] {"--verticles", "llm", "--llm-local=" + model}, Map.of());
+    assertThat(local.llm().localModel()).isEqualTo(model.toAbsolutePath().toString());
+    assertThat(local.llm().model()).isEqualTo("smollm2-135m-instruct");
+    assertThat(local.llm().promptPricePer1k()).isZero();
+    Path cache = Files.createTempDirectory("models");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--verticles", "llm", "--llm-local"}, Map.of("AGENTBUS_MODEL_CACHE",
+        cache.toString()))).hasMessageContaining("scripts/fetch-model");
+  }
 }

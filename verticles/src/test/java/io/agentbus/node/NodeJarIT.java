@@ -24,10 +24,16 @@ class NodeJarIT {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Process start(String name, List<String> args) throws Exception {
+    return start(name, args, java.util.Map.of());
+  }
+
+  private Process start(String name, List<String> args, java.util.Map<String, String> env) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(new File(System.getProperty("java.home"), "bin/java").getPath(),
         "-Xmx256m", "-jar", JAR.getAbsolutePath()));
     cmd.addAll(args);
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("target/" + name + ".log")).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(new File("target/" + name + ".log"));
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   private String get(int port, String path) {
@@ -87,6 +93,22 @@ class NodeJarIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(read("target/bad-node.log")).contains("microgrids").contains("--microgrids");
+  }
+
+  @Test
+  void anUnreachableBackendFailsAtStartWithStatus2NamingTheFlag() throws Exception {
+    // nothing listens on the port; the local model loads first (its native library is in the jar), then Firestore is checked
+    int closed = FreePorts.pick(1).get(0);
+    Process p = start("no-firestore-node", List.of("--http-port", "0", "--verticles", "market,llm", "--llm-local",
+        "--llm-store", "firestore", "--gcp-project", "agentbus-test"), java.util.Map.of("FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + closed));
+    try {
+      assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(2);
+      assertThat(read("target/no-firestore-node.log")).contains("local model smollm2-135m-instruct loaded")
+          .contains("--llm-store firestore").contains("127.0.0.1:" + closed).contains("unreachable");
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   @Test

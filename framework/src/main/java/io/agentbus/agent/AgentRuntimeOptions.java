@@ -21,6 +21,7 @@ public class AgentRuntimeOptions {
   private long drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
   private int maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES;
   private MeterRegistry meterRegistry;
+  private io.opentelemetry.api.OpenTelemetry openTelemetry = io.opentelemetry.api.OpenTelemetry.noop();
 
   /** Defaults. */
   public AgentRuntimeOptions() {
@@ -90,6 +91,26 @@ public class AgentRuntimeOptions {
       throw new IllegalArgumentException("maxPayloadBytes must be at least 1, got " + bytes);
     }
     this.maxPayloadBytes = bytes;
+    return this;
+  }
+
+  /** @return where spans go (default: nowhere, at no cost) */
+  public io.opentelemetry.api.OpenTelemetry getOpenTelemetry() {
+    return openTelemetry;
+  }
+
+  /**
+   * Traces sends and publishes: a {@code send {type}} span (kind client) around each RPC and a
+   * {@code publish {topic type}} span (kind producer) per publish, a {@code process {type}} span
+   * (kind server or consumer) around each handler, and the W3C trace context
+   * ({@code traceparent}, {@code tracestate}) carried in the message metadata across nodes. Code
+   * a handler runs before it returns sees the handler's span as {@code Context.current()}, so its
+   * own sends join the trace.
+   *
+   * @param openTelemetry the SDK (or {@code OpenTelemetry.noop()})
+   */
+  public AgentRuntimeOptions setOpenTelemetry(io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    this.openTelemetry = java.util.Objects.requireNonNull(openTelemetry, "openTelemetry");
     return this;
   }
 

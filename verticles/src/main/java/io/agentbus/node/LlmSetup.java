@@ -54,7 +54,8 @@ final class LlmSetup {
   private LlmSetup() {
   }
 
-  static Future<LlmRuntime> start(Node node, AgentRuntime runtime, LlmConfig config, MarketVerticle market) {
+  static Future<LlmRuntime> start(Node node, AgentRuntime runtime, LlmConfig config, MarketVerticle market,
+                                  io.opentelemetry.api.OpenTelemetry otel, io.micrometer.core.instrument.MeterRegistry registry) {
     Vertx vertx = node.vertx();
     Clock clock = Clock.systemUTC();
     List<Supplier<Future<Void>>> closers = new ArrayList<>();
@@ -75,9 +76,10 @@ final class LlmSetup {
       LocalModel model = (LocalModel) modelAndUrl[0];
       String url = (String) modelAndUrl[1];
       LlmClient client = LlmClient.openAi(vertx, new OpenAiOptions().setBaseUrl(url).setApiKey(config.apiKey()));
-      return backends(node, runtime, config.backends(), clock, closers)
+      return backends(node, runtime, config.backends(), clock, closers, otel)
           .compose(b -> LlmAgents.install(runtime, client, BudgetLedger.shared(vertx, clock), b.market, b.runs, b.snapshots,
               b.events, clock))
+          .map(llm -> llm.telemetry(io.agentbus.llm.loop.LoopTelemetry.of(otel, registry)))
           .compose(llm -> llm.register(ASSISTANT, options(node, config, market), Set.of("chat", "market"),
               io.agentbus.agent.RegistrationOptions.defaults().withIdleTimeout(java.time.Duration.ofSeconds(config.idleSeconds()))
                   .withMaxActive(config.maxActiveAgents())).map(v -> new LlmRuntime(llm, url, model, closers)));
@@ -117,7 +119,7 @@ final class LlmSetup {
   }
 
   private static Future<Backends> backends(Node node, AgentRuntime runtime, LlmBackends config, Clock clock,
-                                           List<Supplier<Future<Void>>> closers) {
+                                           List<Supplier<Future<Void>>> closers, io.opentelemetry.api.OpenTelemetry otel) {
     Vertx vertx = node.vertx();
     Backends b = new Backends();
     if (!config.usesGcp()) {
@@ -129,7 +131,7 @@ final class LlmSetup {
     }
     return deployment(node).compose(deployment -> {
       GcpOptions options = GcpOptions.fromEnvironment(config.environment()).setProject(config.gcpProject())
-          .setWorkspace(config.workspace()).setDeployment(deployment);
+          .setWorkspace(config.workspace()).setDeployment(deployment).setOpenTelemetry(otel);
       GoogleCloud gcp = GoogleCloud.create(vertx, options);
       closers.add(gcp::close);
       String where = " (project " + config.gcpProject() + ")";

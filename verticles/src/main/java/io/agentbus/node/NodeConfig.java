@@ -109,6 +109,9 @@ public final class NodeConfig {
           "memory | gcs: where run contexts are kept for handoffs (default memory)"),
       new Option("gcpProject", "--gcp-project", "AGENTBUS_GCP_PROJECT", true,
           "Google Cloud project for firestore, pubsub, gcs (or GOOGLE_CLOUD_PROJECT); emulators from *_EMULATOR_HOST"),
+      new Option("otelEndpoint", "--otel-endpoint", "AGENTBUS_OTEL_ENDPOINT", true,
+          "OTLP/HTTP base URL (e.g. http://127.0.0.1:4318): spans of sends, publishes and LLM runs are exported to it "
+              + "(or OTEL_EXPORTER_OTLP_ENDPOINT; default: none, no cost)"),
       new Option("llmWorkspace", "--llm-workspace", "AGENTBUS_LLM_WORKSPACE", true,
           "Pub/Sub topic prefix: {workspace}, {workspace}-tools, {workspace}-handoff (default agentbus)"));
 
@@ -303,6 +306,22 @@ public final class NodeConfig {
       }
     }
     c.bridge = bridge(values, sources, grpcHost, grpcPort);
+    Object otel = values.get("otelEndpoint");
+    String otelEndpoint = otel != null && !String.valueOf(otel).isBlank() ? String.valueOf(otel).trim()
+        : env.get("OTEL_EXPORTER_OTLP_ENDPOINT") != null && !env.get("OTEL_EXPORTER_OTLP_ENDPOINT").isBlank()
+        ? env.get("OTEL_EXPORTER_OTLP_ENDPOINT").trim() : null;
+    if (otelEndpoint != null) {
+      try {
+        java.net.URI u = new java.net.URI(otelEndpoint);
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+          throw new java.net.URISyntaxException(otelEndpoint, "expected http(s)://host:port");
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new ConfigException("bad value for otelEndpoint (" + sources.getOrDefault("otelEndpoint", "OTEL_EXPORTER_OTLP_ENDPOINT")
+            + "): " + e.getMessage());
+      }
+    }
+    c.otelEndpoint = otelEndpoint;
     return c;
   }
 
@@ -506,6 +525,13 @@ public final class NodeConfig {
           + values.get(key) + "'");
     }
     return v;
+  }
+
+  private String otelEndpoint;
+
+  /** @return the OTLP/HTTP base URL spans are exported to, or null */
+  public String otelEndpoint() {
+    return otelEndpoint;
   }
 
   /** @return the LLM agent settings (the base URL is null when the llm verticle is not configured) */

@@ -31,12 +31,16 @@ public final class NodeMain {
 
   /** A started node and what runs on it. */
   public record Running(Node node, AgentRuntime runtime, MessageBroker broker, int httpPort, AgentRpcHost bridge,
-                        LlmRuntime llm) {
+                        LlmRuntime llm, NodeTelemetry telemetry) {
     /** Stops gracefully. */
     public Future<Void> stop() {
       Future<Void> llmClosed = llm == null ? Future.succeededFuture() : llm.close();
       Future<Void> bridged = llmClosed.eventually(() -> bridge == null ? Future.succeededFuture() : bridge.close());
-      return bridged.eventually(runtime::close).eventually(broker::close).eventually(node::close);
+      return bridged.eventually(runtime::close).eventually(broker::close).eventually(node::close)
+          .eventually(() -> {
+            telemetry.close();  // flushes the last spans
+            return Future.succeededFuture();
+          });
     }
   }
 
@@ -89,8 +93,12 @@ public final class NodeMain {
     new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
     VertxOptions vo = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     String ns = config.nodeOptions().getNamespace();
+    String instance = config.nodeOptions().getNodeName() != null ? config.nodeOptions().getNodeName()
+        : java.util.UUID.randomUUID().toString();
+    NodeTelemetry telemetry = NodeTelemetry.create(config.otelEndpoint(), instance);
     return Node.start(config.nodeOptions(), vo, new MicrometerMetricsFactory(registry)).compose(node ->
-        AgentRuntime.create(node, new AgentRuntimeOptions().setNamespace(ns).setMeterRegistry(registry)).compose(runtime ->
+        AgentRuntime.create(node, new AgentRuntimeOptions().setNamespace(ns).setMeterRegistry(registry)
+            .setOpenTelemetry(telemetry.openTelemetry())).compose(runtime ->
             MessageBroker.eventBus(node.vertx(), new BrokerOptions().setNamespace(ns).setMeterRegistry(registry))
                 .compose(broker -> {
                   boolean market = config.verticles().contains("market");
@@ -103,7 +111,7 @@ public final class NodeMain {
                               .recover(err -> Future.failedFuture(new IllegalStateException("the gRPC bridge could not listen on port "
                                   + config.grpcPort() + " (--grpc-port): " + err.getMessage(), err)))
                           : Future.<AgentRpcHost>succeededFuture(null))
-                      .compose(bridge -> (config.verticles().contains("llm") ? LlmSetup.start(node, runtime, config.llm(), mv)
+                      .compose(bridge -> (config.verticles().contains("llm") ? LlmSetup.start(node, runtime, config.llm(), mv, telemetry.openTelemetry(), registry)
                           : Future.<LlmRuntime>succeededFuture(null)).compose(llm -> {
                             HttpVerticle http = new HttpVerticle(node, runtime, broker, mv, llm == null ? null : llm.agents(),
                                 registry, config.httpPort(),
@@ -115,7 +123,7 @@ public final class NodeMain {
                                 .compose(x -> node.vertx().deployVerticle(http))
                                 .recover(err -> Future.failedFuture(new IllegalStateException("HTTP could not listen on "
                                     + config.http().host() + ":" + config.httpPort() + " (--http-host, --http-port): " + err.getMessage(), err)))
-                                .map(d -> new Running(node, runtime, broker, http.actualPort(), bridge, llm));
+                                .map(d -> new Running(node, runtime, broker, http.actualPort(), bridge, llm, telemetry));
                           }));
                 })));
   }
@@ -142,6 +150,8 @@ public final class NodeMain {
           : config.nodeOptions().getClusterHost()) + " only; set --cluster-secret-file "
           + "or AGENTBUS_CLUSTER_SECRET before using any other interface"));
     }
+    System.out.println("  tracing  : " + (r.telemetry().endpoint() != null ? "spans exported over OTLP/HTTP to "
+        + r.telemetry().endpoint() + "/v1/traces" : "off (set --otel-endpoint or OTEL_EXPORTER_OTLP_ENDPOINT)"));
     System.out.println("  dashboard: " + base + "/");
     System.out.println("  health   : " + base + "/health");
     System.out.println("  metrics  : " + base + "/metrics");

@@ -151,6 +151,19 @@ final class AgentHost extends VerticleBase {
   }
 
   private Future<Object> handle(Envelope e) {
+    RuntimeTracing tracing = runtime.tracing();
+    if (!tracing.enabled()) {
+      return invoke(e);
+    }
+    io.opentelemetry.api.trace.Span span = tracing.process(e, id);
+    Future<Object> done;
+    try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
+      done = invoke(e);
+    }
+    return done.onComplete(ar -> RuntimeTracing.end(span, ar.failed() ? ar.cause() : null));
+  }
+
+  private Future<Object> invoke(Envelope e) {
     return HandlerInvoker.invoke(id, handlers, e, runtime.payloadTypes())
         .compose(r -> registration.checkpoint() == RegistrationOptions.Checkpoint.EVERY_MESSAGE
             ? saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r) : Future.succeededFuture(r));

@@ -70,6 +70,12 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final EventBus eventBus;
   private final Context context;
   private final AgentRuntimeOptions options;
+  private final RuntimeTracing tracing;
+
+  /** @return the runtime's tracing (spans around handlers) */
+  RuntimeTracing tracing() {
+    return tracing;
+  }
   private final String me;
   private final String prefix;
   private final PayloadTypes payloadTypes = new PayloadTypes();
@@ -110,6 +116,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     this.eventBus = vertx.eventBus();
     this.context = vertx.getOrCreateContext();
     this.options = options;
+    this.tracing = new RuntimeTracing(options.getOpenTelemetry());
     this.me = node.id();
     this.prefix = options.getNamespace() + "/_runtime/";
     var meters = options.getMeterRegistry();
@@ -535,8 +542,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
           + "' (check the required labels of its registrations)"));
     }
     long timeout = timeoutMillis < 0 ? options.getSendTimeoutMillis() : timeoutMillis;
+    io.opentelemetry.api.trace.Span span = tracing.enabled() ? tracing.send(recipient, sender, payloadType) : null;
     Envelope e = new Envelope(Envelope.Kind.SEND, MessageIds.next(), sender, recipient, null,
-        payloadType, message, null, Map.of(), 0).withTimeout(timeout);
+        payloadType, message, null, span == null ? Map.of() : RuntimeTracing.inject(span, Map.of()), 0).withTimeout(timeout);
     sent.increment();
     long t0 = System.nanoTime();
     Future<Reply> reply = owner.equals(me)
@@ -544,6 +552,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         : remote(owner, e, timeout);
     return reply.transform(ar -> {
       rpcTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      if (span != null) {
+        RuntimeTracing.end(span, ar.failed() ? ar.cause() : null);
+      }
       if (ar.failed()) {
         return Future.failedFuture(rpcError(recipient, timeout, ar.cause()));
       }
@@ -658,6 +669,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
           recipients.add(id);
         }
       }
+    }
+    io.opentelemetry.api.trace.Span span = tracing.enabled() ? tracing.publish(topic, sender, payloadType, metadata) : null;
+    if (span != null) {
+      metadata = RuntimeTracing.inject(span, metadata);
+      span.end();  // a publish does not wait for its receivers: their spans link back through the context
     }
     Envelope e = new Envelope(Envelope.Kind.PUBLISH, messageId != null ? messageId : MessageIds.next(), sender, null, topic,
         payloadType, message, null, metadata.isEmpty() ? Map.of() : Map.copyOf(metadata), 0);

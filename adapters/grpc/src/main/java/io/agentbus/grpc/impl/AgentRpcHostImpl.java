@@ -323,8 +323,11 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     try {
       AgentId target = Wire.agentId(r.getTarget());
       AgentId source = r.hasSource() ? Wire.agentId(r.getSource()) : null;
-      reply = runtime.send(Wire.payload(r.getPayload()), target, source, Object.class, options.getRpcTimeoutMillis())
-          .map(this::foreign);
+      // the worker's trace (AutoGen puts traceparent in the request metadata) continues in the runtime's spans
+      try (io.opentelemetry.context.Scope ignored = io.agentbus.agent.TraceContexts.extract(r.getMetadataMap()).makeCurrent()) {
+        reply = runtime.send(Wire.payload(r.getPayload()), target, source, Object.class, options.getRpcTimeoutMillis())
+            .map(this::foreign);
+      }
     } catch (RuntimeException e) {
       reply = Future.failedFuture(e);
     }

@@ -73,7 +73,7 @@ public final class LlmAgent extends Agent {
       doc.put("continues", continuing.runId());
     }
     ToolLoop loop = new ToolLoop(agent, services.client(), services.ledger(), services.market(), services.snapshots(),
-        spec.options(), observer(doc), services.clock());
+        spec.options(), observer(doc), services.clock()).withTelemetry(services.telemetry());
     return loop.run(runId, message == null ? "" : message, ctxJson == null ? new JsonObject() : ctxJson, continuing)
         .compose(result -> {
           services.stats().finished(agent, result);

@@ -52,6 +52,7 @@ public final class LlmAgents {
   private final io.agentbus.llm.snapshot.SnapshotStore snapshots;
   private final io.agentbus.llm.events.EventSink events;
   private final Clock clock;
+  private volatile io.agentbus.llm.loop.LoopTelemetry telemetry = io.agentbus.llm.loop.LoopTelemetry.NONE;
   private final LlmStats stats = new LlmStats();
   private final Map<String, TypeSpec> types = new ConcurrentHashMap<>();
 
@@ -193,6 +194,22 @@ public final class LlmAgents {
         runtime.send(new HandoffAnnounced(offer.toJson()), claimer, null);
       }
     }
+  }
+
+  /**
+   * Traces every run from now on ({@code invoke_agent}, {@code chat}, {@code execute_tool} spans)
+   * and records the GenAI metrics.
+   *
+   * @param telemetry the tracer and meter registry
+   * @return this
+   */
+  public LlmAgents telemetry(io.agentbus.llm.loop.LoopTelemetry telemetry) {
+    this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
+    return this;
+  }
+
+  io.agentbus.llm.loop.LoopTelemetry telemetry() {
+    return telemetry;
   }
 
   /** @return this node's run statistics */

@@ -56,6 +56,7 @@ public final class ToolLoop {
   private final RunObserver observer;
   private final Clock clock;
   private final io.agentbus.llm.snapshot.SnapshotStore snapshots;
+  private LoopTelemetry telemetry = LoopTelemetry.NONE;
 
   /**
    * @param agent who runs (agent type/key), as recorded in events and offers
@@ -93,9 +94,19 @@ public final class ToolLoop {
     this.clock = clock;
   }
 
+  /**
+   * @param telemetry where this loop's spans and GenAI metrics go
+   * @return this
+   */
+  public ToolLoop withTelemetry(LoopTelemetry telemetry) {
+    this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
+    return this;
+  }
+
   /** One run's mutable state (confined to the run's context). */
   private final class Run {
     final String id;
+    io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.getInvalid();
     final List<ChatMessage> messages = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
     final List<ToolSpec> offered = new ArrayList<>();
@@ -110,7 +121,7 @@ public final class ToolLoop {
 
     LoopResult end(LoopExit exit, JsonObject payload) {
       LoopResult result = new LoopResult(id, exit, payload, iterations, tokens, toolCalls, costMicroUsd, errors);
-      report(() -> observer.runFinished(agent, result));
+      report(span, () -> observer.runFinished(agent, result));
       return result;
     }
 
@@ -143,7 +154,14 @@ public final class ToolLoop {
   public Future<LoopResult> run(String runId, String message, JsonObject context,
                                 io.agentbus.llm.snapshot.ContextSnapshot continuing) {
     Run run = new Run(runId);
-    report(() -> observer.runStarted(runId, agent, message));
+    run.span = telemetry.run(io.opentelemetry.context.Context.current(), agent, runId);
+    return start(run, message, context, continuing).onSuccess(result -> telemetry.runEnded(run.span, result));
+  }
+
+  private Future<LoopResult> start(Run run, String message, JsonObject context,
+                                   io.agentbus.llm.snapshot.ContextSnapshot continuing) {
+    String runId = run.id;
+    report(run.span, () -> observer.runStarted(runId, agent, message));
     Guardrails guard = options.getGuardrails();
     Optional<String> blocked = guard.check("user message", message);
     if (blocked.isEmpty() && context != null && !context.isEmpty()) {
@@ -200,7 +218,7 @@ public final class ToolLoop {
         run.errors.add("context snapshot not saved: " + ar.cause().getMessage());
         return Future.succeededFuture(null);
       }
-      report(() -> observer.snapshotSaved(run.id, agent, ar.result()));
+      report(run.span, () -> observer.snapshotSaved(run.id, agent, ar.result()));
       return Future.succeededFuture(ar.result().uri());
     });
   }
@@ -236,7 +254,18 @@ public final class ToolLoop {
         return Future.succeededFuture(budgetFailure(run, r.cause()));
       }
       run.iterations++;
-      return client.complete(request).transform(c -> settle(run, model, priced, reserved, c.succeeded() ? c.result() : null)
+      io.opentelemetry.api.trace.Span chat = telemetry.chat(run.span, model, request.maxTokens());
+      long t0 = System.nanoTime();
+      Future<ChatCompletion> call;
+      try {
+        call = client.complete(request);
+      } catch (RuntimeException e) {
+        call = Future.failedFuture(e);
+      }
+      return call.transform(c -> {
+        telemetry.chatEnded(chat, model, c.succeeded() ? c.result() : null, c.cause(), System.nanoTime() - t0);
+        return Future.succeededFuture(c);
+      }).compose(c -> settle(run, model, priced, reserved, c.succeeded() ? c.result() : null)
           .compose(v -> c.succeeded() ? answered(run, c.result())
               : Future.succeededFuture(run.fail(LoopExit.ERROR, "model call failed: " + c.cause().getMessage()))));
     });
@@ -260,7 +289,7 @@ public final class ToolLoop {
   }
 
   private Future<LoopResult> answered(Run run, ChatCompletion completion) {
-    report(() -> observer.intention(run.id, agent, run.iterations, completion));
+    report(run.span, () -> observer.intention(run.id, agent, run.iterations, completion));
     Guardrails guard = options.getGuardrails();
     Optional<String> blocked = guard.check("model answer", completion.content());
     for (ToolCall call : completion.toolCalls()) {
@@ -290,7 +319,7 @@ public final class ToolLoop {
           .compose(v -> callTools(run, calls, index + 1));
     }
     if (!options.getGuardrails().allows(tool.spec())) {
-      report(() -> observer.toolAudit(run.id, agent, call, "blocked", new JsonObject().put("risk", tool.spec().risk().name()), 0));
+      report(run.span, () -> observer.toolAudit(run.id, agent, call, "blocked", new JsonObject().put("risk", tool.spec().risk().name()), 0));
       return Future.succeededFuture(run.fail(LoopExit.GUARDRAIL_BLOCK, "tool '" + call.name() + "' has risk "
           + tool.spec().risk() + ", above the threshold " + options.getGuardrails().riskThreshold()));
     }
@@ -304,13 +333,13 @@ public final class ToolLoop {
     return slot.transform(s -> {
       if (s.failed()) {
         if (s.cause() instanceof BudgetExceededException) {
-          report(() -> observer.toolAudit(run.id, agent, call, "rate_limited", new JsonObject(), 0));
+          report(run.span, () -> observer.toolAudit(run.id, agent, call, "rate_limited", new JsonObject(), 0));
         }
         return Future.succeededFuture(budgetFailure(run, s.cause()));
       }
       long t0 = System.nanoTime();
       run.toolCalls++;
-      return invoke(tool, call).transform(r -> {
+      return invoke(run, tool, call).transform(r -> {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         if (r.failed()) {
           run.errors.add("tool " + call.name() + " failed: " + r.cause().getMessage());
@@ -320,7 +349,7 @@ public final class ToolLoop {
         JsonObject result = r.result() == null ? new JsonObject() : r.result();
         Optional<String> blocked = options.getGuardrails().check("result of tool " + call.name(), result.encode());
         if (blocked.isPresent()) {
-          report(() -> observer.toolAudit(run.id, agent, call, "blocked", new JsonObject().put("reason", blocked.get()), millis));
+          report(run.span, () -> observer.toolAudit(run.id, agent, call, "blocked", new JsonObject().put("reason", blocked.get()), millis));
           return Future.succeededFuture(run.fail(LoopExit.GUARDRAIL_BLOCK, blocked.get()));
         }
         return toolAnswer(run, call, "ok", result, millis).compose(v -> callTools(run, calls, index + 1));
@@ -328,18 +357,21 @@ public final class ToolLoop {
     });
   }
 
-  private Future<JsonObject> invoke(Tool tool, ToolCall call) {
+  private Future<JsonObject> invoke(Run run, Tool tool, ToolCall call) {
+    io.opentelemetry.api.trace.Span span = telemetry.tool(run.span, call);
     Future<JsonObject> f;
-    try {
+    // the tool runs with its span current: what it sends through the runtime joins the run's trace
+    try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
       f = tool.call(call.arguments());
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }
-    return f.timeout(options.getToolTimeoutMillis(), TimeUnit.MILLISECONDS);
+    return f.timeout(options.getToolTimeoutMillis(), TimeUnit.MILLISECONDS)
+        .onComplete(ar -> telemetry.toolEnded(span, ar.succeeded() ? "ok" : "error", ar.cause()));
   }
 
   private Future<Void> toolAnswer(Run run, ToolCall call, String outcome, JsonObject detail, long millis) {
-    report(() -> observer.toolAudit(run.id, agent, call, outcome, detail, millis));
+    report(run.span, () -> observer.toolAudit(run.id, agent, call, outcome, detail, millis));
     run.messages.add(ChatMessage.tool(call.id(), detail.encode()));
     return Future.succeededFuture();
   }
@@ -358,12 +390,14 @@ public final class ToolLoop {
     String task = args.getString("task", lastUserMessage(run));
     HandoffOffer draft = new HandoffOffer(UUID.randomUUID().toString(), agent, run.id, task, new JsonObject(), caps,
         clock.millis() + ttl);
+    io.opentelemetry.api.trace.Span span = telemetry.tool(run.span, call);
     return snapshot(run).compose(uri -> market.offer(draft.withSnapshot(uri)).transform(o -> {
       HandoffOffer offer = draft.withSnapshot(uri);
-      report(() -> observer.toolAudit(run.id, agent, call, o.succeeded() ? "ok" : "error",
+      telemetry.toolEnded(span, o.succeeded() ? "ok" : "error", o.cause());
+      report(run.span, () -> observer.toolAudit(run.id, agent, call, o.succeeded() ? "ok" : "error",
           o.succeeded() ? offer.toJson() : error(o.cause().getMessage()), 0));
       if (o.succeeded()) {
-        report(() -> observer.handoffOffered(run.id, agent, offer));
+        report(run.span, () -> observer.handoffOffered(run.id, agent, offer));
       }
       return Future.succeededFuture(o.succeeded() ? run.end(LoopExit.HANDOFF, offer.toJson())
           : run.fail(LoopExit.ERROR, "handoff offer failed: " + o.cause().getMessage()));
@@ -427,8 +461,9 @@ public final class ToolLoop {
     return new JsonObject().put("error", message);
   }
 
-  private void report(Runnable event) {
-    try {
+  /** Calls an observer with the run's span current (what it publishes joins the run's trace); never throws. */
+  private void report(io.opentelemetry.api.trace.Span span, Runnable event) {
+    try (io.opentelemetry.context.Scope ignored = span.makeCurrent()) {
       event.run();
     } catch (RuntimeException e) {
       LOG.warn("run observer failed", e);

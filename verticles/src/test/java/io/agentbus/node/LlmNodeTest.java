@@ -90,4 +90,39 @@ class LlmNodeTest {
     assertThatThrownBy(() -> NodeConfig.load(new String[] {"--llm-price", "cheap"}, Map.of()))
         .hasMessageContaining("llmPrice");
   }
+
+  @Test
+  void withAnOtlpEndpointTheNodeExportsTheRunsTraceAndShowsGenAiMetrics() {
+    Vertx side = Vertx.vertx();
+    FakeOpenAi model = FakeOpenAi.start(side);
+    io.agentbus.llm.tracing.OtlpReceiver receiver = await(io.agentbus.llm.tracing.OtlpReceiver.start(side));
+    int port = FreePorts.pick(1).get(0);
+    NodeConfig config = NodeConfig.load(new String[] {"--http-port", String.valueOf(port), "--step-interval-ms", "100",
+        "--verticles", "market,llm", "--llm-base-url", model.baseUrl(), "--llm-model", "test-model", "--node-name", "traced",
+        "--otel-endpoint", receiver.endpoint()}, Map.of());
+    NodeMain.Running node = await(NodeMain.start(config));
+    WebClient web = WebClient.create(side);
+    try {
+      until("a market step", Duration.ofSeconds(15), () -> await(web.get(port, "127.0.0.1", "/api/market").send()).statusCode() == 200);
+      model.thenToolCall("c1", "market_state", "{}", 200, 10).thenAnswer("fine", 300, 9);
+      JsonObject result = await(web.post(port, "127.0.0.1", "/api/llm/run")
+          .sendJsonObject(new JsonObject().put("message", "Where is the market?"))).bodyAsJsonObject();
+      assertThat(result.getString("exit")).isEqualTo("SATISFIED");
+      java.util.List<String> names = java.util.List.of("invoke_agent assistant", "chat test-model", "execute_tool market_state",
+          "process assistant");
+      until("the run's spans", Duration.ofSeconds(10), () -> receiver.spans().stream().map(s -> s.name()).toList().containsAll(names));
+      var spans = receiver.spans().stream().filter(s -> names.contains(s.name())).toList();
+      assertThat(spans).extracting(s -> s.traceId()).containsOnly(spans.get(0).traceId());
+      assertThat(spans).allSatisfy(s -> assertThat(s.resource()).containsEntry("service.name", "agentbus")
+          .containsEntry("service.instance.id", "traced"));
+      String metrics = await(web.get(port, "127.0.0.1", "/metrics").send()).bodyAsString();
+      assertThat(metrics).contains("# HELP gen_ai_client_token_usage").contains("# HELP gen_ai_client_operation_duration_seconds")
+          .contains("gen_ai_token_type=\"input\"").contains("gen_ai_request_model=\"test-model\"");
+    } finally {
+      await(node.stop());
+      model.close();
+      await(receiver.close());
+      await(side.close());
+    }
+  }
 }

@@ -75,9 +75,10 @@ public final class GoogleCloud {
 
   private synchronized Firestore firestore() {
     if (firestore == null) {
-      FirestoreOptions.Builder b = FirestoreOptions.newBuilder().setProjectId(options.getProject())
-          .setOpenTelemetryOptions(FirestoreOpenTelemetryOptions.newBuilder()
-              .setOpenTelemetry(options.getOpenTelemetry()).build());
+      FirestoreOptions.Builder b = FirestoreOptions.newBuilder().setProjectId(options.getProject());
+      if (options.getOpenTelemetry() != io.opentelemetry.api.OpenTelemetry.noop()) {
+        b.setOpenTelemetryOptions(FirestoreOpenTelemetryOptions.newBuilder().setOpenTelemetry(options.getOpenTelemetry()).build());
+      }
       if (options.getFirestoreEmulatorHost() != null) {
         b.setEmulatorHost(options.getFirestoreEmulatorHost());
       }
@@ -89,8 +90,10 @@ public final class GoogleCloud {
 
   private synchronized Storage storage() {
     if (storage == null) {
-      StorageOptions.Builder b = StorageOptions.http().setProjectId(options.getProject())
-          .setOpenTelemetry(options.getOpenTelemetry());
+      StorageOptions.Builder b = StorageOptions.http().setProjectId(options.getProject());
+      if (options.getOpenTelemetry() != io.opentelemetry.api.OpenTelemetry.noop()) {
+        b.setOpenTelemetry(options.getOpenTelemetry());
+      }
       if (options.getStorageEmulatorHost() != null) {
         b.setHost(options.getStorageEmulatorHost()).setCredentials(NoCredentials.getInstance());
       }
@@ -130,7 +133,7 @@ public final class GoogleCloud {
       credentials = NoCredentialsProvider.create();
     }
     sink = new PubSubEventSink(bridge, options.getProject(), options.getWorkspace(), options.getDeployment(), channels,
-        credentials);
+        credentials).withOpenTelemetry(options.getOpenTelemetry());
     return sink.start(market).map(s -> s);
   }
 

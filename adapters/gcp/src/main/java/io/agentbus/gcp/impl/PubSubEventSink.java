@@ -55,6 +55,7 @@ public final class PubSubEventSink implements EventSink {
   private final String deployment;
   private final TransportChannelProvider channels;
   private final CredentialsProvider credentials;
+  private io.opentelemetry.api.OpenTelemetry openTelemetry = io.opentelemetry.api.OpenTelemetry.noop();
   private final AtomicLong imported = new AtomicLong();
   private final AtomicLong publishFailures = new AtomicLong();
   private Publisher intentions;
@@ -78,6 +79,19 @@ public final class PubSubEventSink implements EventSink {
     this.deployment = deployment;
     this.channels = channels;
     this.credentials = credentials;
+  }
+
+  /**
+   * @param otel where the Pub/Sub client reports its publish and receive spans
+   * @return this
+   */
+  public PubSubEventSink withOpenTelemetry(io.opentelemetry.api.OpenTelemetry otel) {
+    this.openTelemetry = otel;
+    return this;
+  }
+
+  private boolean tracing() {
+    return openTelemetry != io.opentelemetry.api.OpenTelemetry.noop();
   }
 
   /** @return the topic names: intentions, tools, handoffs */
@@ -143,6 +157,9 @@ public final class PubSubEventSink implements EventSink {
         if (credentials != null) {
           sb.setCredentialsProvider(credentials);
         }
+        if (tracing()) {
+          sb.setOpenTelemetry(openTelemetry).setEnableOpenTelemetryTracing(true);
+        }
         offersIn = sb.setParallelPullCount(1).build();
         offersIn.startAsync().awaitRunning(30, TimeUnit.SECONDS);
       }
@@ -152,6 +169,9 @@ public final class PubSubEventSink implements EventSink {
 
   private Publisher publisher(String topic) throws java.io.IOException {
     Publisher.Builder b = Publisher.newBuilder(TopicName.of(project, topic)).setEnableMessageOrdering(true);
+    if (tracing()) {
+      b.setOpenTelemetry(openTelemetry).setEnableOpenTelemetryTracing(true);
+    }
     if (channels != null) {
       b.setChannelProvider(channels);
     }

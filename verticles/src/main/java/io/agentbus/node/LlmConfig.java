@@ -17,11 +17,12 @@ package io.agentbus.node;
  * @param backends where runs, events and snapshots go
  * @param localModel the GGUF file of the in-process model ({@code --llm-local}), or null for a remote endpoint
  * @param localQueue generations waiting for the local model at most (beyond: 429)
+ * @param maxBroadcastsPerSecond intentions and tool-audit records published a second at most (the broadcast token bucket)
  */
 public record LlmConfig(String baseUrl, String apiKey, String model, double promptPricePer1k, double completionPricePer1k,
                         double maxDailyCostUsd, long maxTokensPerRun, int maxTokensPerCall,
                         int maxToolCallsPerMinute, int maxActiveAgents, long idleSeconds, LlmBackends backends,
-                        String localModel, int localQueue) {
+                        String localModel, int localQueue, int maxBroadcastsPerSecond) {
 
   @Override
   public String toString() {

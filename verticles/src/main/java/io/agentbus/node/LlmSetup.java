@@ -77,8 +77,14 @@ final class LlmSetup {
       String url = (String) modelAndUrl[1];
       LlmClient client = LlmClient.openAi(vertx, new OpenAiOptions().setBaseUrl(url).setApiKey(config.apiKey()));
       return backends(node, runtime, config.backends(), clock, closers, otel)
-          .compose(b -> LlmAgents.install(runtime, client, BudgetLedger.shared(vertx, clock), b.market, b.runs, b.snapshots,
-              b.events, clock))
+          .compose(b -> {
+            var limited = EventSink.rateLimited(b.events, config.maxBroadcastsPerSecond(), 2 * config.maxBroadcastsPerSecond());
+            io.micrometer.core.instrument.FunctionCounter.builder("agentbus.llm.broadcasts.dropped", limited,
+                    io.agentbus.llm.events.impl.RateLimitedEventSink::dropped)
+                .description("Intentions and tool-audit records not published: over --llm-max-broadcasts-per-second")
+                .register(registry);
+            return LlmAgents.install(runtime, client, BudgetLedger.shared(vertx, clock), b.market, b.runs, b.snapshots, limited, clock);
+          })
           .map(llm -> llm.telemetry(io.agentbus.llm.loop.LoopTelemetry.of(otel, registry)))
           .compose(llm -> llm.register(ASSISTANT, options(node, config, market), Set.of("chat", "market"),
               io.agentbus.agent.RegistrationOptions.defaults().withIdleTimeout(java.time.Duration.ofSeconds(config.idleSeconds()))

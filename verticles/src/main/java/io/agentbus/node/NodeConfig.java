@@ -97,6 +97,9 @@ public final class NodeConfig {
           "assistant agents (one per key) active on this node at most; runs beyond it get 429 (default 1000)"),
       new Option("llmIdleSeconds", "--llm-idle-seconds", "AGENTBUS_LLM_IDLE_SECONDS", true,
           "an assistant agent idle this long is deactivated (default 300)"),
+      new Option("llmMaxBroadcastsPerSecond", "--llm-max-broadcasts-per-second", "AGENTBUS_LLM_MAX_BROADCASTS_PER_SECOND", true,
+          "intentions and tool-audit records this node publishes a second at most (bursts of twice that); more are dropped and "
+              + "counted (default 100)"),
       new Option("llmLocal", "--llm-local", "AGENTBUS_LLM_LOCAL", false,
           "run the bundled SmolLM2-135M in-process, served on loopback as /v1/chat/completions (or --llm-local=FILE.gguf); no API key"),
       new Option("llmLocalQueue", "--llm-local-queue", "AGENTBUS_LLM_LOCAL_QUEUE", true,
@@ -458,13 +461,14 @@ public final class NodeConfig {
     long idle = number(values, sources, "llmIdleSeconds", 300, 1, 86_400 * 365);
     Object key = values.get("llmApiKey");
     int queue = (int) number(values, sources, "llmLocalQueue", 16, 1, 10_000);
+    int broadcasts = (int) number(values, sources, "llmMaxBroadcastsPerSecond", 100, 1, 1_000_000);
     String model = String.valueOf(values.getOrDefault("llmModel", local != null ? "smollm2-135m-instruct" : "gpt-4o-mini")).trim();
     if (local != null && !values.containsKey("llmPrice")) {
       prompt = 0;  // a local model costs nothing per token
       completion = 0;
     }
     return new LlmConfig(url == null ? null : String.valueOf(url).trim(), key == null ? null : String.valueOf(key).trim(),
-        model, prompt, completion, cap, tokens, perCall, tools, maxAgents, idle, backends(values, sources, env), local, queue);
+        model, prompt, completion, cap, tokens, perCall, tools, maxAgents, idle, backends(values, sources, env), local, queue, broadcasts);
   }
 
   /** The GGUF file of {@code --llm-local}: the value when it names a file, else the bundled model in the cache. */

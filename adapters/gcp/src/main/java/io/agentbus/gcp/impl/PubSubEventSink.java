@@ -251,6 +251,13 @@ public final class PubSubEventSink implements EventSink {
   }
 
   @Override
+  public Future<Void> budgetWarning(io.agentbus.llm.agent.BudgetWarning w) {
+    return publish(intentions, "budget_warning", w.runId(), null, new JsonObject().put("scope", w.scope())
+        .put("cost_usd_today", w.costUsdToday()).put("max_daily_cost_usd", w.maxDailyCostUsd()).put("fraction", w.fraction())
+        .put("run_id", w.runId()).put("agent", w.agent()).put("timestamp", w.timestamp()));
+  }
+
+  @Override
   public Future<Void> handoffOffered(HandoffOffer offer) {
     return publish(handoffs, "handoff_offer", offer.runId(), null, offer.toJson());
   }

@@ -28,6 +28,8 @@ public final class LlmAgent extends Agent {
   public static final String INTENTION_TOPIC = "agentbus.llm.intention";
   /** Topic type of tool audit records (source: the agent type). */
   public static final String TOOL_AUDIT_TOPIC = "agentbus.llm.tool-audit";
+  /** Topic type of budget warnings (source: the budget scope). */
+  public static final String BUDGET_WARNING_TOPIC = "agentbus.llm.budget-warning";
   /** Topic type of the results of claimed handoffs (source: the offer id). */
   public static final String HANDOFF_RESULT_TOPIC = "agentbus.llm.handoff-result";
 
@@ -116,6 +118,12 @@ public final class LlmAgent extends Agent {
       public void handoffOffered(String runId, String agent, HandoffOffer offer) {
         doc.put("handoffOffer", offer.id());
         emit("handoff offer", services.events().handoffOffered(offer));
+      }
+
+      @Override
+      public void budgetWarning(String runId, String agent, String scope, long totalMicroUsd, long capMicroUsd) {
+        emit("budget warning", services.events().budgetWarning(new BudgetWarning(scope, totalMicroUsd / 1_000_000.0,
+            capMicroUsd / 1_000_000.0, runId, agent, java.time.Instant.ofEpochMilli(services.clock().millis()).toString())));
       }
 
       @Override

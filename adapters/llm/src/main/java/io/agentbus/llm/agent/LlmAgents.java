@@ -98,7 +98,7 @@ public final class LlmAgents {
                                           RunStore store, io.agentbus.llm.snapshot.SnapshotStore snapshots,
                                           io.agentbus.llm.events.EventSink events, Clock clock) {
     LlmAgents agents = new LlmAgents(runtime, client, ledger, market, store, snapshots, events, clock);
-    for (Class<?> c : new Class<?>[] {RunRequest.class, HandoffAnnounced.class, Intention.class, ToolAudit.class}) {
+    for (Class<?> c : new Class<?>[] {RunRequest.class, HandoffAnnounced.class, Intention.class, ToolAudit.class, BudgetWarning.class}) {
       runtime.payloadTypes().register(c);
     }
     return market.onOffer(agents::announce).map(agents);

@@ -28,6 +28,9 @@ public interface EventSink {
   /** Publishes a handoff offer that was just recorded in the market. */
   Future<Void> handoffOffered(HandoffOffer offer);
 
+  /** Publishes that a budget scope crossed 80 % of its daily cap. */
+  Future<Void> budgetWarning(io.agentbus.llm.agent.BudgetWarning warning);
+
   /** Flushes and releases the sink. */
   default Future<Void> close() {
     return Future.succeededFuture();
@@ -48,5 +51,19 @@ public interface EventSink {
    */
   static EventSink all(EventSink... sinks) {
     return new CompositeEventSink(java.util.List.of(sinks));
+  }
+
+  /**
+   * The seed's broadcast token bucket: intentions and tool audit records beyond
+   * {@code perSecond} (bursts up to {@code burst}) are dropped and counted, so a runaway agent
+   * cannot flood every subscriber; handoff offers and budget warnings always pass.
+   *
+   * @param sink where what passes goes
+   * @param perSecond the sustained rate
+   * @param burst the bucket's size
+   * @return the limited sink
+   */
+  static io.agentbus.llm.events.impl.RateLimitedEventSink rateLimited(EventSink sink, double perSecond, int burst) {
+    return new io.agentbus.llm.events.impl.RateLimitedEventSink(sink, perSecond, burst, System::nanoTime);
   }
 }

@@ -38,6 +38,13 @@ public interface RunObserver {
   default void snapshotSaved(String runId, String agent, io.agentbus.llm.snapshot.SnapshotRef ref) {
   }
 
+  /**
+   * A call of this run reserved cost that took the scope's daily total across 80 % of its cap
+   * (reported once per crossing, by the run whose reservation crossed it).
+   */
+  default void budgetWarning(String runId, String agent, String scope, long totalMicroUsd, long capMicroUsd) {
+  }
+
   /** The run ended. */
   default void runFinished(String agent, LoopResult result) {
   }

@@ -253,6 +253,16 @@ public final class ToolLoop {
       if (r.failed()) {
         return Future.succeededFuture(budgetFailure(run, r.cause()));
       }
+      long cap = budget.maxDailyMicroUsd();
+      if (cap > 0 && reserved > 0) {
+        long threshold = (long) Math.ceil(cap * io.agentbus.llm.agent.BudgetWarning.THRESHOLD);
+        long total = r.result();
+        if (total >= threshold && total - reserved < threshold) {
+          LOG.warn("budget scope '{}' is at {}% of its daily cap of ${} (run {} of {})", budget.getScope(), total * 100 / cap,
+              budget.getMaxDailyCostUsd(), run.id, agent);
+          report(run.span, () -> observer.budgetWarning(run.id, agent, budget.getScope(), total, cap));
+        }
+      }
       run.iterations++;
       io.opentelemetry.api.trace.Span chat = telemetry.chat(run.span, model, request.maxTokens());
       long t0 = System.nanoTime();

@@ -337,4 +337,82 @@ class ToolLoopTest {
     assertThat(run(l, "q").exit()).isEqualTo(LoopExit.SATISFIED);
     assertThat(iterations).containsExactly(1, 2);
   }
+
+  @Test
+  void crossingEightyPercentOfTheDailyCapWarnsOnceWhateverTheNumberOfCalls() {
+    // $1 a day; each call reserves its prompt estimate plus 100 completion tokens at $1 per 1,000 (~$0.1 + prompt)
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    LoopOptions options = new LoopOptions().setModel("m1").setMaxTokensPerCall(100)
+        .setBudget(new Budget().setScope("team").setMaxDailyCostUsd(1).setPrices(PriceTable.empty().price("m1", 1, 1)));
+    RunObserver observer = new RunObserver() {
+      @Override
+      public void budgetWarning(String runId, String agent, String scope, long totalMicroUsd, long capMicroUsd) {
+        warnings.add(scope + ":" + totalMicroUsd + "/" + capMicroUsd);
+      }
+    };
+    int runs = 0;
+    for (int i = 0; i < 12; i++) {
+      model.thenAnswer("ok", 50, 50);  // $0.1 a run once settled
+      ToolLoop loop = new ToolLoop("assistant/a1", client, ledger, null, options, observer, clock);
+      LoopResult r = await(vertx.getOrCreateContext().<Future<LoopResult>>executeBlocking(() -> loop.run("w" + warnings.size()
+          + "-" + System.nanoTime(), "hi", new JsonObject()), false).compose(f -> f));
+      if (r.exit() == LoopExit.BUDGET_EXCEEDED) {
+        break;
+      }
+      runs++;
+    }
+    assertThat(runs).isBetween(8, 10);
+    assertThat(warnings).hasSize(1);
+    String[] parts = warnings.get(0).split("[:/]");
+    assertThat(parts[0]).isEqualTo("team");
+    assertThat(Long.parseLong(parts[1])).isGreaterThanOrEqualTo(800_000L);
+    assertThat(Long.parseLong(parts[2])).isEqualTo(1_000_000L);
+  }
+
+  @Test
+  void theBroadcastBucketDropsIntentionsBeyondItsRateButNeverOffers() {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    List<String> passed = new CopyOnWriteArrayList<>();
+    io.agentbus.llm.events.EventSink counting = new io.agentbus.llm.events.EventSink() {
+      @Override
+      public Future<Void> intention(String agentType, io.agentbus.llm.agent.Intention intention) {
+        passed.add("i");
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> toolAudit(String agentType, io.agentbus.llm.agent.ToolAudit audit) {
+        passed.add("t");
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> handoffOffered(io.agentbus.llm.handoff.HandoffOffer offer) {
+        passed.add("o");
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> budgetWarning(io.agentbus.llm.agent.BudgetWarning warning) {
+        passed.add("w");
+        return Future.succeededFuture();
+      }
+    };
+    var limited = new io.agentbus.llm.events.impl.RateLimitedEventSink(counting, 10, 5, now::get);
+    io.agentbus.llm.agent.Intention intention = new io.agentbus.llm.agent.Intention("r", "a/b", "2026-12-01T00:00:00Z", 0.5, null);
+    for (int i = 0; i < 8; i++) {
+      await(limited.intention("a", intention));
+    }
+    assertThat(passed).hasSize(5);  // the burst
+    assertThat(limited.dropped()).isEqualTo(3);
+    await(limited.handoffOffered(new io.agentbus.llm.handoff.HandoffOffer("o1", "a/b", "r", "t", null, java.util.Set.of(), 1)));
+    await(limited.budgetWarning(new io.agentbus.llm.agent.BudgetWarning("s", 0.8, 1, "r", "a/b", "t")));
+    assertThat(passed).endsWith("o", "w");
+    now.addAndGet(200_000_000L);  // 0.2 s: two tokens at 10 a second
+    for (int i = 0; i < 4; i++) {
+      await(limited.toolAudit("a", new io.agentbus.llm.agent.ToolAudit("r", "a/b", "t", new JsonObject(), "ok", new JsonObject(), 1)));
+    }
+    assertThat(passed.stream().filter("t"::equals)).hasSize(2);
+    assertThat(limited.dropped()).isEqualTo(5);
+  }
 }

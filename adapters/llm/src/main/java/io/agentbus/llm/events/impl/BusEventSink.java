@@ -30,6 +30,11 @@ public final class BusEventSink implements EventSink {
   }
 
   @Override
+  public Future<Void> budgetWarning(io.agentbus.llm.agent.BudgetWarning warning) {
+    return runtime.publish(warning, new TopicId(LlmAgent.BUDGET_WARNING_TOPIC, warning.scope()), null);
+  }
+
+  @Override
   public Future<Void> handoffOffered(HandoffOffer offer) {
     return Future.succeededFuture();  // the market announces offers on the bus itself
   }

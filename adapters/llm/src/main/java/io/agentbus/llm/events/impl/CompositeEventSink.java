@@ -40,6 +40,11 @@ public final class CompositeEventSink implements EventSink {
   }
 
   @Override
+  public Future<Void> budgetWarning(io.agentbus.llm.agent.BudgetWarning warning) {
+    return each(s -> s.budgetWarning(warning));
+  }
+
+  @Override
   public Future<Void> handoffOffered(HandoffOffer offer) {
     return each(s -> s.handoffOffered(offer));
   }

@@ -214,6 +214,7 @@ public final class HttpVerticle extends VerticleBase {
     if (llm != null) {
       endpoints.add(endpoint("GET", "/api/llm", true, "LLM runs and budget use"));
       endpoints.add(endpoint("POST", "/api/llm/run", true, "run the assistant: {\"message\", \"agent\"?, \"context\"?}"));
+      endpoints.add(endpoint("GET", "/api/llm/runs/{runId}", true, "one stored run: request, result, interactions, snapshot"));
     }
     return new JsonObject().put("node", node.id()).put("tokenRequired", http.token() != null).put("endpoints", endpoints);
   }
@@ -231,6 +232,15 @@ public final class HttpVerticle extends VerticleBase {
         ctx.json(ar.result());
       } else {
         HttpErrors.send(ctx, 503, String.valueOf(ar.cause().getMessage()));
+      }
+    }));
+    router.get("/api/llm/runs/:runId").handler(ctx -> llm.storedRun(ctx.pathParam("runId")).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpErrors.send(ctx, 503, "the run store did not answer: " + ar.cause().getMessage());
+      } else if (ar.result() == null) {
+        HttpErrors.send(ctx, 404, "no stored run " + ctx.pathParam("runId") + " (unknown, or older than the store keeps)");
+      } else {
+        ctx.json(ar.result());
       }
     }));
     router.post("/api/llm/run").handler(JsonBody.handler(64 * 1024));

@@ -71,6 +71,9 @@ class LocalModelGcpNodeIT {
       assertThat(result.getInteger("toolCalls")).isGreaterThanOrEqualTo(1);
       String runId = result.getString("runId");
 
+      JsonObject viaHttp = await(web.get(port, "127.0.0.1", "/api/llm/runs/" + runId).send()).bodyAsJsonObject();
+      assertThat(viaHttp.getString("runId")).isEqualTo(runId);
+      assertThat(await(web.get(port, "127.0.0.1", "/api/llm/runs/nope").send()).statusCode()).isEqualTo(404);
       GoogleCloud reader = GoogleCloud.create(side, gcp.options());
       JsonObject stored = await(reader.runStore().get(runId));
       assertThat(stored).as("run " + runId + " in Firestore").isNotNull();

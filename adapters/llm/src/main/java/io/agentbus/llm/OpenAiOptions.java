@@ -99,4 +99,26 @@ public class OpenAiOptions {
     this.maxResponseBytes = bytes;
     return this;
   }
+
+  private int maxConnections = 100;
+
+  /** @return how many requests may be open to the endpoint at once (default 100; more wait for a connection) */
+  public int getMaxConnections() {
+    return maxConnections;
+  }
+
+  /**
+   * A model call lasts seconds, so the HTTP client's usual pool (5 connections) would make the
+   * sixth concurrent run wait for the first: this sets the pool.
+   *
+   * @param maxConnections 1 or more
+   * @return this
+   */
+  public OpenAiOptions setMaxConnections(int maxConnections) {
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be 1 or more");
+    }
+    this.maxConnections = maxConnections;
+    return this;
+  }
 }

@@ -212,6 +212,17 @@ public final class LlmAgents {
     return telemetry;
   }
 
+  /**
+   * @param runId a run's id (from its {@link LoopResult})
+   * @return the stored run (request, result, interactions, snapshot), or null
+   */
+  public Future<JsonObject> storedRun(String runId) {
+    if (runId == null || runId.isEmpty() || runId.length() > 200) {
+      return Future.succeededFuture(null);
+    }
+    return store.get(runId);
+  }
+
   /** @return this node's run statistics */
   public LlmStats stats() {
     return stats;

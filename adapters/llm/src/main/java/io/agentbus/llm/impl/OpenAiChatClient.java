@@ -35,7 +35,8 @@ public final class OpenAiChatClient implements LlmClient {
     this.vertx = vertx;
     this.options = options;
     this.web = WebClient.create(vertx, new WebClientOptions().setUserAgent("agentbus-llm")
-        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getTimeoutMillis())));
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.getTimeoutMillis())),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(options.getMaxConnections()));
     this.url = options.getBaseUrl() + "/chat/completions";
   }
 

@@ -68,7 +68,8 @@ public final class LlamaLocalModel implements LocalModel {
     return worker.<LocalModel>executeBlocking(() -> {
       LlamaModel.setLogger(LogFormat.TEXT, (level, text) -> LOG.debug("llama.cpp {}: {}", level, text.strip()));
       LlamaModel m = new LlamaModel(new ModelParameters().setModel(options.getModelFile().toString())
-          .setCtxSize(options.getContextSize()).setThreads(options.getThreads()).setThreadsBatch(options.getThreads()));
+          .setCtxSize(options.getContextSize()).setThreads(options.getThreads()).setThreadsBatch(options.getThreads())
+          .disableLog());  // llama.cpp's server prints every slot's timings to stdout otherwise
       LOG.info("local model {} loaded from {} (context {} tokens, {} threads)", options.getName(), options.getModelFile(),
           options.getContextSize(), options.getThreads());
       return new LlamaLocalModel(options, worker, m);

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.UUID;
 
@@ -59,7 +58,7 @@ public final class OpenAiEndpoint {
    */
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.post("/v1/chat/completions").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(this::complete);
+    router.post("/v1/chat/completions").handler(OpenAiEndpoint::readBody).handler(this::complete);
     router.get("/v1/models").handler(ctx -> json(ctx, 200, new JsonObject().put("object", "list").put("data", new JsonArray()
         .add(new JsonObject().put("id", model.name()).put("object", "model").put("created", 0).put("owned_by", "agentbus")))));
     router.route().last().handler(ctx -> error(ctx, 404, "invalid_request_error", "no route " + ctx.request().method() + " "
@@ -72,10 +71,43 @@ public final class OpenAiEndpoint {
     return router;
   }
 
+  /** Past this much an oversized body is not even drained: the connection is closed. */
+  private static final long MAX_DRAINED_BYTES = 16L * 1024 * 1024;
+  private static final String BODY = "agentbus.llm.local.body";
+
+  /**
+   * Reads the body up to {@link #MAX_BODY_BYTES}. An oversized one is drained (up to 16 MiB) and
+   * then answered 413, so that a client still writing it reads the answer instead of a reset;
+   * beyond 16 MiB the connection is closed.
+   */
+  private static void readBody(RoutingContext ctx) {
+    io.vertx.core.http.HttpServerRequest req = ctx.request();
+    io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
+    long[] seen = {0};
+    req.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (seen[0] > MAX_DRAINED_BYTES) {
+        req.connection().close();
+      } else if (seen[0] <= MAX_BODY_BYTES) {
+        body.appendBuffer(chunk);
+      }
+    });
+    req.endHandler(v -> {
+      if (seen[0] > MAX_BODY_BYTES) {
+        error(ctx, 413, "invalid_request_error", "the request body is " + seen[0] + " bytes, over " + MAX_BODY_BYTES);
+      } else {
+        ctx.put(BODY, body);
+        ctx.next();
+      }
+    });
+    req.resume();
+  }
+
   private void complete(RoutingContext ctx) {
     JsonObject body;
     try {
-      body = ctx.body().asJsonObject();
+      io.vertx.core.buffer.Buffer raw = ctx.get(BODY);
+      body = raw.length() == 0 ? null : new JsonObject(raw);
     } catch (DecodeException | ClassCastException e) {
       error(ctx, 400, "invalid_request_error", "the body is not a JSON object: " + e.getMessage());
       return;

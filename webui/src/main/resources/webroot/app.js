@@ -42,6 +42,29 @@
         : 'Intruders in the cluster (not agentbus nodes of this cluster, never placed on or leading): '
           + intruders.join('; ') + (s.nodes.tamperedEntries ? ' — ' + s.nodes.tamperedEntries + ' forged or tampered map entries refused' : '');
     }
+    if (s.cluster && s.cluster.nodes) {
+      const c = s.cluster;
+      const names = {};
+      c.nodes.forEach((n) => { names[n.id] = n.name; });
+      $('cluster-leader').textContent = c.leader ? (names[c.leader] || c.leader.substring(0, 8)) : 'no node';
+      $('cluster-agents').textContent = c.agents.length;
+      $('cluster-workers').textContent = c.workers.length;
+      $('cluster-nodes').tBodies[0].innerHTML = c.nodes.map((n) => '<tr><td>' + esc(n.name)
+        + (n.id === c.leader ? ' ★' : '') + (n.id === c.self ? ' (this node)' : '') + '</td><td>' + n.agentCount + '</td><td>'
+        + (n.bridge ? n.bridge.workers : '–') + '</td><td>' + Math.round(n.load.heapUsedBytes / 1048576) + ' / '
+        + Math.round(n.load.heapMaxBytes / 1048576) + ' MiB</td><td>'
+        + (typeof n.load.processCpu === 'number' ? Math.round(100 * n.load.processCpu) + ' %' : '–') + '</td><td>'
+        + Math.round(n.uptimeMs / 1000) + ' s</td><td>' + (n.health.inClusterView && n.health.quorum ? 'up' : 'down')
+        + (n.health.intruders ? ', intruders' : '') + '</td></tr>').join('');
+      const f = ($('agent-filter').value || '').toLowerCase();
+      $('cluster-agent-table').tBodies[0].innerHTML = c.agents
+        .filter((a) => !f || (a.type + ' ' + a.key + ' ' + (names[a.node] || a.node)).toLowerCase().includes(f))
+        .slice(0, 200).map((a) => '<tr><td>' + esc(a.type) + '</td><td>' + esc(a.key) + '</td><td>'
+          + esc(names[a.node] || a.node.substring(0, 8)) + '</td></tr>').join('');
+      $('cluster-worker-table').tBodies[0].innerHTML = c.workers.map((w) => '<tr><td>' + esc(w.clientId) + '</td><td>'
+        + esc(names[w.node] || w.node.substring(0, 8)) + '</td><td>' + esc((w.types || []).join(', ')) + '</td><td>'
+        + (w.rpcsToWorker || 0) + ' / ' + (w.rpcsFromWorker || 0) + '</td><td>' + (w.dropped || 0) + '</td></tr>').join('');
+    }
     if (s.messages) {
       $('msg-rate').textContent = s.messages.ratePerSecond;
       $('msg-published').textContent = Math.round(s.messages.published);
@@ -96,5 +119,6 @@
     return String(x).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
   }
 
+  $('agent-filter').addEventListener('input', render);
   connect();
 }());

@@ -151,6 +151,14 @@ public final class LlmBench {
     ScriptedModel model = new ScriptedModel().start(side, latency).await();
     OtlpReceiver receiver = OtlpReceiver.start(side).await();
 
+    if (args.length > 2 && args[2].equals("profile")) {
+      // the shared-data loop alone under the burst, repeated: for a profiler
+      for (int i = 0; i < 10; i++) {
+        Result r = loop(model, runs, runs, "agentbus, runs in shared data", Store.SHARED, null);
+        System.out.printf(Locale.ROOT, "%s: %,.0f runs/s, p99 %.1f ms%n", r.label(), r.runsPerSecond(), r.p99Ms());
+      }
+      System.exit(0);
+    }
     for (int concurrency : new int[] {1, runs}) {
       table(model, receiver, concurrency == 1 ? 300 : runs, concurrency, latency);
     }
@@ -161,6 +169,10 @@ public final class LlmBench {
   }
 
   private static void table(ScriptedModel model, OtlpReceiver receiver, int runs, int concurrency, long latency) {
+    // a warm-up round of each, not counted: the JIT has far more agentbus code to compile than raw code
+    raw(model, runs, concurrency);
+    loop(model, runs, concurrency, "warm-up", Store.SHARED, null);
+    loop(model, runs, concurrency, "warm-up", Store.SHARED, receiver);
     List<Result> results = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
       results.add(raw(model, runs, concurrency));

@@ -38,6 +38,8 @@ public final class HttpVerticle extends VerticleBase {
   private io.agentbus.grpc.AgentRpcHost bridge;
 
   private volatile JsonObject llmView = new JsonObject();
+  private volatile JsonObject clusterView = new JsonObject();
+  private ClusterSummaries summaries;
 
   HttpVerticle(Node node, AgentRuntime runtime, io.agentbus.broker.MessageBroker broker, MarketVerticle market,
                io.agentbus.llm.agent.LlmAgents llm, PrometheusMeterRegistry registry, int port, HttpConfig http,
@@ -151,18 +153,44 @@ public final class HttpVerticle extends VerticleBase {
     if (bridge != null) {
       router.get("/api/bridge").handler(ctx -> ctx.json(bridgeView()));
     }
+    summaries = new ClusterSummaries(node, runtime, market, bridge, llm);
+    summaries.start();
+    router.get("/api/cluster").handler(ctx -> summaries.cluster().onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.json(ar.result());
+      } else {
+        HttpErrors.send(ctx, 503, "the cluster's summaries could not be read: " + ar.cause().getMessage());
+      }
+    }));
     router.get("/api/market").handler(ctx -> {
       JsonObject latest = market == null ? null : market.latest();
-      if (latest == null) {
-        ctx.response().setStatusCode(204).end();
-      } else {
-        ctx.json(latest.copy().put("drivenBy", market.leading() ? node.id() : "another node"));
+      if (latest != null && market.leading()) {
+        ctx.json(latest.copy().put("drivenBy", node.id()));
+        return;
       }
+      // another node drives the market: its latest step, from its summary
+      summaries.cluster().onComplete(ar -> {
+        JsonObject m = ar.succeeded() ? ar.result().getJsonObject("market") : null;
+        if (m != null) {
+          ctx.json(m.copy().put("drivenBy", ar.result().getString("leader")));
+        } else if (latest != null) {
+          ctx.json(latest.copy().put("drivenBy", "another node"));
+        } else {
+          ctx.response().setStatusCode(204).end();
+        }
+      });
     });
     if (llm != null) {
       mountLlm(router);
     }
     dashboard = Dashboard.mount(router, runtime, registry);
+    // the cluster section is read only while a page is open: a read of one entry per node per second
+    vertx.setPeriodic(1000, 1000, t -> {
+      if (dashboard.clients() > 0) {
+        summaries.cluster().onSuccess(c -> clusterView = c);
+      }
+    });
+    dashboard.section("cluster", () -> clusterView);
     if (llm != null) {
       dashboard.section("llm", () -> llmView);
     }
@@ -171,7 +199,9 @@ public final class HttpVerticle extends VerticleBase {
     }
     Future<Void> tailed = Future.succeededFuture();
     if (market != null) {
-      dashboard.section("market", () -> market.latest());
+      // the step of whichever node drives the market: this one, or the leader's from the cluster summaries
+      dashboard.section("market", () -> market.leading() || clusterView.getJsonObject("market") == null ? market.latest()
+          : clusterView.getJsonObject("market"));
       tailed = dashboard.tail(broker, broker.channels().results(MarketVerticle.ENV_ID, io.agentbus.microgrid.OperatorAgent.TYPE));
     }
     HttpErrors.install(router);
@@ -208,6 +238,7 @@ public final class HttpVerticle extends VerticleBase {
     if (bridge != null) {
       endpoints.add(endpoint("GET", "/api/bridge", true, "the AutoGen bridge's workers: types, subscriptions, RPCs in flight, drops"));
     }
+    endpoints.add(endpoint("GET", "/api/cluster", true, "the whole cluster from any node: nodes, leader, agents, bridge workers, market, LLM runs"));
     if (probe != null) {
       endpoints.add(endpoint("GET", "/api/probe", true, "the delivery probe: what this node sent and received"));
     }
@@ -273,6 +304,9 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (summaries != null) {
+      summaries.stop();
+    }
     if (dashboard != null) {
       dashboard.close();
     }

@@ -135,6 +135,29 @@ class NodeJarIT {
         String beforeStep = get(ports.get(0), "/api/market");
         until("the market to keep stepping", Duration.ofSeconds(20), () -> !get(ports.get(0), "/api/market").equals(beforeStep)
             && get(ports.get(0), "/api/market").startsWith("200"));
+
+        // the whole cluster from either node: both nodes, one leader (the first), the agents of both
+        until("both summaries", Duration.ofSeconds(20), () -> cluster(ports.get(1)).getJsonArray("nodes").size() == 2
+            && cluster(ports.get(0)).getJsonArray("nodes").size() == 2);
+        io.vertx.core.json.JsonObject fromFirst = cluster(ports.get(0));
+        io.vertx.core.json.JsonObject fromSecond = cluster(ports.get(1));
+        assertThat(fromSecond.getString("leader")).isEqualTo(fromFirst.getString("leader")).isEqualTo(fromFirst.getString("self"));
+        assertThat(fromSecond.getJsonArray("nodes").stream().map(n -> ((io.vertx.core.json.JsonObject) n).getString("name")))
+            .containsExactly("first", "second");
+        java.util.Set<String> hosting = new java.util.HashSet<>();
+        fromSecond.getJsonArray("agents").forEach(x -> hosting.add(((io.vertx.core.json.JsonObject) x).getString("node")));
+        assertThat(hosting).containsExactlyInAnyOrder(fromFirst.getString("self"), fromSecond.getString("self"));
+        assertThat(fromSecond.getJsonArray("agents")).hasSize(fromFirst.getJsonArray("agents").size());
+        // the non-leading node answers the market too (the leader's latest step)
+        String market = get(ports.get(1), "/api/market");
+        assertThat(market).startsWith("200").contains("\"drivenBy\":\"" + fromFirst.getString("self") + "\"");
+        // and its page shows the whole cluster and the market moving
+        try (Browser browser = Browser.start()) {
+          browser.open("http://127.0.0.1:" + ports.get(1) + "/");
+          String dom = browser.domWhen("the second node's page with both nodes and a market step", Duration.ofSeconds(30),
+              d -> d.contains("first ★") && d.contains("second (this node)") && d.matches("(?s).*id=\"market-step\">\\d+<.*"));
+          assertThat(dom).contains("id=\"cluster-workers\">0<");
+        }
       });
     } finally {
       for (Process p : nodes) {
@@ -146,6 +169,12 @@ class NodeJarIT {
         }
       }
     }
+  }
+
+  private io.vertx.core.json.JsonObject cluster(int port) {
+    String r = get(port, "/api/cluster");
+    return r.startsWith("200 ") ? new io.vertx.core.json.JsonObject(r.substring(4))
+        : new io.vertx.core.json.JsonObject().put("nodes", new io.vertx.core.json.JsonArray());
   }
 
   /** Runs the checks; when one fails, the failure carries the tails of the nodes' logs. */

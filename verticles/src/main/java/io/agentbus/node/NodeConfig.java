@@ -180,6 +180,7 @@ public final class NodeConfig {
         help = true;
         continue;
       }
+
       String flag = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
       Option o = OPTIONS.stream().filter(x -> x.flag().equals(flag)).findFirst()
           .orElseThrow(() -> new ConfigException("unknown option " + flag + " (see --help)"));
@@ -591,6 +592,7 @@ public final class NodeConfig {
       sb.append(String.format(Locale.ROOT, "  %-30s %-38s %s%n", o.flag() + (o.takesValue() ? " VALUE" : ""), o.env(), o.help()));
     }
     sb.append(String.format(Locale.ROOT, "  %-30s %-38s %s%n", "--help", "", "print this help"));
+    sb.append(String.format(Locale.ROOT, "  %-30s %-38s %s%n", "--version", "", "print the version and exit"));
     return sb.toString();
   }
 

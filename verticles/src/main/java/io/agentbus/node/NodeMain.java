@@ -44,7 +44,31 @@ public final class NodeMain {
     }
   }
 
+  /** @return this build's version line: agentbus, its version (from the jar's manifest), Java */
+  static String version() {
+    String v = NodeMain.class.getPackage().getImplementationVersion();
+    return "agentbus " + (v == null ? "(development build, not from the jar)" : v) + " (Java " + System.getProperty("java.version")
+        + ", Vert.x " + mavenVersion("io.vertx", "vertx-core") + ", Hazelcast " + mavenVersion("com.hazelcast", "hazelcast") + ")";
+  }
+
+  private static String mavenVersion(String group, String artifact) {
+    try (java.io.InputStream in = NodeMain.class.getResourceAsStream("/META-INF/maven/" + group + "/" + artifact + "/pom.properties")) {
+      if (in == null) {
+        return "?";
+      }
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return p.getProperty("version", "?");
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
   public static void main(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--version")) {
+      System.out.println(version());
+      return;
+    }
     NodeConfig config;
     try {
       config = NodeConfig.load(args, System.getenv());
@@ -139,6 +163,7 @@ public final class NodeMain {
     String base = "http://" + (isLoopback(config.http().host()) ? "localhost" : config.http().host()) + ":" + r.httpPort();
     System.out.println();
     System.out.println("agentbus node " + r.node().info().name() + " [" + r.node().id() + "] started: " + mode);
+    System.out.println("  version  : " + version());
     if (config.verticles().contains("market")) {
       System.out.println("  market   : " + config.microgrids() + " microgrids, a step every " + config.stepIntervalMs()
           + " ms, driven by the longest-running node");

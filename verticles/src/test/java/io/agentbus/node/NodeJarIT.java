@@ -88,6 +88,15 @@ class NodeJarIT {
   }
 
   @Test
+  void versionPrintsTheBuildsVersionAndExits() throws Exception {
+    Process p = start("version", List.of("--version"));
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(read("target/version.log").trim()).startsWith("agentbus 0.1.0-SNAPSHOT (Java ").contains("Vert.x 5.0.7")
+        .contains("Hazelcast 5.3.8");
+  }
+
+  @Test
   void aBadValueFailsAtStartNamingTheKey() throws Exception {
     Process p = start("bad-node", List.of("--microgrids", "-3"));
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

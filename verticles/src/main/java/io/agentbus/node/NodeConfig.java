@@ -27,6 +27,8 @@ public final class NodeConfig {
   static final List<Option> OPTIONS = List.of(
       new Option("config", "--config", "AGENTBUS_CONFIG", true, "JSON file with any of these keys"),
       new Option("clustered", "--cluster", "AGENTBUS_CLUSTERED", false, "join a Hazelcast cluster (default: embedded single node)"),
+      new Option("logFormat", "--log-format", "AGENTBUS_LOG_FORMAT", true,
+          "text | json: log lines with ISO-8601 UTC timestamps, or one JSON object per line (default text); levels: AGENTBUS_LOG_LEVEL"),
       new Option("httpPort", "--http-port", "AGENTBUS_HTTP_PORT", true, "HTTP port for /health, /metrics and the API (default 8080)"),
       new Option("httpHost", "--http-host", "AGENTBUS_HTTP_HOST", true,
           "interface the HTTP server binds to (default 127.0.0.1; 0.0.0.0 for all, then set a token)"),
@@ -326,6 +328,12 @@ public final class NodeConfig {
       }
     }
     c.otelEndpoint = otelEndpoint;
+    String format = String.valueOf(values.getOrDefault("logFormat", "text")).trim().toLowerCase(Locale.ROOT);
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new ConfigException("bad value for logFormat (" + sources.get("logFormat") + "): expected text or json, got '"
+          + values.get("logFormat") + "'");
+    }
+    c.logFormat = format;
     return c;
   }
 
@@ -533,6 +541,12 @@ public final class NodeConfig {
   }
 
   private String otelEndpoint;
+  private String logFormat = "text";
+
+  /** @return {@code text} or {@code json} */
+  public String logFormat() {
+    return logFormat;
+  }
 
   /** @return the OTLP/HTTP base URL spans are exported to, or null */
   public String otelEndpoint() {

@@ -82,6 +82,8 @@ public final class NodeMain {
       System.out.print(NodeConfig.usage());
       return;
     }
+    io.agentbus.node.logging.NodeLog.format(config.logFormat());
+    io.agentbus.node.logging.JulBridge.install();
     Running running;
     try {
       running = start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

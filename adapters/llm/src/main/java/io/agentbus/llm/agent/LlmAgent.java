@@ -74,13 +74,19 @@ public final class LlmAgent extends Agent {
     if (continuing != null) {
       doc.put("continues", continuing.runId());
     }
+    io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
     ToolLoop loop = new ToolLoop(agent, services.client(), services.ledger(), services.market(), services.snapshots(),
         spec.options(), observer(doc), services.clock()).withTelemetry(services.telemetry());
     return loop.run(runId, message == null ? "" : message, ctxJson == null ? new JsonObject() : ctxJson, continuing)
         .compose(result -> {
           services.stats().finished(agent, result);
           doc.put("result", result.toJson()).put("finishedAtMillis", System.currentTimeMillis());
-          return services.store().save(doc).transform(s -> {
+          Future<Void> saved;
+          // in the handler's trace: a store that traces its client calls (Firestore) puts them under this run
+          try (io.opentelemetry.context.Scope ignored = trace.makeCurrent()) {
+            saved = services.store().save(doc);
+          }
+          return saved.transform(s -> {
             if (s.failed()) {
               LOG.warn("run {} could not be stored: {}", runId, s.cause().getMessage());
             }

@@ -207,7 +207,8 @@ public final class ToolLoop {
     io.agentbus.llm.snapshot.ContextSnapshot snap = new io.agentbus.llm.snapshot.ContextSnapshot(run.id, agent, run.messages,
         clock.millis());
     Future<io.agentbus.llm.snapshot.SnapshotRef> saved;
-    try {
+    // within the run's span: a store that traces its client calls (Cloud Storage) puts them under the run
+    try (io.opentelemetry.context.Scope ignored = run.span.makeCurrent()) {
       saved = snapshots.save(run.id, snap, 0);
     } catch (RuntimeException e) {
       saved = Future.failedFuture(e);

@@ -157,9 +157,10 @@ class NodeJarIT {
         String firstId = fromFirst.getString("self");
         String secondId = fromSecond.getString("self");
         until("agents of both nodes in both views", Duration.ofSeconds(15), () -> {
-          java.util.Set<String> a = agentsOf(cluster(ports.get(0)));
-          java.util.Set<String> b = agentsOf(cluster(ports.get(1)));
-          return a.equals(b) && a.stream().anyMatch(x -> x.endsWith("@" + firstId)) && a.stream().anyMatch(x -> x.endsWith("@" + secondId));
+          java.util.Set<String> viewA = agentsOf(cluster(ports.get(0)));
+          java.util.Set<String> viewB = agentsOf(cluster(ports.get(1)));
+          return viewA.equals(viewB) && viewA.stream().anyMatch(x -> x.endsWith("@" + firstId))
+              && viewA.stream().anyMatch(x -> x.endsWith("@" + secondId));
         });
         // the non-leading node answers the market too (the leader's latest step)
         String market = get(ports.get(1), "/api/market");

@@ -128,6 +128,10 @@ public final class MarketVerticle extends VerticleBase {
       }
       StepReport r = env.lastReport();
       latest = ar.result().info().copy().put("stepMillis", (System.nanoTime() - t0) / 1e6);
+      // nothing in the node pulls the results channel (the report is on /api/market and pushed to
+      // subscribers such as the dashboard's tail): drain it, or its mailbox fills and counts drops
+      broker.consume(broker.channels().results(ENV_ID, io.agentbus.microgrid.OperatorAgent.TYPE), "results", ENV_ID, true)
+          .onFailure(err -> LOG.debug("results channel not drained: {}", err.getMessage()));
       lastStepMillis = System.currentTimeMillis();
       double cost = r.results().stream().mapToDouble(MicrogridResult::cost).sum();
       double ms = (System.nanoTime() - t0) / 1e6;

@@ -117,6 +117,7 @@ public final class HttpVerticle extends VerticleBase {
       }
     });
     router.get("/api").handler(ctx -> ctx.json(apiIndex()));
+    router.get("/api/openapi.json").handler(ctx -> ctx.json(OpenApi.document(apiIndex(), NodeMain.version())));
     router.get("/health").handler(ctx -> checks.checkStatus().onComplete(ar -> {
       CheckResult r = ar.succeeded() ? ar.result() : CheckResult.from("health", ar.cause());
       boolean up = CheckResult.isUp(r);
@@ -229,6 +230,7 @@ public final class HttpVerticle extends VerticleBase {
         .add(endpoint("GET", "/health/ready", false, "readiness: this node is in the cluster's view"))
         .add(endpoint("GET", "/metrics", false, "Prometheus metrics"))
         .add(endpoint("GET", "/api", true, "this index"))
+        .add(endpoint("GET", "/api/openapi.json", true, "this API as an OpenAPI 3.1 document"))
         .add(endpoint("GET", "/api/nodes", true, "the cluster's nodes"))
         .add(endpoint("GET", "/api/agents", true, "the agents active on this node"))
         .add(endpoint("GET", "/", true, "the dashboard (WebSocket /ws)"));

@@ -12,15 +12,15 @@ public interface MicrogridPolicy {
   MicrogridAction act(MicrogridConfig config, Observation obs);
 
   /**
-   * The default rule: run the generator when the price is above its marginal cost (to cover the
-   * net load), discharge storage when the price is 10 % above the daily mean, charge it when 10 %
-   * below.
+   * The default rule: run the generator at full output when the price covers its marginal cost
+   * (what the microgrid does not need it offers its neighbours; a microgrid whose generator costs
+   * more than the price buys from them — that is the P2P market), discharge storage when the price
+   * is 10 % above the daily mean, charge it when 10 % below.
    */
   static MicrogridPolicy ruleBased() {
     double mean = PriceSeries.mean();
     return (c, o) -> {
-      double net = o.load() - o.pv();
-      double pGen = o.price() >= c.genCost() ? Math.min(c.genMax(), Math.max(0.0, net)) : 0.0;
+      double pGen = o.price() >= c.genCost() ? c.genMax() : 0.0;
       double pEss = o.price() > 1.1 * mean ? c.essPowerMax() : o.price() < 0.9 * mean ? -c.essPowerMax() : 0.0;
       return new MicrogridAction(pGen, pEss);
     };

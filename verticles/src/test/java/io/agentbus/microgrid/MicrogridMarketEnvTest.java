@@ -221,4 +221,15 @@ class MicrogridMarketEnvTest {
       assertThat(first.ownerOf(a)).isEqualTo(nodes.get(0).id());
     }
   }
+
+  @Test
+  void theDefaultMarketTradesPeerToPeerInMostHoursOfTheDay() {
+    // the demo is about the P2P market: with the default microgrids and price series, most steps trade
+    for (long seed : new long[] {42, 7, 2024}) {
+      List<JsonObject> day = run(MicrogridMarketEnv.centralized("env_day", MicrogridMarketEnv.defaultMicrogrids(3),
+          MicrogridPolicy.ruleBased(), MessageBroker.inMemory()), seed, 48, Map.of());
+      long trading = day.stream().skip(1).filter(j -> !j.getJsonArray("trades").isEmpty()).count();
+      assertThat(trading).as("steps with P2P trades among 48, seed " + seed).isGreaterThan(24);
+    }
+  }
 }

@@ -123,4 +123,31 @@ class OpenAiChatClientTest {
     assertThatThrownBy(() -> new ChatRequest("m", List.of(), List.of(), 10)).hasMessageContaining("at least one message");
     assertThatThrownBy(() -> new ToolSpec("rm -rf", "", null, null)).hasMessageContaining("invalid tool name");
   }
+
+  @Test
+  void manyConcurrentCallsAreOpenAtOnceNotFiveAtATime() {
+    // a model server that answers nobody until 20 requests are open at once: with the HTTP client's
+    // usual pool of 5 connections the sixth call waits for the first, which never answers, and all time out
+    int concurrent = 20;
+    java.util.List<io.vertx.core.http.HttpServerRequest> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.vertx.core.http.HttpServer gate = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      open.add(req);
+      if (open.size() == concurrent) {
+        for (io.vertx.core.http.HttpServerRequest r : open) {
+          r.response().putHeader("content-type", "application/json")
+              .end(FakeOpenAi.completion("test-model", "ok", null, 1, 1).encode());
+        }
+      }
+    })).listen(0, "127.0.0.1"));
+    LlmClient client = LlmClient.openAi(vertx, new OpenAiOptions().setBaseUrl("http://127.0.0.1:" + gate.actualPort() + "/v1")
+        .setMaxRetries(0).setTimeoutMillis(5_000));
+    java.util.List<io.vertx.core.Future<ChatCompletion>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < concurrent; i++) {
+      calls.add(client.complete(new ChatRequest("test-model", List.of(ChatMessage.user("hi " + i)), List.of(), 8)));
+    }
+    await(io.vertx.core.Future.join(calls).otherwiseEmpty());
+    assertThat(calls).allSatisfy(c -> assertThat(c.succeeded()).as(String.valueOf(c.cause())).isTrue());
+    assertThat(open).hasSize(concurrent);
+    await(gate.close());
+  }
 }

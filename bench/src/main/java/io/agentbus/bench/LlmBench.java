@@ -306,10 +306,7 @@ public final class LlmBench {
 
   /** The local model: tokens per second and first-token latency, in-process and over its OpenAI endpoint. */
   private static void localModel() throws Exception {
-    Path file = Path.of(System.getProperty("user.home"), ".cache", "agentbus", "models", "SmolLM2-135M-Instruct.Q4_1.gguf");
-    if (System.getenv("AGENTBUS_MODEL_CACHE") != null) {
-      file = Path.of(System.getenv("AGENTBUS_MODEL_CACHE"), "SmolLM2-135M-Instruct.Q4_1.gguf");
-    }
+    Path file = LocalModelOptions.bundledModel(System.getenv());
     Vertx vertx = Vertx.vertx();
     LocalModel model = LocalModel.load(vertx, new LocalModelOptions(file).setMaxTokens(128)).await();
     io.agentbus.llm.local.OpenAiEndpoint endpoint = io.agentbus.llm.local.OpenAiEndpoint.start(vertx, model, "127.0.0.1", 0).await();

@@ -487,20 +487,12 @@ public final class NodeConfig {
       return null;
     }
     String s = String.valueOf(v).trim();
-    java.nio.file.Path file = s.isEmpty() || s.equalsIgnoreCase("true") ? bundledModel(env) : java.nio.file.Path.of(s);
+    java.nio.file.Path file = s.isEmpty() || s.equalsIgnoreCase("true") ? io.agentbus.llm.local.LocalModelOptions.bundledModel(env) : java.nio.file.Path.of(s);
     if (!java.nio.file.Files.isRegularFile(file)) {
       throw new ConfigException("bad value for llmLocal (" + sources.get("llmLocal") + "): no model file at " + file
           + (s.isEmpty() || s.equalsIgnoreCase("true") ? " (fetch the bundled model with scripts/fetch-model)" : ""));
     }
     return file.toAbsolutePath().toString();
-  }
-
-  /** @return where {@code scripts/fetch-model} puts SmolLM2-135M-Instruct ({@code AGENTBUS_MODEL_CACHE} or ~/.cache/agentbus/models) */
-  static java.nio.file.Path bundledModel(Map<String, String> env) {
-    String cache = env.get("AGENTBUS_MODEL_CACHE");
-    java.nio.file.Path dir = cache != null && !cache.isBlank() ? java.nio.file.Path.of(cache)
-        : java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "agentbus", "models");
-    return dir.resolve("SmolLM2-135M-Instruct.Q4_1.gguf");
   }
 
   private static final List<String> GCP_KEYS = List.of("llmStore", "llmEvents", "llmSnapshots", "gcpProject", "llmWorkspace");
@@ -513,9 +505,10 @@ public final class NodeConfig {
     String project = p != null && !String.valueOf(p).isBlank() ? String.valueOf(p).trim()
         : env.get("GOOGLE_CLOUD_PROJECT") != null && !env.get("GOOGLE_CLOUD_PROJECT").isBlank() ? env.get("GOOGLE_CLOUD_PROJECT").trim() : null;
     String workspace = String.valueOf(values.getOrDefault("llmWorkspace", "agentbus")).trim();
-    if (!workspace.matches("[A-Za-z][A-Za-z0-9._~+%-]{2,199}") || workspace.startsWith("goog")) {
-      throw new ConfigException("bad value for llmWorkspace (" + sources.get("llmWorkspace") + "): 3-200 characters starting with a "
-          + "letter (not 'goog'), letters, digits and -_.~+% only (Pub/Sub topic names), got '" + workspace + "'");
+    try {
+      new io.agentbus.gcp.GcpOptions().setWorkspace(workspace);  // Pub/Sub's rule for topic names, kept there
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("bad value for llmWorkspace (" + sources.get("llmWorkspace") + "): " + e.getMessage());
     }
     Map<String, String> gcpEnv = new java.util.HashMap<>();
     for (String var : LlmBackends.VARIABLES) {

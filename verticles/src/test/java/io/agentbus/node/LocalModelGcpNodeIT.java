@@ -6,15 +6,12 @@ import io.agentbus.llm.snapshot.SnapshotStore;
 import io.agentbus.testing.FreePorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +52,7 @@ class LocalModelGcpNodeIT {
     NodeMain.Running node = await(NodeMain.start(config));
     Vertx side = Vertx.vertx();
     WebClient web = WebClient.create(side);
-    HttpPull pubsub = new HttpPull(gcp.pubsubHost());
+    io.agentbus.gcp.PubSubWatcher pubsub = new io.agentbus.gcp.PubSubWatcher(gcp.pubsubHost());
     try {
       assertThat(node.llm().local()).isNotNull();
       assertThat(node.llm().modelUrl()).startsWith("http://127.0.0.1:").endsWith("/v1");
@@ -83,7 +80,7 @@ class LocalModelGcpNodeIT {
 
       List<JsonObject> intentions = pubsub.pull(workspace + "-watch", 2);
       assertThat(intentions).allSatisfy(m -> assertThat(m.getJsonObject("attributes").getString("runId")).isEqualTo(runId));
-      JsonObject first = new JsonObject(new String(Base64.getDecoder().decode(intentions.get(0).getString("data"))));
+      JsonObject first = io.agentbus.gcp.PubSubWatcher.data(intentions.get(0));
       assertThat(first.getString("source_agent")).startsWith("assistant/");
       assertThat(first.getDouble("attention_weight")).isEqualTo(0.5);  // it called a tool
 
@@ -95,49 +92,6 @@ class LocalModelGcpNodeIT {
     } finally {
       await(node.stop());
       await(side.close());
-    }
-  }
-
-  /** The Pub/Sub emulator's REST API, to watch a topic from outside the node. */
-  static final class HttpPull {
-    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    private final String host;
-
-    HttpPull(String host) {
-      this.host = host;
-    }
-
-    String call(String method, String path, JsonObject body) {
-      try {
-        var resp = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + host + "/v1/projects/"
-                + GcpEmulators.PROJECT + path)).method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body.encode()))
-            .header("content-type", "application/json").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(resp.statusCode()).as(resp.body()).isLessThan(300);
-        return resp.body();
-      } catch (java.io.IOException | InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    void subscribe(String subscription, String topic) {
-      call("PUT", "/subscriptions/" + subscription, new JsonObject().put("topic", "projects/" + GcpEmulators.PROJECT + "/topics/" + topic));
-    }
-
-    List<JsonObject> pull(String subscription, int atLeast) {
-      List<JsonObject> got = new ArrayList<>();
-      until("messages on " + subscription, Duration.ofSeconds(20), () -> {
-        JsonObject r = new JsonObject(call("POST", "/subscriptions/" + subscription + ":pull", new JsonObject().put("maxMessages", 50)));
-        JsonArray ack = new JsonArray();
-        for (Object o : r.getJsonArray("receivedMessages", new JsonArray())) {
-          ack.add(((JsonObject) o).getString("ackId"));
-          got.add(((JsonObject) o).getJsonObject("message"));
-        }
-        if (!ack.isEmpty()) {
-          call("POST", "/subscriptions/" + subscription + ":acknowledge", new JsonObject().put("ackIds", ack));
-        }
-        return got.size() >= atLeast;
-      });
-      return got;
     }
   }
 }

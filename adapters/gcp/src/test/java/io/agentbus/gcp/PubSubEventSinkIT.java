@@ -8,22 +8,14 @@ import io.agentbus.llm.handoff.HandoffOffer;
 import io.agentbus.llm.handoff.HandoffRefusedException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -41,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PubSubEventSinkIT {
 
-  private final HttpClient http = HttpClient.newHttpClient();
   private final String workspace = "ws" + UUID.randomUUID().toString().substring(0, 8);
   private Vertx alpha;
   private Vertx beta;
@@ -69,48 +60,22 @@ class PubSubEventSinkIT {
     return c;
   }
 
-  private String rest(String method, String path, JsonObject body) throws IOException, InterruptedException {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + GcpEmulators.get().pubsubHost() + "/v1/projects/"
-        + GcpEmulators.PROJECT + path)).method(method, HttpRequest.BodyPublishers.ofString(body.encode()))
-        .header("content-type", "application/json").build();
-    HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
-    assertThat(resp.statusCode()).as(method + " " + path + ": " + resp.body()).isLessThan(300);
-    return resp.body();
-  }
+  private final PubSubWatcher watcher = new PubSubWatcher(GcpEmulators.get().pubsubHost());
 
-  private void subscribe(String subscription, String topic) throws IOException, InterruptedException {
-    rest("PUT", "/subscriptions/" + subscription, new JsonObject().put("topic", "projects/" + GcpEmulators.PROJECT + "/topics/" + topic)
-        .put("enableMessageOrdering", true));
+  private void subscribe(String subscription, String topic) {
+    watcher.subscribe(subscription, topic);
   }
 
   private List<JsonObject> pull(String subscription, int atLeast) {
-    List<JsonObject> got = new ArrayList<>();
-    until("messages on " + subscription, Duration.ofSeconds(20), () -> {
-      try {
-        JsonObject r = new JsonObject(rest("POST", "/subscriptions/" + subscription + ":pull", new JsonObject().put("maxMessages", 50)));
-        JsonArray ack = new JsonArray();
-        for (Object o : r.getJsonArray("receivedMessages", new JsonArray())) {
-          JsonObject m = ((JsonObject) o);
-          ack.add(m.getString("ackId"));
-          got.add(m.getJsonObject("message"));
-        }
-        if (!ack.isEmpty()) {
-          rest("POST", "/subscriptions/" + subscription + ":acknowledge", new JsonObject().put("ackIds", ack));
-        }
-      } catch (IOException | InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-      return got.size() >= atLeast;
-    });
-    return got;
+    return watcher.pull(subscription, atLeast);
   }
 
   private static JsonObject data(JsonObject message) {
-    return new JsonObject(new String(Base64.getDecoder().decode(message.getString("data")), StandardCharsets.UTF_8));
+    return PubSubWatcher.data(message);
   }
 
   @Test
-  void eventsReachTheWorkspaceTopicsWithTheRunAsOrderingKey() throws Exception {
+  void eventsReachTheWorkspaceTopicsWithTheRunAsOrderingKey() {
     GoogleCloud gcp = cloud(alpha, "alpha");
     EventSink sink = await(gcp.eventSink(null));
     sinks.add(sink);

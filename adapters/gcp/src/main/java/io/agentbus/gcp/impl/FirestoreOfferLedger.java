@@ -43,17 +43,24 @@ public final class FirestoreOfferLedger implements OfferLedger {
     this.offers = firestore.collection(OFFERS);
   }
 
+  /** @return the offer's document, or null when the id cannot be a document id (so no such offer exists) */
   private DocumentReference doc(String offerId) {
-    return offers.document(FirestoreRunStore.checkId(offerId));
+    try {
+      return offers.document(FirestoreRunStore.checkId(offerId));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static <T> Future<T> badId(String offerId) {
+    return Future.failedFuture(new IllegalArgumentException("an offer id is 1-200 letters, digits or _.:-, got '" + offerId + "'"));
   }
 
   @Override
   public Future<HandoffOffer> recordIfAbsent(HandoffOffer offer, long retainMillis) {
-    DocumentReference ref;
-    try {
-      ref = doc(offer.id());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
+    DocumentReference ref = doc(offer.id());
+    if (ref == null) {
+      return badId(offer.id());
     }
     Map<String, Object> fields = new HashMap<>();
     fields.put("id", offer.id());
@@ -74,10 +81,8 @@ public final class FirestoreOfferLedger implements OfferLedger {
 
   @Override
   public Future<HandoffOffer> offer(String offerId) {
-    DocumentReference ref;
-    try {
-      ref = doc(offerId);
-    } catch (IllegalArgumentException e) {
+    DocumentReference ref = doc(offerId);
+    if (ref == null) {
       return Future.succeededFuture(null);
     }
     return bridge.of(ref.get()).map(FirestoreOfferLedger::offerOf).timeout(OP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -89,11 +94,9 @@ public final class FirestoreOfferLedger implements OfferLedger {
 
   @Override
   public Future<String> claimIfFree(String offerId, String claimer, long retainMillis) {
-    DocumentReference ref;
-    try {
-      ref = doc(offerId);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
+    DocumentReference ref = doc(offerId);
+    if (ref == null) {
+      return badId(offerId);
     }
     return attempt(ref, claimer, 1).timeout(OP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -122,10 +125,8 @@ public final class FirestoreOfferLedger implements OfferLedger {
 
   @Override
   public Future<String> claimant(String offerId) {
-    DocumentReference ref;
-    try {
-      ref = doc(offerId);
-    } catch (IllegalArgumentException e) {
+    DocumentReference ref = doc(offerId);
+    if (ref == null) {
       return Future.succeededFuture(null);
     }
     return bridge.of(ref.get()).map(s -> s.exists() ? s.getString("claimedBy") : null)

@@ -19,6 +19,20 @@ public final class LocalModelOptions {
   private int maxQueue = 16;
   private int maxTokens = 512;
 
+  /** The bundled model's file name in the cache. */
+  public static final String BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf";
+
+  /**
+   * @param env the environment
+   * @return where {@code scripts/fetch-model} puts the bundled SmolLM2-135M-Instruct:
+   *     {@code $AGENTBUS_MODEL_CACHE}, or {@code ~/.cache/agentbus/models}
+   */
+  public static Path bundledModel(java.util.Map<String, String> env) {
+    String cache = env.get("AGENTBUS_MODEL_CACHE");
+    Path dir = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "agentbus", "models");
+    return dir.resolve(BUNDLED_FILE);
+  }
+
   /** @param modelFile the GGUF file */
   public LocalModelOptions(Path modelFile) {
     this.modelFile = Objects.requireNonNull(modelFile, "modelFile");

@@ -49,9 +49,7 @@ class LocalModelIT {
   private static HttpClient http;
 
   static Path modelFile() {
-    String cache = System.getenv("AGENTBUS_MODEL_CACHE");
-    Path dir = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "agentbus", "models");
-    Path file = dir.resolve("SmolLM2-135M-Instruct.Q4_1.gguf");
+    Path file = LocalModelOptions.bundledModel(System.getenv());
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("no model at " + file + ": run scripts/fetch-model (scripts/test does)");
     }

@@ -44,6 +44,9 @@ public final class LoopTelemetry {
   private final boolean tracing;
   private final Tracer tracer;
   private final MeterRegistry registry;
+  /** Meters by model (and error type, token type): built once, not on every call. */
+  private final java.util.Map<String, Timer> durations = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, DistributionSummary> tokenUsage = new java.util.concurrent.ConcurrentHashMap<>();
 
   private LoopTelemetry(OpenTelemetry otel, MeterRegistry registry) {
     this.tracing = otel != OpenTelemetry.noop();
@@ -94,9 +97,10 @@ public final class LoopTelemetry {
   void chatEnded(Span span, String model, ChatCompletion completion, Throwable error, long nanos) {
     if (registry != null) {
       String outcome = error == null ? "" : error.getClass().getSimpleName();
-      Timer.builder("gen_ai.client.operation.duration").description("GenAI operation duration (one model call)")
-          .tag("gen_ai.operation.name", "chat").tag("gen_ai.request.model", model).tag("error.type", outcome)
-          .serviceLevelObjectives(DURATION_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+      durations.computeIfAbsent(model + '\u0000' + outcome, k -> Timer.builder("gen_ai.client.operation.duration")
+          .description("GenAI operation duration (one model call)").tag("gen_ai.operation.name", "chat")
+          .tag("gen_ai.request.model", model).tag("error.type", outcome).serviceLevelObjectives(DURATION_BUCKETS).register(registry))
+          .record(nanos, TimeUnit.NANOSECONDS);
       if (completion != null) {
         tokens(model, "input", completion.usage().promptTokens());
         tokens(model, "output", completion.usage().completionTokens());
@@ -117,9 +121,10 @@ public final class LoopTelemetry {
   }
 
   private void tokens(String model, String type, long count) {
-    DistributionSummary.builder("gen_ai.client.token.usage").description("GenAI tokens used per model call, by input and output")
-        .tag("gen_ai.operation.name", "chat").tag("gen_ai.request.model", model).tag("gen_ai.token.type", type)
-        .serviceLevelObjectives(TOKEN_BUCKETS).register(registry).record(count);
+    tokenUsage.computeIfAbsent(model + '\u0000' + type, k -> DistributionSummary.builder("gen_ai.client.token.usage")
+        .description("GenAI tokens used per model call, by input and output").tag("gen_ai.operation.name", "chat")
+        .tag("gen_ai.request.model", model).tag("gen_ai.token.type", type).serviceLevelObjectives(TOKEN_BUCKETS).register(registry))
+        .record(count);
   }
 
   Span tool(Span run, ToolCall call) {

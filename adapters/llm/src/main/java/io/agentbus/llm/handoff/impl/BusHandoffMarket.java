@@ -45,28 +45,29 @@ public final class BusHandoffMarket implements HandoffMarket {
 
   @Override
   public Future<HandoffOffer> offer(HandoffOffer offer) {
+    return record(offer, false);
+  }
+
+  @Override
+  public Future<HandoffOffer> adopt(HandoffOffer offer) {
+    return record(offer, true);
+  }
+
+  /**
+   * Records the offer and announces it; an id already recorded is refused, unless the offer is
+   * adopted from another deployment (then the recorded one is the same offer, through a shared ledger).
+   */
+  private Future<HandoffOffer> record(HandoffOffer offer, boolean adopted) {
     long ttl = offer.expiresAtMillis() - clock.millis();
     if (ttl <= 0) {
       return Future.failedFuture(new HandoffRefusedException("offer " + offer.id() + " is already expired"));
     }
     return ledger.recordIfAbsent(offer, ttl + GRACE_MILLIS).compose(prev -> {
-      if (prev != null) {
+      if (prev != null && !adopted) {
         return Future.failedFuture(new HandoffRefusedException("offer id " + offer.id() + " is taken"));
       }
       vertx.eventBus().publish(ADDRESS, offer.toJson());
       return Future.succeededFuture(offer);
-    });
-  }
-
-  @Override
-  public Future<HandoffOffer> adopt(HandoffOffer offer) {
-    long ttl = offer.expiresAtMillis() - clock.millis();
-    if (ttl <= 0) {
-      return Future.failedFuture(new HandoffRefusedException("offer " + offer.id() + " is already expired"));
-    }
-    return ledger.recordIfAbsent(offer, ttl + GRACE_MILLIS).map(prev -> {
-      vertx.eventBus().publish(ADDRESS, offer.toJson());
-      return offer;
     });
   }
 

@@ -31,15 +31,25 @@ final class AgentHost extends VerticleBase {
 
   private static final class Owed {
     final long sinceMillis;
+    /** How long its caller waits (0: the runtime's send timeout). */
+    final long callerTimeoutMillis;
     final Promise<Object> reply;
     /** Logged once as abandoned. */
     volatile boolean reported;
 
-    Owed(long sinceMillis, Promise<Object> reply) {
+    Owed(long sinceMillis, long callerTimeoutMillis, Promise<Object> reply) {
       this.sinceMillis = sinceMillis;
+      this.callerTimeoutMillis = callerTimeoutMillis;
       this.reply = reply;
     }
   }
+
+  /**
+   * How long past its caller's timeout a handler still counts as busy: the caller's timer runs on
+   * another event loop and must fire first, so that the caller sees its timeout rather than the
+   * deactivation that follows.
+   */
+  private static final long ABANDON_GRACE_MILLIS = 1_000;
   private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
   private volatile long lastActivity = System.currentTimeMillis();
   /** Set when this activation turned out to be a duplicate: it stops without saving. */
@@ -103,14 +113,16 @@ final class AgentHost extends VerticleBase {
 
   /**
    * @return whether a message is being handled that a caller may still wait for: a handler running
-   *     longer than the send timeout (and the idle timeout) has no caller left, and is logged once and
-   *     no longer counted, so that an agent whose handler never completes still goes idle
+   *     longer than its caller's timeout (and the idle timeout), plus a grace, has no caller left, and
+   *     is logged once and no longer counted, so that an agent whose handler never completes still
+   *     goes idle
    */
   private boolean busy() {
-    long abandonAfter = Math.max(registration.idleTimeoutMillis(), runtime.sendTimeoutMillis());
     long now = System.currentTimeMillis();
     boolean busy = false;
     for (Owed o : owed.values()) {
+      long callerWaits = o.callerTimeoutMillis > 0 ? o.callerTimeoutMillis : runtime.sendTimeoutMillis();
+      long abandonAfter = Math.max(registration.idleTimeoutMillis(), callerWaits) + ABANDON_GRACE_MILLIS;
       if (now - o.sinceMillis < abandonAfter) {
         busy = true;
       } else if (!o.reported) {
@@ -128,7 +140,7 @@ final class AgentHost extends VerticleBase {
     inflight.incrementAndGet();
     long seq = sequence.incrementAndGet();
     lastActivity = System.currentTimeMillis();
-    owed.put(seq, new Owed(lastActivity, reply));
+    owed.put(seq, new Owed(lastActivity, e.timeoutMillis, reply));
     context.runOnContext(v -> handle(e).onComplete(ar -> {
       lastActivity = System.currentTimeMillis();
       Owed o = owed.remove(seq);

@@ -4,6 +4,7 @@ import io.agentbus.agent.impl.AgentRuntimeImpl;
 import io.agentbus.cluster.Node;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,29 @@ public interface AgentRuntime {
    * @return the reply (null when the handler replies nothing)
    */
   <R> Future<R> send(Object message, AgentId recipient, AgentId sender, Class<R> replyType, long timeoutMillis);
+
+  /**
+   * Asks an agent for its state (AutoGen's {@code agent_save_state}), wherever it runs: a JVM agent
+   * answers with {@link Agent#saveState()} on its own context, between its messages; an agent on an
+   * AutoGen worker answers through the worker's control channel (workers that open none, such as
+   * AutoGen's Python worker 0.7.5, fail the request saying so). The agent is activated if it is not
+   * active, as for any message.
+   *
+   * @return the state, empty for an agent that keeps none; fails as {@link #send} fails
+   */
+  default Future<JsonObject> saveState(AgentId agent) {
+    return send(new SaveStateRequest(), agent, null, SaveStateResponse.class).map(SaveStateResponse::state);
+  }
+
+  /**
+   * Hands an agent a state to load (AutoGen's {@code agent_load_state}): what
+   * {@link #saveState(AgentId)} returned, from this agent or another.
+   *
+   * @return completes once the agent has loaded it
+   */
+  default Future<Void> loadState(AgentId agent, JsonObject state) {
+    return send(new LoadStateRequest(state), agent, null, Object.class).mapEmpty();
+  }
 
   /**
    * @param id an agent id

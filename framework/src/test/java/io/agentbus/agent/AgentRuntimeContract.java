@@ -11,6 +11,7 @@ import io.agentbus.agent.TestAgents.Observer;
 import io.agentbus.agent.TestAgents.Sum;
 import io.agentbus.agent.TestAgents.WhereAreYou;
 import io.agentbus.cluster.Node;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,43 @@ public abstract class AgentRuntimeContract {
     assertThat(await(rt(0).send(new Add(1, 1), new AgentId(calc, "k"), null))).isEqualTo(new Sum(2));
     assertThat(awaitFailure(rt(0).send("a bare string", new AgentId(calc, "k"), null))).hasMessageContaining("wrap the value in a record");
     assertThat(rt(1).localAgents()).contains(new AgentId(calc, "k"));
+  }
+
+  @Test
+  void anAgentsStateIsAskedForAndHandedOverFromAnyNode() {
+    String calc = unique("calc");
+    await(rt(1).register(calc, id -> new Calculator()));
+    AgentId a = new AgentId(calc, "a");
+    AgentId b = new AgentId(calc, "b");
+    assertThat(await(rt(1).send(new TestAgents.Increment(7), a, null, TestAgents.Count.class)).value()).isEqualTo(7);
+
+    // asked from another node: the runtime answers from saveState() on the agent's own node
+    JsonObject state = await(rt(0).saveState(a));
+    assertThat(state).isEqualTo(new JsonObject().put("count", 7));
+    // handed to another agent from a third node: loadState() runs before its next message
+    await(rt(2).loadState(b, state));
+    assertThat(await(rt(0).send(new TestAgents.Increment(1), b, null, TestAgents.Count.class)).value()).isEqualTo(8);
+    assertThat(await(rt(2).saveState(b))).isEqualTo(new JsonObject().put("count", 8));
+
+    // a stateless agent has an empty state; an agent with its own handler for the request answers itself
+    String plain = unique("plain");
+    await(rt(1).register(plain, id -> new Agent() {
+      @Override
+      public Handlers handlers() {
+        return Handlers.builder().on(MyMessage.class, (m, ctx) -> { }).build();
+      }
+    }));
+    assertThat(await(rt(0).saveState(new AgentId(plain, "k")))).isEqualTo(new JsonObject());
+    String own = unique("own");
+    await(rt(1).register(own, id -> new Agent() {
+      @Override
+      public Handlers handlers() {
+        return Handlers.builder().onRequest(SaveStateRequest.class,
+            (r, ctx) -> new SaveStateResponse(new JsonObject().put("mine", true))).build();
+      }
+    }));
+    assertThat(await(rt(0).saveState(new AgentId(own, "k")))).isEqualTo(new JsonObject().put("mine", true));
+    assertThat(awaitFailure(rt(0).saveState(new AgentId(unique("nobody"), "k")))).isInstanceOf(UnknownAgentTypeException.class);
   }
 
   @Test

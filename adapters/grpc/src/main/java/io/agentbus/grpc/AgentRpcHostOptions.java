@@ -5,7 +5,7 @@ public class AgentRpcHostOptions {
 
   /** Default port (AutoGen's documented one). */
   public static final int DEFAULT_PORT = 50051;
-  /** Default bound of what may wait to be written to one worker: 4 MiB. */
+  /** Default bound of what may wait to be written to one worker: 16 MiB (four messages of AutoGen's largest). */
   public static final int DEFAULT_MAX_QUEUED_BYTES_PER_WORKER = 16 * 1024 * 1024;
   /** Default of {@link #setMaxMessageBytes}: AutoGen's own limit, 4 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

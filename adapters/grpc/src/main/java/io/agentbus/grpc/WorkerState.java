@@ -15,11 +15,14 @@ import java.util.TreeSet;
  * @param rpcsToWorker requests forwarded to it that wait for its answer
  * @param rpcsFromWorker its requests that wait for a reply from the cluster
  * @param dropped messages for it that were dropped (its queue full, too large, while it was reconnecting)
- * @param backpressured whether its write queue is full now (events for it are being dropped, RPCs refused)
+ * @param queuedBytes bytes written for it that wait for its HTTP/2 flow-control window
+ * @param backpressured whether those bytes reached the bridge's {@code maxQueuedBytesPerWorker} (events for it
+ *     are being dropped, RPCs refused)
  * @param reconnecting whether its connection was lost and it may still reconnect within the grace period
  */
 public record WorkerState(String clientId, Set<String> types, Set<String> subscriptions, int rpcsToWorker,
-                          int rpcsFromWorker, long dropped, boolean backpressured, boolean reconnecting) {
+                          int rpcsFromWorker, long dropped, long queuedBytes, boolean backpressured,
+                          boolean reconnecting) {
 
   /** Copies the sets, sorted. */
   public WorkerState {
@@ -32,6 +35,6 @@ public record WorkerState(String clientId, Set<String> types, Set<String> subscr
     return new JsonObject().put("clientId", clientId).put("types", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(types))))
         .put("subscriptions", new JsonArray(new java.util.ArrayList<>(new TreeSet<>(subscriptions))))
         .put("rpcsToWorker", rpcsToWorker).put("rpcsFromWorker", rpcsFromWorker).put("dropped", dropped)
-        .put("backpressured", backpressured).put("reconnecting", reconnecting);
+        .put("queuedBytes", queuedBytes).put("backpressured", backpressured).put("reconnecting", reconnecting);
   }
 }

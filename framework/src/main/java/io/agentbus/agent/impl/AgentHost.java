@@ -176,7 +176,7 @@ final class AgentHost extends VerticleBase {
   }
 
   private Future<Object> invoke(Envelope e) {
-    return HandlerInvoker.invoke(id, handlers, e, runtime.payloadTypes())
+    return HandlerInvoker.invoke(id, agent, handlers, e, runtime.payloadTypes())
         .compose(r -> registration.checkpoint() == RegistrationOptions.Checkpoint.EVERY_MESSAGE
             ? saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r) : Future.succeededFuture(r));
   }

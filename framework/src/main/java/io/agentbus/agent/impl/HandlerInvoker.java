@@ -1,23 +1,40 @@
 package io.agentbus.agent.impl;
 
+import io.agentbus.agent.Agent;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.BytesPayload;
 import io.agentbus.agent.Handlers;
 import io.agentbus.agent.JsonPayload;
+import io.agentbus.agent.LoadStateRequest;
 import io.agentbus.agent.MessageContext;
 import io.agentbus.agent.PayloadTypes;
+import io.agentbus.agent.SaveStateRequest;
+import io.agentbus.agent.SaveStateResponse;
 import io.vertx.core.Future;
 
-/** Finds an agent's handler for an envelope, converts the payload and calls it; never throws. */
+/**
+ * Finds an agent's handler for an envelope, converts the payload and calls it; never throws. State
+ * requests ({@link SaveStateRequest}, {@link LoadStateRequest}) an agent has no handler for are
+ * answered from {@link Agent#saveState()} and {@link Agent#loadState}.
+ */
 final class HandlerInvoker {
 
   private HandlerInvoker() {
   }
 
-  static Future<Object> invoke(AgentId id, Handlers handlers, Envelope e, PayloadTypes types) {
+  static Future<Object> invoke(AgentId id, Agent agent, Handlers handlers, Envelope e, PayloadTypes types) {
     MessageContext ctx = new MessageContext(e.sender, e.topic, e.kind == Envelope.Kind.SEND, e.messageId, e.metadata);
     Handlers.Entry entry = handlers.lookup(e.payloadType);
     try {
+      if (entry == null && SaveStateRequest.TYPE.equals(e.payloadType)) {
+        return Future.succeededFuture(new SaveStateResponse(agent.saveState()));
+      }
+      if (entry == null && LoadStateRequest.TYPE.equals(e.payloadType)) {
+        LoadStateRequest load = e.payload != null ? types.convert(e.payloadType, e.payload, null, LoadStateRequest.class)
+            : types.decode(e.payloadType, e.payloadJson, LoadStateRequest.class);
+        agent.loadState(load.state());
+        return Future.succeededFuture();
+      }
       if (entry == null && handlers.otherwiseForeign() != null) {
         Object p = e.payload instanceof BytesPayload || e.payload instanceof JsonPayload ? e.payload
             : e.payload != null ? types.convert(e.payloadType, e.payload, null, JsonPayload.class)

@@ -13,17 +13,19 @@ final class InlineAgent {
 
   private final AgentId id;
   private final AgentRuntimeImpl runtime;
+  private final Agent agent;
   private final Handlers handlers;
 
   InlineAgent(AgentId id, Agent agent, AgentRuntimeImpl runtime) {
     this.id = id;
     this.runtime = runtime;
+    this.agent = agent;
     agent.init(new AgentContextImpl(id, runtime));
     this.handlers = agent.handlers();
   }
 
   Future<Object> dispatch(Envelope e) {
-    return HandlerInvoker.invoke(id, handlers, e, runtime.payloadTypes());
+    return HandlerInvoker.invoke(id, agent, handlers, e, runtime.payloadTypes());
   }
 
 }

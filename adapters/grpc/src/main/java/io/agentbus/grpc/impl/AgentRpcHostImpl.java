@@ -148,7 +148,11 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     HttpServerOptions so = new HttpServerOptions().setHost(options.getHost()).setPort(options.getPort())
         // every worker of a Python process holds one long-lived stream on the process's shared
         // connection: allow thousands (HTTP/2's default of 100 deadlocked the 100th worker)
-        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION))
+        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION)
+            .setInitialWindowSize(Http2Windows.STREAM_BYTES))
+        // what workers send is read as it arrives: windows larger than HTTP/2's 64 KiB save them
+        // waiting for our window updates
+        .setHttp2ConnectionWindowSize(Http2Windows.CONNECTION_BYTES)
         // a stopping worker resets its stream: ordinary churn, not the rapid-reset attack
         // (thousands of resets a second), which this bound still stops
         .setHttp2RstFloodMaxRstFramePerWindow(RST_FRAMES_PER_WINDOW).setHttp2RstFloodWindowDuration(30)
@@ -188,7 +192,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       });
       Set<String> subs = subscriptionsByClient.getOrDefault(w.clientId, Map.of()).keySet();
       out.add(new io.agentbus.grpc.WorkerState(w.clientId, types, subs, w.pending.size(), w.sending.get(),
-          w.dropped.get(), w.stream.writeQueueFull(), w.suspended));
+          w.dropped.get(), w.queuedBytes.get(), w.queueFull(options.getMaxQueuedBytesPerWorker()), w.suspended));
     }
     out.sort(java.util.Comparator.comparing(io.agentbus.grpc.WorkerState::clientId));
     return out;
@@ -220,7 +224,6 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       return;
     }
     WorkerConnection w = new WorkerConnection(clientId, req.response());
-    req.response().setWriteQueueMaxSize(options.getMaxQueuedBytesPerWorker());
     WorkerConnection previous = workers.put(clientId, w);
     if (previous != null && previous.suspended) {
       vertx.cancelTimer(previous.graceTimer);
@@ -387,7 +390,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     if (!ctx.isRpc()) {
       // publisher-chosen ids may repeat across publishers: the event is the id on its topic from its sender
       if (ctx.topic() != null && w.firstSighting(ctx.messageId() + '\u0000' + ctx.topic() + '\u0000' + ctx.sender())) {
-        if (w.stream.writeQueueFull()) {
+        if (w.queueFull(options.getMaxQueuedBytesPerWorker())) {
           backpressureDrops.increment();
           w.dropped.incrementAndGet();
           LOG.debug("worker {} is not keeping up: event {} dropped", clientId, ctx.messageId());
@@ -405,7 +408,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       }
       return Future.succeededFuture();
     }
-    if (w.stream.writeQueueFull()) {
+    if (w.queueFull(options.getMaxQueuedBytesPerWorker())) {
       backpressureDrops.increment();
       w.dropped.incrementAndGet();
       return Future.failedFuture(new AgentRpcException("worker " + clientId + " hosting " + agent
@@ -473,8 +476,20 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     return h ^ (h >>> 31);
   }
 
+  /**
+   * Writes to a worker's stream. HTTP/2 flow control holds what the worker has no window for yet;
+   * those bytes are counted until they are on the wire, and {@code maxQueuedBytesPerWorker} bounds
+   * them (events beyond it are dropped, RPCs refused).
+   */
   private void write(WorkerConnection w, Message m) {
-    w.stream.write(m).onFailure(err -> LOG.warn("write to worker {} failed: {}", w.clientId, err.getMessage()));
+    long size = m.getSerializedSize();
+    w.queuedBytes.addAndGet(size);
+    w.stream.write(m).onComplete(ar -> {
+      w.queuedBytes.addAndGet(-size);
+      if (ar.failed()) {
+        LOG.warn("write to worker {} failed: {}", w.clientId, ar.cause().getMessage());
+      }
+    });
   }
 
   /**

@@ -10,6 +10,7 @@ import io.agentbus.grpc.WorkerClient;
 import io.agentbus.grpc.WorkerClientOptions;
 import io.agentbus.grpc.proto.AddSubscriptionRequest;
 import io.agentbus.grpc.proto.AgentRpcGrpcClient;
+import io.agentbus.grpc.proto.GetSubscriptionsRequest;
 import io.agentbus.grpc.proto.Message;
 import io.agentbus.grpc.proto.RegisterAgentTypeRequest;
 import io.agentbus.grpc.proto.RpcRequest;
@@ -53,7 +54,9 @@ public final class WorkerClientImpl implements WorkerClient {
     this.vertx = vertx;
     this.options = options;
     this.clientId = options.getClientId() != null ? options.getClientId() : "jvm-worker-" + UUID.randomUUID();
-    HttpClientOptions http = new HttpClientOptions().setHttp2ClearTextUpgrade(false);
+    HttpClientOptions http = new HttpClientOptions().setHttp2ClearTextUpgrade(false)
+        .setInitialSettings(new io.vertx.core.http.Http2Settings().setInitialWindowSize(Http2Windows.STREAM_BYTES))
+        .setHttp2ConnectionWindowSize(Http2Windows.CONNECTION_BYTES);
     if (options.getTrustCaPath() != null) {
       http.setSsl(true).setUseAlpn(true).setTrustOptions(new PemTrustOptions().addCertPath(options.getTrustCaPath()));
       if (options.getCertPath() != null) {
@@ -97,6 +100,11 @@ public final class WorkerClientImpl implements WorkerClient {
         resp.exceptionHandler(err -> failPending("the channel failed: " + err.getMessage()));
         opened.tryComplete();
       });
+      // A host may hold the channel's response headers back until it has something to send
+      // (AutoGen's Python host does): a unary call on the same connection proves it admitted us.
+      unary(AgentRpcGrpcClient.GetSubscriptions, GetSubscriptionsRequest.getDefaultInstance())
+          .onSuccess(v -> opened.tryComplete())
+          .onFailure(opened::tryFail);
       return opened.future();
     });
   }

@@ -24,6 +24,11 @@ final class WorkerConnection {
   private final AtomicLong nextRequest = new AtomicLong();
   /** Messages for this worker that were dropped (queue full, too large, reconnecting). */
   final AtomicLong dropped = new AtomicLong();
+  /**
+   * Bytes written to this worker's stream and not yet on the wire: what waits for the worker's
+   * HTTP/2 flow-control window. The bridge's bound on what one worker can make it hold.
+   */
+  final AtomicLong queuedBytes = new AtomicLong();
   /** The connection was lost and the worker may reconnect within the grace period. */
   volatile boolean suspended;
   long graceTimer;
@@ -40,6 +45,11 @@ final class WorkerConnection {
   WorkerConnection(String clientId, GrpcServerResponse<Message, Message> stream) {
     this.clientId = clientId;
     this.stream = stream;
+  }
+
+  /** @return whether {@code max} bytes or more wait to be written to this worker */
+  boolean queueFull(long max) {
+    return queuedBytes.get() >= max;
   }
 
   /** @return a request id unique on this connection (the worker's own ids are never forwarded) */

@@ -21,11 +21,13 @@ import java.util.Locale;
  * The same AutoGen workers against AutoGen's own host (Python {@code GrpcWorkerAgentRuntimeHost})
  * and against the agentbus bridge on an embedded node, same run: first two unmodified Python
  * workers ({@code worker_bench.py}), then two Java {@link io.agentbus.grpc.WorkerClient}s in a child
- * JVM ({@link JavaWorkerBench}). Each measure follows a warm-up of the same size on both hosts, and
- * comes with the CPU time the host process spent per message (from {@code /proc}: the workers and
- * the host share the machine's cores, so what the host does not spend, the workers get).
- * Usage: {@code BridgeBench [pythonCount] [javaCount]}; the interpreter comes from
- * {@code AGENTBUS_PYTHON} or {@code .venv/bin/python} (created by {@code scripts/test}).
+ * JVM ({@link JavaWorkerBench}). Each measure follows a warm-up as long as itself on both hosts (a
+ * JVM host compiles its hot paths in the first thousands of messages: after 2,000 the bridge's RPC
+ * p99 was still 3× its warm value), and comes with the CPU time the host process spent per message
+ * (from {@code /proc}: the workers and the host share the machine's cores, so what the host does
+ * not spend, the workers get). Usage: {@code BridgeBench [pythonCount] [javaCount] [ours]}
+ * ({@code ours}: only the bridge, for profiling); the interpreter comes from {@code AGENTBUS_PYTHON}
+ * or {@code .venv/bin/python} (created by {@code scripts/test}).
  */
 public final class BridgeBench {
 
@@ -39,14 +41,19 @@ public final class BridgeBench {
     Path script = resource("worker_bench.py");
     String[] pythonWorkers = {python, script.toString()};
 
-    int refPort = freePort();
-    Process ref = new ProcessBuilder(python, resource("reference_host.py").toString(), "127.0.0.1:" + refPort)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    new BufferedReader(new InputStreamReader(ref.getInputStream(), StandardCharsets.UTF_8)).readLine();
-    JsonObject refPython = runWorkers(pythonWorkers, refPort, n, ref.pid());
-    JsonObject refJava = runWorkers(javaWorkers(), refPort, javaN, ref.pid());
-    ref.getOutputStream().close();
-    ref.destroy();
+    boolean oursOnly = args.length > 2 && args[2].equals("ours");  // profiling our side: no reference run
+    JsonObject refPython = new JsonObject();
+    JsonObject refJava = new JsonObject();
+    if (!oursOnly) {
+      int refPort = freePort();
+      Process ref = new ProcessBuilder(python, resource("reference_host.py").toString(), "127.0.0.1:" + refPort)
+          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      new BufferedReader(new InputStreamReader(ref.getInputStream(), StandardCharsets.UTF_8)).readLine();
+      refPython = runWorkers(pythonWorkers, refPort, n, ref.pid());
+      refJava = runWorkers(javaWorkers(), refPort, javaN, ref.pid());
+      ref.getOutputStream().close();
+      ref.destroy();
+    }
 
     Node node = BrokerBench.await(Node.start(new NodeOptions()));
     AgentRuntime rt = BrokerBench.await(AgentRuntime.create(node, new AgentRuntimeOptions()));
@@ -58,6 +65,11 @@ public final class BridgeBench {
     BrokerBench.await(rt.close());
     BrokerBench.await(node.close());
 
+    if (oursOnly) {
+      System.out.println(ourPython.encodePrettily());
+      System.out.println(ourJava.encodePrettily());
+      System.exit(0);
+    }
     table(String.format(Locale.ROOT, "Python AutoGen workers (autogen-ext[grpc]), %,d messages per measure", n), refPython, ourPython);
     table(String.format(Locale.ROOT, "Java WorkerClients in a child JVM, %,d messages per measure", javaN), refJava, ourJava);
     System.exit(0);
@@ -89,7 +101,7 @@ public final class BridgeBench {
   private static JsonObject runWorkers(String[] command, int port, int n, long hostPid) throws Exception {
     java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(command));
     cmd.addAll(java.util.List.of("127.0.0.1:" + port,
-        String.valueOf(n), String.valueOf(Math.max(2_000, n / 5)), String.valueOf(hostPid)));
+        String.valueOf(n), String.valueOf(Math.max(2_000, n)), String.valueOf(hostPid)));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String last = null;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

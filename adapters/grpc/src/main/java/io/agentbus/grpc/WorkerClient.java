@@ -7,8 +7,10 @@ import io.agentbus.agent.TopicId;
 import io.agentbus.grpc.impl.WorkerClientImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A JVM worker of the AutoGen worker protocol: what a Python {@code GrpcWorkerAgentRuntime} is,
@@ -57,6 +59,27 @@ public interface WorkerClient {
 
   /** Receives events published to topics this worker subscribed to: (topic, payload). */
   WorkerClient onEvent(java.util.function.BiConsumer<TopicId, JsonPayload> handler);
+
+  /**
+   * Answers save state requests for this worker's agents (AutoGen's {@code SaveStateRequest} on the
+   * control channel, from a JVM agent's {@code AgentRuntime.saveState} or another worker): agent to
+   * its state. A failure is answered as the response's error.
+   */
+  WorkerClient onSaveState(Function<AgentId, Future<JsonObject>> handler);
+
+  /** Answers load state requests for this worker's agents: (agent, state) to done. */
+  WorkerClient onLoadState(BiFunction<AgentId, JsonObject, Future<Void>> handler);
+
+  /**
+   * Asks any agent — a JVM agent of the cluster or another worker's — for its state, over the
+   * control channel.
+   *
+   * @return the state; fails with the agent's error, or after the RPC timeout
+   */
+  Future<JsonObject> saveState(AgentId agent);
+
+  /** Hands any agent a state to load, over the control channel. */
+  Future<Void> loadState(AgentId agent, JsonObject state);
 
   /** Closes the channel (the bridge withdraws this worker's types and subscriptions). */
   Future<Void> close();

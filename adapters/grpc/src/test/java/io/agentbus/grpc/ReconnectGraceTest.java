@@ -58,15 +58,17 @@ class ReconnectGraceTest {
   private GrpcClientRequest<Message, Message> worker(GrpcClient client, String clientId, String tag) {
     GrpcClientRequest<Message, Message> channel = await(client.request(addr, AgentRpcGrpcClient.OpenChannel));
     channel.headers().add("client-id", clientId);
-    channel.write(Message.getDefaultInstance());
-    // the handler is set as the response arrives, before any message of it is delivered
-    await(channel.response().onSuccess(in -> in.handler(m -> {
+    // the handler is set on the event loop as the response arrives, before any message of it is
+    // delivered: attached after the first write, from this thread, it could miss the first request
+    Future<?> ready = channel.response().onSuccess(in -> in.handler(m -> {
       if (m.hasRequest()) {
         channel.write(Message.newBuilder().setResponse(RpcResponse.newBuilder().setRequestId(m.getRequest().getRequestId())
             .setPayload(Payload.newBuilder().setDataType("Who").setDataContentType("application/json")
                 .setData(com.google.protobuf.ByteString.copyFrom("{\"worker\":\"" + tag + "\"}", StandardCharsets.UTF_8)))).build());
       }
-    })));
+    }));
+    channel.write(Message.getDefaultInstance());
+    await(ready);
     return channel;
   }
 

@@ -1,5 +1,6 @@
 package io.agentbus.grpc.impl;
 
+import com.google.protobuf.Any;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.AgentRpcException;
 import io.agentbus.agent.AgentRuntime;
@@ -9,6 +10,7 @@ import io.agentbus.agent.Subscription;
 import io.agentbus.agent.TopicId;
 import io.agentbus.grpc.AgentRpcHost;
 import io.agentbus.grpc.AgentRpcHostOptions;
+import io.vertx.core.json.JsonObject;
 import io.agentbus.grpc.proto.AddSubscriptionRequest;
 import io.agentbus.grpc.proto.AddSubscriptionResponse;
 import io.agentbus.grpc.proto.AgentRpcGrpcService;
@@ -79,7 +81,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     this.options = options;
     this.backpressureDrops = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .description(DROPPED_HELP).tag("reason", "worker_backpressure").register(options.getMeterRegistry());
-    this.control = new ControlRouter(this::workerFor, io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
+    this.control = new ControlRouter(vertx, this::workerFor, this::answerForCluster, io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .description(DROPPED_HELP).tag("reason", "control_undeliverable").register(options.getMeterRegistry()));
     this.reconnecting = io.micrometer.core.instrument.Counter.builder("agentbus.bridge.dropped")
         .description(DROPPED_HELP).tag("reason", "worker_reconnecting").register(options.getMeterRegistry());
@@ -214,7 +216,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
 
   private void onOpenChannel(GrpcServerRequest<Message, Message> req) {
     String clientId = req.headers().get(CLIENT_ID);
-    if (clientId == null || clientId.isBlank()) {
+    if (clientIdProblem(clientId) != null) {
       reject(req.response(), GrpcStatus.INVALID_ARGUMENT, clientIdProblem(clientId));
       return;
     }
@@ -264,7 +266,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
 
   private void onOpenControlChannel(GrpcServerRequest<ControlMessage, ControlMessage> req) {
     String clientId = req.headers().get(CLIENT_ID);
-    if (clientId == null || clientId.isBlank()) {
+    if (clientIdProblem(clientId) != null) {
       reject(req.response(), GrpcStatus.INVALID_ARGUMENT, clientIdProblem(clientId));
       return;
     }
@@ -450,6 +452,69 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   }
 
   /** @return the connected worker that hosts {@code agent}: rendezvous hashing over its type's workers */
+  /** Asks a worker's agent for its state over the worker's control channel (a JVM caller's {@code saveState}). */
+  Future<io.agentbus.agent.SaveStateResponse> saveWorkerState(AgentId agent) {
+    Any request = Any.pack(io.agentbus.grpc.proto.SaveStateRequest.newBuilder().setAgentId(Wire.proto(agent)).build());
+    return control.ask(agent, request, options.getRpcTimeoutMillis()).compose(answer -> {
+      try {
+        io.agentbus.grpc.proto.SaveStateResponse r = answer.unpack(io.agentbus.grpc.proto.SaveStateResponse.class);
+        if (r.hasError() && !r.getError().isEmpty()) {
+          return Future.failedFuture(new AgentRpcException("the worker hosting " + agent + " could not save its state: " + r.getError()));
+        }
+        return Future.succeededFuture(new io.agentbus.agent.SaveStateResponse(r.getState().isEmpty() ? null : new JsonObject(r.getState())));
+      } catch (com.google.protobuf.InvalidProtocolBufferException | io.vertx.core.json.DecodeException | ClassCastException e) {
+        return Future.failedFuture(new AgentRpcException("the worker hosting " + agent
+            + " answered a save state request with something other than a state that is a JSON object: " + e.getMessage()));
+      }
+    });
+  }
+
+  /** Hands a worker's agent a state to load over the worker's control channel. */
+  Future<Void> loadWorkerState(AgentId agent, JsonObject state) {
+    Any request = Any.pack(io.agentbus.grpc.proto.LoadStateRequest.newBuilder().setAgentId(Wire.proto(agent))
+        .setState(state.encode()).build());
+    return control.ask(agent, request, options.getRpcTimeoutMillis()).compose(answer -> {
+      try {
+        io.agentbus.grpc.proto.LoadStateResponse r = answer.unpack(io.agentbus.grpc.proto.LoadStateResponse.class);
+        return r.hasError() && !r.getError().isEmpty()
+            ? Future.failedFuture(new AgentRpcException("the worker hosting " + agent + " could not load the state: " + r.getError()))
+            : Future.succeededFuture();
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        return Future.failedFuture(new AgentRpcException("the worker hosting " + agent
+            + " answered a load state request with something else: " + e.getMessage()));
+      }
+    });
+  }
+
+  /**
+   * A worker's save or load state request for an agent no worker of this bridge hosts: the runtime
+   * answers it (a JVM agent, or a worker's agent on another node's bridge). Failures are answered
+   * in the response's {@code error}, so the asking worker is never left waiting.
+   */
+  private Future<Any> answerForCluster(AgentId agent, Any request) {
+    if (request.is(io.agentbus.grpc.proto.SaveStateRequest.class)) {
+      return runtime.saveState(agent)
+          .map(state -> Any.pack(io.agentbus.grpc.proto.SaveStateResponse.newBuilder().setState(state.encode()).build()))
+          .otherwise(err -> Any.pack(io.agentbus.grpc.proto.SaveStateResponse.newBuilder().setError(describe(err)).build()));
+    }
+    if (request.is(io.agentbus.grpc.proto.LoadStateRequest.class)) {
+      Future<Void> loaded;
+      try {
+        loaded = runtime.loadState(agent, new JsonObject(request.unpack(io.agentbus.grpc.proto.LoadStateRequest.class).getState()));
+      } catch (com.google.protobuf.InvalidProtocolBufferException | io.vertx.core.json.DecodeException | ClassCastException e) {
+        loaded = Future.failedFuture(new IllegalArgumentException("the state to load is not a JSON object: " + e.getMessage()));
+      }
+      return loaded.map(v -> Any.pack(io.agentbus.grpc.proto.LoadStateResponse.getDefaultInstance()))
+          .otherwise(err -> Any.pack(io.agentbus.grpc.proto.LoadStateResponse.newBuilder().setError(describe(err)).build()));
+    }
+    return Future.failedFuture(new IllegalArgumentException("no connected worker hosts agent type '" + agent.type()
+        + "', and a " + request.getTypeUrl() + " is not a state request the cluster answers"));
+  }
+
+  private static String describe(Throwable err) {
+    return err.getMessage() != null ? err.getMessage() : err.toString();
+  }
+
   String workerFor(AgentId agent) {
     Set<String> candidates = typeWorkers.get(agent.type());
     if (candidates == null) {
@@ -556,7 +621,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private <Req, Resp> void unary(GrpcServerRequest<Req, Resp> req, java.util.function.BiFunction<String, Req, Future<Resp>> call) {
     String clientId = req.headers().get(CLIENT_ID);
     req.handler(msg -> {
-      if (clientId == null || clientId.isBlank()) {
+      if (clientIdProblem(clientId) != null) {
         reject(req.response(), GrpcStatus.INVALID_ARGUMENT, clientIdProblem(clientId));
         return;
       }
@@ -576,10 +641,19 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     });
   }
 
-  /** AutoGen's host's wording when the header is missing; ours (it accepts an empty one) when it is empty. */
+  /**
+   * @return AutoGen's host's wording when the header is missing; ours when it is empty (AutoGen
+   *     accepts that) or the bridge's own; null when the client id is acceptable
+   */
   static String clientIdProblem(String clientId) {
-    return clientId == null ? "client-id metadata not found."
-        : "client-id metadata is empty: the bridge identifies a worker, its agent types and subscriptions by it";
+    if (clientId == null) {
+      return "client-id metadata not found.";
+    }
+    if (clientId.isBlank()) {
+      return "client-id metadata is empty: the bridge identifies a worker, its agent types and subscriptions by it";
+    }
+    return clientId.equals(ControlRouter.HOST_CLIENT_ID)
+        ? "client-id '" + clientId + "' is reserved: the bridge answers control messages under it" : null;
   }
 
   /** AutoGen's host's wording for a type another worker registered (code may match on it). */

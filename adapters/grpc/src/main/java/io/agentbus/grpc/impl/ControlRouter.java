@@ -1,8 +1,14 @@
 package io.agentbus.grpc.impl;
 
+import com.google.protobuf.Any;
 import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRpcException;
+import io.agentbus.agent.AgentTimeoutException;
 import io.agentbus.grpc.proto.ControlMessage;
 import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import org.slf4j.Logger;
@@ -10,6 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -17,24 +25,41 @@ import java.util.function.Function;
  * a {@link ControlMessage} whose destination is {@code agentid=<type>/<key>} goes to the worker
  * hosting that agent, {@code clientid=<id>} to that worker, unchanged (its {@code rpc_id},
  * {@code respond_to} and payload — a save or load state request or response — included), so one
- * worker can ask another for an agent's state and get the answer back. A message that cannot be
- * delivered (bad destination, unknown agent type, target without a control channel) is logged and
- * counted; the protocol has no error reply for it.
+ * worker can ask another for an agent's state and get the answer back.
+ *
+ * <p>Beyond AutoGen's host: a request for an agent no worker hosts is answered for the cluster's
+ * own agents (by {@code answerForCluster}: the runtime's save and load state), and the bridge asks
+ * workers itself ({@link #ask}) with {@code respond_to} {@value #HOST_CLIENT_ID}, so JVM agents can
+ * ask a worker's agent for its state. A message that cannot be delivered (bad destination, unknown
+ * agent type, target without a control channel) is logged and counted; the protocol has no error
+ * reply for it.
  */
 final class ControlRouter {
 
+  /** The client id the bridge answers to on control channels; no worker may take it. */
+  static final String HOST_CLIENT_ID = "agentbus-bridge";
+  private static final String TO_HOST = "clientid=" + HOST_CLIENT_ID;
   private static final Logger LOG = LoggerFactory.getLogger(ControlRouter.class);
 
+  private final Vertx vertx;
   private final Map<String, GrpcServerResponse<ControlMessage, ControlMessage>> channels = new ConcurrentHashMap<>();
+  private final Map<String, Promise<Any>> asked = new ConcurrentHashMap<>();
+  private final AtomicLong nextAsk = new AtomicLong();
   private final Function<AgentId, String> hostOf;
+  private final BiFunction<AgentId, Any, Future<Any>> answerForCluster;
   private final Counter undeliverable;
 
   /**
    * @param hostOf the client id of the worker hosting an agent, or null
+   * @param answerForCluster answers a request (its payload) for an agent no worker hosts, or fails
+   *     when the cluster has no such agent type either
    * @param undeliverable counts messages that could not be delivered
    */
-  ControlRouter(Function<AgentId, String> hostOf, Counter undeliverable) {
+  ControlRouter(Vertx vertx, Function<AgentId, String> hostOf, BiFunction<AgentId, Any, Future<Any>> answerForCluster,
+                Counter undeliverable) {
+    this.vertx = vertx;
     this.hostOf = hostOf;
+    this.answerForCluster = answerForCluster;
     this.undeliverable = undeliverable;
   }
 
@@ -57,8 +82,60 @@ final class ControlRouter {
     req.errorHandler(e -> gone.run());
   }
 
+  /**
+   * Asks the worker hosting {@code agent} (a save or load state request) and returns its answer.
+   *
+   * @return the answer's payload; fails at once when no connected worker hosts the agent or it has
+   *     no control channel open, and after {@code timeoutMillis} without an answer
+   */
+  Future<Any> ask(AgentId agent, Any request, long timeoutMillis) {
+    String worker = hostOf.apply(agent);
+    if (worker == null) {
+      return Future.failedFuture(new AgentRpcException("no connected worker hosts agent type '" + agent.type() + "'"));
+    }
+    GrpcServerResponse<ControlMessage, ControlMessage> stream = channels.get(worker);
+    if (stream == null) {
+      return Future.failedFuture(new AgentRpcException("worker " + worker + " hosting " + agent
+          + " has no control channel open, so its agents' state cannot be asked for (AutoGen's Python worker 0.7.5 opens none)"));
+    }
+    String rpcId = "b" + nextAsk.incrementAndGet();
+    Promise<Any> answer = Promise.promise();
+    asked.put(rpcId, answer);
+    long timer = vertx.setTimer(timeoutMillis, t -> {
+      Promise<Any> late = asked.remove(rpcId);
+      if (late != null) {
+        late.tryFail(new AgentTimeoutException(agent, timeoutMillis));
+      }
+    });
+    stream.write(ControlMessage.newBuilder().setRpcId(rpcId).setDestination(destinationOf(agent)).setRespondTo(TO_HOST)
+        .setRpcMessage(request).build()).onFailure(err -> {
+          Promise<Any> failed = asked.remove(rpcId);
+          if (failed != null) {
+            failed.tryFail(new AgentRpcException("writing to worker " + worker + " failed: " + err.getMessage()));
+          }
+        });
+    return answer.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  private static String destinationOf(AgentId agent) {
+    return "agentid=" + agent.type() + "/" + agent.key();
+  }
+
   private void route(String from, ControlMessage m) {
     String destination = m.getDestination();
+    if (destination.isEmpty() && m.getRpcId().isEmpty() && !m.hasRpcMessage()) {
+      LOG.debug("worker {} sent an empty control message (a stream opener)", from);
+      return;
+    }
+    if (destination.equals(TO_HOST)) {
+      Promise<Any> answer = asked.remove(m.getRpcId());
+      if (answer == null) {
+        drop(from, m, "it answers nothing the bridge asked (or asked too long ago)");
+      } else {
+        answer.tryComplete(m.getRpcMessage());
+      }
+      return;
+    }
     String target;
     if (destination.startsWith("agentid=")) {
       AgentId agent;
@@ -72,7 +149,7 @@ final class ControlRouter {
       }
       target = hostOf.apply(agent);
       if (target == null) {
-        drop(from, m, "no connected worker hosts agent type '" + agent.type() + "'");
+        answerForCluster(from, agent, m);
         return;
       }
     } else if (destination.startsWith("clientid=")) {
@@ -81,12 +158,32 @@ final class ControlRouter {
       drop(from, m, "invalid destination '" + destination + "' (expected agentid=<type>/<key> or clientid=<id>)");
       return;
     }
+    deliver(from, target, m);
+  }
+
+  private void deliver(String from, String target, ControlMessage m) {
     GrpcServerResponse<ControlMessage, ControlMessage> stream = channels.get(target);
     if (stream == null) {
       drop(from, m, "worker " + target + " has no control channel open");
       return;
     }
     stream.write(m).onFailure(err -> drop(from, m, "writing to worker " + target + " failed: " + err.getMessage()));
+  }
+
+  /** A request for an agent of the cluster (no worker hosts its type): the runtime answers it. */
+  private void answerForCluster(String from, AgentId agent, ControlMessage m) {
+    answerForCluster.apply(agent, m.getRpcMessage()).onComplete(ar -> {
+      if (ar.failed()) {
+        drop(from, m, ar.cause().getMessage());
+      } else if (!m.hasRespondTo() || m.getRespondTo().isEmpty()) {
+        LOG.debug("control message {} from worker {} answered; it asked for no answer", m.getRpcId(), from);
+      } else if (!m.getRespondTo().startsWith("clientid=")) {
+        drop(from, m, "its respond_to '" + m.getRespondTo() + "' is not clientid=<id>");
+      } else {
+        deliver(HOST_CLIENT_ID, m.getRespondTo().substring("clientid=".length()), ControlMessage.newBuilder()
+            .setRpcId(m.getRpcId()).setDestination(m.getRespondTo()).setRpcMessage(ar.result()).build());
+      }
+    });
   }
 
   private void drop(String from, ControlMessage m, String why) {

@@ -2,8 +2,13 @@ package io.agentbus.grpc.impl;
 
 import io.agentbus.agent.Agent;
 import io.agentbus.agent.Handlers;
+import io.agentbus.agent.LoadStateRequest;
+import io.agentbus.agent.SaveStateRequest;
 
-/** The runtime-side proxy of an agent that lives in a connected worker: forwards everything to it. */
+/**
+ * The runtime-side proxy of an agent that lives in a connected worker: forwards everything to it,
+ * state requests over the worker's control channel.
+ */
 final class WorkerAgent extends Agent {
 
   private final AgentRpcHostImpl host;
@@ -15,6 +20,9 @@ final class WorkerAgent extends Agent {
   @Override
   public Handlers handlers() {
     // the worker is chosen per message: a key sticks to its worker while the workers of its type stay
-    return Handlers.builder().otherwiseForeign((payload, ctx) -> host.forward(host.workerFor(id()), id(), payload, ctx)).build();
+    return Handlers.builder()
+        .onRequestAsync(SaveStateRequest.class, (r, ctx) -> host.saveWorkerState(id()))
+        .onRequestAsync(LoadStateRequest.class, (r, ctx) -> host.loadWorkerState(id(), r.state()))
+        .otherwiseForeign((payload, ctx) -> host.forward(host.workerFor(id()), id(), payload, ctx)).build();
   }
 }

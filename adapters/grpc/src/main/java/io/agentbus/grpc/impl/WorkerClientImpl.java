@@ -8,17 +8,24 @@ import io.agentbus.agent.Subscription;
 import io.agentbus.agent.TopicId;
 import io.agentbus.grpc.WorkerClient;
 import io.agentbus.grpc.WorkerClientOptions;
+import com.google.protobuf.Any;
 import io.agentbus.grpc.proto.AddSubscriptionRequest;
 import io.agentbus.grpc.proto.AgentRpcGrpcClient;
+import io.agentbus.grpc.proto.ControlMessage;
 import io.agentbus.grpc.proto.GetSubscriptionsRequest;
+import io.agentbus.grpc.proto.LoadStateRequest;
+import io.agentbus.grpc.proto.LoadStateResponse;
 import io.agentbus.grpc.proto.Message;
 import io.agentbus.grpc.proto.RegisterAgentTypeRequest;
 import io.agentbus.grpc.proto.RpcRequest;
 import io.agentbus.grpc.proto.RpcResponse;
+import io.agentbus.grpc.proto.SaveStateRequest;
+import io.agentbus.grpc.proto.SaveStateResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
@@ -34,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** {@link WorkerClient} over the Vert.x gRPC client: one channel stream, unary calls beside it. */
 public final class WorkerClientImpl implements WorkerClient {
@@ -48,7 +56,14 @@ public final class WorkerClientImpl implements WorkerClient {
   private volatile BiFunction<AgentId, JsonPayload, Future<JsonPayload>> requests =
       (target, payload) -> Future.failedFuture(new AgentRpcException("worker has no request handler"));
   private volatile BiConsumer<TopicId, JsonPayload> events = (topic, payload) -> { };
+  private volatile Function<AgentId, Future<JsonObject>> saveState =
+      agent -> Future.failedFuture(new AgentRpcException("worker has no save state handler"));
+  private volatile BiFunction<AgentId, JsonObject, Future<Void>> loadState =
+      (agent, state) -> Future.failedFuture(new AgentRpcException("worker has no load state handler"));
+  private final Map<String, Promise<Any>> asked = new ConcurrentHashMap<>();
   private GrpcClientRequest<Message, Message> channel;
+  private volatile GrpcClientRequest<ControlMessage, ControlMessage> control;
+  private volatile Throwable controlFailure;
 
   private WorkerClientImpl(Vertx vertx, WorkerClientOptions options) {
     this.vertx = vertx;
@@ -70,7 +85,7 @@ public final class WorkerClientImpl implements WorkerClient {
   /** Connects (see {@link WorkerClient#connect}). */
   public static Future<WorkerClient> connect(Vertx vertx, WorkerClientOptions options) {
     WorkerClientImpl w = new WorkerClientImpl(vertx, options);
-    return w.open().<WorkerClient>map(w).recover(err -> w.client.close().transform(v -> Future.failedFuture(err)));
+    return w.open().compose(v -> w.openControl()).<WorkerClient>map(w).recover(err -> w.client.close().transform(v -> Future.failedFuture(err)));
   }
 
   private void credentials(GrpcClientRequest<?, ?> req) {
@@ -84,9 +99,9 @@ public final class WorkerClientImpl implements WorkerClient {
     return client.request(address, AgentRpcGrpcClient.OpenChannel).compose(req -> {
       credentials(req);
       channel = req;
-      // the stream (and its headers) start with the first message: an empty one, which the host ignores
-      req.write(Message.getDefaultInstance());
       Promise<Void> opened = Promise.promise();
+      // attached before the stream starts: the handler is set on the event loop as the response's
+      // headers arrive, so no message after them (a request that waited for this worker) is missed
       req.response().onFailure(opened::tryFail).onSuccess(resp -> {
         if (resp.status() != null && resp.status() != GrpcStatus.OK) {
           opened.tryFail(new AgentRpcException("the bridge refused the channel: " + (resp.status() == null ? "no status" : resp.status().name()) + " " + resp.statusMessage()));
@@ -100,6 +115,8 @@ public final class WorkerClientImpl implements WorkerClient {
         resp.exceptionHandler(err -> failPending("the channel failed: " + err.getMessage()));
         opened.tryComplete();
       });
+      // the stream (and its headers) start with the first message: an empty one, which the host ignores
+      req.write(Message.getDefaultInstance());
       // A host may hold the channel's response headers back until it has something to send
       // (AutoGen's Python host does): a unary call on the same connection proves it admitted us.
       unary(AgentRpcGrpcClient.GetSubscriptions, GetSubscriptionsRequest.getDefaultInstance())
@@ -107,6 +124,133 @@ public final class WorkerClientImpl implements WorkerClient {
           .onFailure(opened::tryFail);
       return opened.future();
     });
+  }
+
+  /**
+   * Opens the control channel (state requests both ways). Its first message, which starts the
+   * stream, is addressed to this worker itself and carries nothing: every host routes it back,
+   * and it is ignored here. A host without control channels leaves state requests failing, not
+   * the connection.
+   */
+  private Future<Void> openControl() {
+    return client.request(address, AgentRpcGrpcClient.OpenControlChannel).compose(req -> {
+      credentials(req);
+      control = req;
+      req.response().onSuccess(resp -> {
+        resp.handler(this::onControl);
+        resp.endHandler(v -> controlGone("the bridge closed the control channel"));
+        resp.exceptionHandler(err -> controlGone("the control channel failed: " + err.getMessage()));
+      }).onFailure(err -> controlGone("the control channel failed: " + err.getMessage()));
+      return req.write(ControlMessage.newBuilder().setDestination("clientid=" + clientId).build());
+    }).recover(err -> {
+      controlGone("the control channel could not be opened: " + err.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private void controlGone(String why) {
+    controlFailure = new AgentRpcException(why);
+    asked.values().forEach(p -> p.tryFail(controlFailure));
+    asked.clear();
+  }
+
+  private void onControl(ControlMessage m) {
+    if (!m.hasRpcMessage()) {
+      return;  // our stream opener, routed back
+    }
+    Any body = m.getRpcMessage();
+    try {
+      if (body.is(SaveStateRequest.class)) {
+        AgentId agent = Wire.agentId(body.unpack(SaveStateRequest.class).getAgentId());
+        answer(m, saveState.apply(agent).map(state -> Any.pack(SaveStateResponse.newBuilder()
+            .setState(state == null ? "{}" : state.encode()).build())), e -> Any.pack(SaveStateResponse.newBuilder().setError(e).build()));
+      } else if (body.is(LoadStateRequest.class)) {
+        LoadStateRequest r = body.unpack(LoadStateRequest.class);
+        Future<Void> loaded;
+        try {
+          loaded = loadState.apply(Wire.agentId(r.getAgentId()), new JsonObject(r.getState()));
+        } catch (RuntimeException e) {
+          loaded = Future.failedFuture(e);
+        }
+        answer(m, loaded.map(v -> Any.pack(LoadStateResponse.getDefaultInstance())),
+            e -> Any.pack(LoadStateResponse.newBuilder().setError(e).build()));
+      } else {
+        Promise<Any> p = asked.remove(m.getRpcId());
+        if (p != null) {
+          p.tryComplete(body);
+        }
+      }
+    } catch (com.google.protobuf.InvalidProtocolBufferException | RuntimeException e) {
+      // a control message we cannot read is not ours to fail
+    }
+  }
+
+  private void answer(ControlMessage request, Future<Any> result, Function<String, Any> error) {
+    if (!request.hasRespondTo() || request.getRespondTo().isEmpty()) {
+      return;
+    }
+    result.recover(e -> Future.succeededFuture(error.apply(String.valueOf(e.getMessage())))).onSuccess(body ->
+        control.write(ControlMessage.newBuilder().setRpcId(request.getRpcId()).setDestination(request.getRespondTo())
+            .setRpcMessage(body).build()));
+  }
+
+  private Future<Any> ask(AgentId agent, Any request) {
+    if (control == null || controlFailure != null) {
+      return Future.failedFuture(controlFailure != null ? controlFailure : new AgentRpcException("no control channel"));
+    }
+    String id = "c" + nextRequest.incrementAndGet();
+    Promise<Any> p = Promise.promise();
+    asked.put(id, p);
+    control.write(ControlMessage.newBuilder().setRpcId(id).setDestination("agentid=" + agent.type() + "/" + agent.key())
+        .setRespondTo("clientid=" + clientId).setRpcMessage(request).build());
+    long timer = vertx.setTimer(options.getRpcTimeoutMillis(), t -> {
+      Promise<Any> expired = asked.remove(id);
+      if (expired != null) {
+        expired.tryFail(new AgentTimeoutException(agent, options.getRpcTimeoutMillis()));
+      }
+    });
+    return p.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  @Override
+  public Future<JsonObject> saveState(AgentId agent) {
+    return ask(agent, Any.pack(SaveStateRequest.newBuilder().setAgentId(Wire.proto(agent)).build())).compose(body -> {
+      try {
+        SaveStateResponse r = body.unpack(SaveStateResponse.class);
+        if (r.hasError() && !r.getError().isEmpty()) {
+          return Future.failedFuture(new AgentRpcException(r.getError()));
+        }
+        return Future.succeededFuture(r.getState().isEmpty() ? new JsonObject() : new JsonObject(r.getState()));
+      } catch (com.google.protobuf.InvalidProtocolBufferException | RuntimeException e) {
+        return Future.failedFuture(new AgentRpcException("the answer for " + agent + " is not a state: " + e.getMessage()));
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> loadState(AgentId agent, JsonObject state) {
+    return ask(agent, Any.pack(LoadStateRequest.newBuilder().setAgentId(Wire.proto(agent)).setState(state.encode()).build()))
+        .compose(body -> {
+          try {
+            LoadStateResponse r = body.unpack(LoadStateResponse.class);
+            return r.hasError() && !r.getError().isEmpty() ? Future.failedFuture(new AgentRpcException(r.getError()))
+                : Future.<Void>succeededFuture();
+          } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return Future.failedFuture(new AgentRpcException("the answer for " + agent + " is not a load state response"));
+          }
+        });
+  }
+
+  @Override
+  public WorkerClient onSaveState(Function<AgentId, Future<JsonObject>> handler) {
+    this.saveState = handler;
+    return this;
+  }
+
+  @Override
+  public WorkerClient onLoadState(BiFunction<AgentId, JsonObject, Future<Void>> handler) {
+    this.loadState = handler;
+    return this;
   }
 
   private void onMessage(Message m) {
@@ -223,6 +367,10 @@ public final class WorkerClientImpl implements WorkerClient {
   @Override
   public Future<Void> close() {
     failPending("the worker closed its channel");
+    controlGone("the worker closed its channel");
+    if (control != null) {
+      control.end();
+    }
     Future<Void> ended = channel == null ? Future.succeededFuture() : channel.end().otherwiseEmpty();
     return ended.eventually(client::close);
   }

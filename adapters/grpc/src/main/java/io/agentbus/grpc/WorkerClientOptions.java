@@ -19,6 +19,7 @@ public class WorkerClientOptions {
   private String certPath;
   private String keyPath;
   private long rpcTimeoutMillis = AgentRpcHostOptions.DEFAULT_RPC_TIMEOUT_MILLIS;
+  private int maxMessageBytes = AgentRpcHostOptions.DEFAULT_MAX_MESSAGE_BYTES;
 
   /** @return the bridge's host */
   public String getHost() {
@@ -111,6 +112,23 @@ public class WorkerClientOptions {
       throw new IllegalArgumentException("rpcTimeoutMillis must be at least 1, got " + millis);
     }
     this.rpcTimeoutMillis = millis;
+    return this;
+  }
+
+  /** @return the largest message this worker accepts from the bridge, in bytes */
+  public int getMaxMessageBytes() {
+    return maxMessageBytes;
+  }
+
+  /**
+   * Sets the largest message this worker accepts (default AutoGen's and the bridge's 4 MiB; a gRPC
+   * client's own default of 256 KiB would close the channel on the first bigger reply).
+   */
+  public WorkerClientOptions setMaxMessageBytes(int bytes) {
+    if (bytes < 1024) {
+      throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + bytes);
+    }
+    this.maxMessageBytes = bytes;
     return this;
   }
 }

@@ -1,8 +1,10 @@
 package io.agentbus.grpc;
 
+import io.agentbus.agent.Agent;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.AgentRuntime;
 import io.agentbus.agent.AgentRuntimeOptions;
+import io.agentbus.agent.Handlers;
 import io.agentbus.agent.JsonPayload;
 import io.agentbus.agent.TopicId;
 import io.agentbus.agent.TypeSubscription;
@@ -22,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.agentbus.testing.Await.await;
+import static io.agentbus.testing.Await.awaitFailure;
 import static io.agentbus.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,5 +94,66 @@ class WorkerClientTest {
     for (int i = 0; i < n; i++) {
       assertThat(((JsonPayload) await(replies[i])).data().getInteger("n")).isEqualTo(i);
     }
+  }
+
+  @Test
+  void everyErrorPathOfTheJavaClientEndsInAClearError() {
+    // nothing listening
+    assertThat(awaitFailure(WorkerClient.connect(workers, new WorkerClientOptions().setHost("127.0.0.1").setPort(1))))
+        .isNotNull();
+
+    // a JVM agent that answers big, and one that fails
+    await(runtime.register("jvm", id -> new Agent() {
+      @Override
+      public Handlers handlers() {
+        return Handlers.builder()
+            .onJson("Big", (json, ctx) -> new JsonPayload("Blob", new JsonObject().put("data", "x".repeat(json.getInteger("bytes")))))
+            .onJson("Boom", (json, ctx) -> {
+              throw new IllegalStateException("boom: " + json.getString("why"));
+            }).build();
+      }
+    }));
+    WorkerClient w = await(WorkerClient.connect(workers, new WorkerClientOptions().setHost("127.0.0.1").setPort(host.port())
+        .setRpcTimeoutMillis(1_000)));
+    AgentId jvm = new AgentId("jvm", "k");
+
+    // replies up to AutoGen's 4 MiB reach the Java worker (a gRPC client's default limit is 256 KiB)
+    JsonPayload big = await(w.send(jvm, null, new JsonPayload("Big", new JsonObject().put("bytes", 1024 * 1024))));
+    assertThat(big.data().getString("data")).hasSize(1024 * 1024);
+    JsonPayload bigger = await(w.send(jvm, null, new JsonPayload("Big", new JsonObject().put("bytes", 3_900_000))));
+    assertThat(bigger.data().getString("data")).hasSize(3_900_000);
+    // a request over the bridge's limit is refused alone, the channel stays open
+    assertThat(awaitFailure(w.send(jvm, null, new JsonPayload("Big", new JsonObject().put("pad", "y".repeat(5 * 1024 * 1024))
+        .put("bytes", 1))))).hasMessageContaining("limit");
+    // the handler's failure, an unknown type, a type of another worker, a duplicate subscription
+    assertThat(awaitFailure(w.send(jvm, null, new JsonPayload("Boom", new JsonObject().put("why", "on purpose")))))
+        .hasMessageContaining("boom: on purpose");
+    assertThat(awaitFailure(w.send(new AgentId("nosuchtype", "k"), null, new JsonPayload("Ping", new JsonObject()))))
+        .hasMessageContaining("nosuchtype");
+    await(w.registerAgentType("mine"));
+    WorkerClient other = await(WorkerClient.connect(workers, new WorkerClientOptions().setHost("127.0.0.1").setPort(host.port())
+        .setRpcTimeoutMillis(1_000)));
+    assertThat(awaitFailure(other.registerAgentType("mine")))
+        .hasMessageContaining("Agent type mine already registered with client " + w.clientId() + ".");
+    await(w.addSubscription(new TypeSubscription("t", "mine", "sub-1")));
+    assertThat(awaitFailure(w.addSubscription(new TypeSubscription("t", "mine", "sub-1")))).hasMessageContaining("Subscription already exists");
+
+    // a worker without a request handler answers with an error; one that never answers times out
+    assertThat(awaitFailure(other.send(new AgentId("mine", "k"), null, new JsonPayload("Ping", new JsonObject()))))
+        .hasMessageContaining("no request handler");
+    w.onRequest((target, payload) -> io.vertx.core.Promise.<JsonPayload>promise().future());
+    assertThat(awaitFailure(other.send(new AgentId("mine", "k"), null, new JsonPayload("Ping", new JsonObject()))))
+        .isInstanceOf(io.agentbus.agent.AgentTimeoutException.class).hasMessageContaining("mine/k");
+
+    // calls in flight when the bridge goes away fail, and so does a closed client
+    WorkerClient patient = await(WorkerClient.connect(workers, new WorkerClientOptions().setHost("127.0.0.1").setPort(host.port())
+        .setRpcTimeoutMillis(30_000)));
+    Future<JsonPayload> inFlight = patient.send(new AgentId("mine", "k2"), null, new JsonPayload("Ping", new JsonObject()));
+    await(other.close());
+    assertThat(awaitFailure(other.send(jvm, null, new JsonPayload("Big", new JsonObject().put("bytes", 1)))))
+        .hasMessageContaining("closed");
+    await(host.close());
+    assertThat(awaitFailure(inFlight)).hasMessageContaining("closed");
+    host = await(AgentRpcHost.start(runtime, new AgentRpcHostOptions().setHost("127.0.0.1").setPort(0)));
   }
 }

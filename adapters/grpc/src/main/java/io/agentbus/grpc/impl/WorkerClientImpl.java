@@ -30,6 +30,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
@@ -64,6 +65,7 @@ public final class WorkerClientImpl implements WorkerClient {
   private GrpcClientRequest<Message, Message> channel;
   private volatile GrpcClientRequest<ControlMessage, ControlMessage> control;
   private volatile Throwable controlFailure;
+  private volatile boolean closed;
 
   private WorkerClientImpl(Vertx vertx, WorkerClientOptions options) {
     this.vertx = vertx;
@@ -78,7 +80,7 @@ public final class WorkerClientImpl implements WorkerClient {
         http.setKeyCertOptions(new PemKeyCertOptions().setCertPath(options.getCertPath()).setKeyPath(options.getKeyPath()));
       }
     }
-    this.client = GrpcClient.client(vertx, http);
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(options.getMaxMessageBytes()), http);
     this.address = SocketAddress.inetSocketAddress(options.getPort(), options.getHost());
   }
 
@@ -112,7 +114,7 @@ public final class WorkerClientImpl implements WorkerClient {
           opened.tryFail(new AgentRpcException("the bridge refused the channel: " + (resp.status() == null ? "no status" : resp.status().name()) + " " + resp.statusMessage()));
           failPending("the bridge closed the channel");
         });
-        resp.exceptionHandler(err -> failPending("the channel failed: " + err.getMessage()));
+        resp.exceptionHandler(err -> failPending("the channel failed: " + describe(err)));
         opened.tryComplete();
       });
       // the stream (and its headers) start with the first message: an empty one, which the host ignores
@@ -139,8 +141,8 @@ public final class WorkerClientImpl implements WorkerClient {
       req.response().onSuccess(resp -> {
         resp.handler(this::onControl);
         resp.endHandler(v -> controlGone("the bridge closed the control channel"));
-        resp.exceptionHandler(err -> controlGone("the control channel failed: " + err.getMessage()));
-      }).onFailure(err -> controlGone("the control channel failed: " + err.getMessage()));
+        resp.exceptionHandler(err -> controlGone("the control channel failed: " + describe(err)));
+      }).onFailure(err -> controlGone("the control channel failed: " + describe(err)));
       return req.write(ControlMessage.newBuilder().setDestination("clientid=" + clientId).build());
     }).recover(err -> {
       controlGone("the control channel could not be opened: " + err.getMessage());
@@ -195,6 +197,9 @@ public final class WorkerClientImpl implements WorkerClient {
   }
 
   private Future<Any> ask(AgentId agent, Any request) {
+    if (closed) {
+      return closedError().mapEmpty();
+    }
     if (control == null || controlFailure != null) {
       return Future.failedFuture(controlFailure != null ? controlFailure : new AgentRpcException("no control channel"));
     }
@@ -322,8 +327,19 @@ public final class WorkerClientImpl implements WorkerClient {
         .setSubscription(Wire.proto(subscription)).build()).mapEmpty();
   }
 
+  private static String describe(Throwable err) {
+    return err.getMessage() != null ? err.getMessage() : err.toString();
+  }
+
+  private Future<Void> closedError() {
+    return Future.failedFuture(new AgentRpcException("the worker client " + clientId + " is closed"));
+  }
+
   @Override
   public Future<JsonPayload> send(AgentId target, AgentId source, JsonPayload payload) {
+    if (closed) {
+      return closedError().mapEmpty();
+    }
     String id = "w" + nextRequest.incrementAndGet();
     Promise<RpcResponse> p = Promise.promise();
     pending.put(id, p);
@@ -349,6 +365,9 @@ public final class WorkerClientImpl implements WorkerClient {
 
   @Override
   public Future<Void> publish(TopicId topic, AgentId source, JsonPayload payload) {
+    if (closed) {
+      return closedError();
+    }
     return channel.write(Message.newBuilder().setCloudEvent(Wire.event(UUID.randomUUID().toString(), topic, source, payload)).build());
   }
 
@@ -366,6 +385,7 @@ public final class WorkerClientImpl implements WorkerClient {
 
   @Override
   public Future<Void> close() {
+    closed = true;
     failPending("the worker closed its channel");
     controlGone("the worker closed its channel");
     if (control != null) {

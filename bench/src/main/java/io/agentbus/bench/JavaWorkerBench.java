@@ -49,6 +49,13 @@ public final class JavaWorkerBench {
     WorkerClient call = BrokerBench.await(WorkerClient.connect(vertx, options));
     AgentId target = new AgentId("echo", "k");
 
+    if (Boolean.getBoolean("agentbus.bench.publishOnly")) {  // profiling the publish path alone
+      publish(call, received, warmup);
+      long t0 = System.nanoTime();
+      int got = publish(call, received, n);
+      System.out.println(new JsonObject().put("publish_per_s", got / ((System.nanoTime() - t0) / 1e9)).encode());
+      System.exit(0);
+    }
     sequential(call, target, warmup);
     concurrent(call, target, warmup);
     publish(call, received, warmup);

@@ -63,6 +63,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private final io.micrometer.core.instrument.Counter refused;
   private HttpServer server;
   private volatile boolean closing;
+  private final java.util.concurrent.atomic.AtomicBoolean untypedReplyWarned = new java.util.concurrent.atomic.AtomicBoolean();
   /** Streams one connection (one worker process) may hold at once. */
   static final long MAX_STREAMS_PER_CONNECTION = 10_000;
   /** Stream resets accepted per connection per 30 s before it is treated as a reset flood. */
@@ -369,6 +370,11 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
   private Object foreign(Object reply) {
     if (reply == null || reply instanceof JsonPayload || reply instanceof io.agentbus.agent.BytesPayload) {
       return reply;
+    }
+    if (reply instanceof JsonObject && untypedReplyWarned.compareAndSet(false, true)) {
+      LOG.warn("a JVM agent answered a worker with a bare JsonObject: it travels as type 'JsonObject', which a Python"
+          + " worker cannot map to a dataclass (it gets UnknownPayload); reply with a record (its name, or @PayloadName,"
+          + " is the type) or a JsonPayload naming the type. Logged once.");
     }
     return new JsonPayload(runtime.payloadTypes().nameOf(reply), runtime.payloadTypes().toJson(reply));
   }

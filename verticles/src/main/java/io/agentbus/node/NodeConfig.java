@@ -61,6 +61,8 @@ public final class NodeConfig {
           "seconds without heartbeat before a member is dead (default 10)"),
       new Option("expectedMembers", "--expected-members", "AGENTBUS_EXPECTED_MEMBERS", true,
           "members the cluster is meant to have: leadership needs a majority of them (default 0: no quorum)"),
+      new Option("agents", "--agents", "AGENTBUS_AGENTS", true,
+          "comma-separated jars of your own agents: each names its io.agentbus.agent.AgentModule classes in META-INF/services"),
       new Option("verticles", "--verticles", "AGENTBUS_VERTICLES", true,
           "comma-separated verticles to run: market, bridge (AutoGen gRPC host), llm (LLM agents), probe (delivery canary) (default market)"),
       new Option("grpcPort", "--grpc-port", "AGENTBUS_GRPC_PORT", true, "port of the AutoGen gRPC bridge (default 50051)"),
@@ -142,6 +144,7 @@ public final class NodeConfig {
   private final boolean help;
   private final LlmConfig llm;
   private final HttpConfig http;
+  private List<Path> agentJars = List.of();
 
   private NodeConfig(NodeOptions nodeOptions, int httpPort, List<String> verticles, int microgrids, long stepIntervalMs,
                      long seed, int grpcPort, String grpcHost, boolean help, LlmConfig llm, HttpConfig http) {
@@ -334,7 +337,28 @@ public final class NodeConfig {
           + values.get("logFormat") + "'");
     }
     c.logFormat = format;
+    c.agentJars = agentJars(values, sources);
     return c;
+  }
+
+  private static List<Path> agentJars(Map<String, Object> values, Map<String, String> sources) {
+    Object v = values.get("agents");
+    if (v == null) {
+      return List.of();
+    }
+    List<Path> jars = new ArrayList<>();
+    for (Object x : v instanceof JsonArray ? ((JsonArray) v).getList() : List.of(String.valueOf(v).split(","))) {
+      String name = String.valueOf(x).trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      Path jar = Path.of(name);
+      if (!Files.isRegularFile(jar)) {
+        throw new ConfigException("bad value for agents (" + sources.get("agents") + "): " + name + " is not a file");
+      }
+      jars.add(jar);
+    }
+    return List.copyOf(jars);
   }
 
   private static io.agentbus.grpc.AgentRpcHostOptions bridge(Map<String, Object> values, Map<String, String> sources,
@@ -611,6 +635,11 @@ public final class NodeConfig {
   /** @return the HTTP port */
   public int httpPort() {
     return httpPort;
+  }
+
+  /** @return the jars whose agent modules register on this node ({@code --agents}) */
+  public List<Path> agentJars() {
+    return agentJars;
   }
 
   /** @return the verticles to run */

@@ -131,7 +131,8 @@ public final class NodeMain {
                   Future<Void> agents = market ? MicrogridMarketEnv.registerAgents(runtime, MicrogridPolicy.ruleBased())
                       : Future.succeededFuture();
                   MarketVerticle mv = market ? new MarketVerticle(node, runtime, broker, config) : null;
-                  return agents.compose(v -> market ? node.vertx().deployVerticle(mv) : Future.succeededFuture(""))
+                  return agents.compose(v -> AgentJars.register(runtime, config.agentJars()))
+                      .compose(v -> market ? node.vertx().deployVerticle(mv) : Future.succeededFuture(""))
                       .compose(v -> config.verticles().contains("bridge")
                           ? AgentRpcHost.start(runtime, config.bridge().setMeterRegistry(registry))
                               .recover(err -> Future.failedFuture(new IllegalStateException("the gRPC bridge could not listen on port "

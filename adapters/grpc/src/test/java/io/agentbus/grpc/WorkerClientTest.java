@@ -153,7 +153,8 @@ class WorkerClientTest {
     assertThat(awaitFailure(other.send(jvm, null, new JsonPayload("Big", new JsonObject().put("bytes", 1)))))
         .hasMessageContaining("closed");
     await(host.close());
-    assertThat(awaitFailure(inFlight)).hasMessageContaining("closed");
+    // either the bridge answers first (the worker hosting the target is withdrawn) or the channel goes
+    assertThat(awaitFailure(inFlight)).hasMessageMatching(".*(the bridge closed the channel|worker .* disconnected).*");
     host = await(AgentRpcHost.start(runtime, new AgentRpcHostOptions().setHost("127.0.0.1").setPort(0)));
   }
 }

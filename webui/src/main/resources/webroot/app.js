@@ -60,7 +60,10 @@
       $('cluster-agent-table').tBodies[0].innerHTML = c.agents
         .filter((a) => !f || (a.type + ' ' + a.key + ' ' + (names[a.node] || a.node)).toLowerCase().includes(f))
         .slice(0, 200).map((a) => '<tr><td>' + esc(a.type) + '</td><td>' + esc(a.key) + '</td><td>'
-          + esc(names[a.node] || a.node.substring(0, 8)) + '</td></tr>').join('');
+          + esc(names[a.node] || a.node.substring(0, 8)) + '</td><td>' + (a.messagesIn ?? '–') + '</td><td>'
+          + (a.messagesOut ?? '–') + '</td><td>'
+          + (a.lastActivityMillis ? Math.max(0, Math.round((c.at - a.lastActivityMillis) / 1000)) + ' s ago' : '–')
+          + '</td></tr>').join('');
       $('cluster-worker-table').tBodies[0].innerHTML = c.workers.map((w) => '<tr><td>' + esc(w.clientId) + '</td><td>'
         + esc(names[w.node] || w.node.substring(0, 8)) + '</td><td>' + esc((w.types || []).join(', ')) + '</td><td>'
         + (w.rpcsToWorker || 0) + ' / ' + (w.rpcsFromWorker || 0) + '</td><td>' + (w.dropped || 0) + '</td></tr>').join('');

@@ -153,6 +153,12 @@ public interface AgentRuntime {
   /** @return the agents active on this node */
   Set<AgentId> localAgents();
 
+  /**
+   * @return each agent active on this node with the messages it received and sent since its
+   *     activation and its last activity (inline proxies of foreign agents included)
+   */
+  List<AgentStats> localAgentStats();
+
   /** @return the node */
   Node node();
 

@@ -92,9 +92,16 @@ final class ClusterSummaries {
     }
     List<AgentId> local = new ArrayList<>(runtime.localAgents());
     local.sort(Comparator.comparing(AgentId::toString));
+    java.util.Map<AgentId, io.agentbus.agent.AgentStats> stats = new java.util.HashMap<>();
+    runtime.localAgentStats().forEach(a -> stats.put(a.id(), a));
     JsonArray agents = new JsonArray();
     for (AgentId id : local.subList(0, Math.min(local.size(), MAX_AGENTS_PER_NODE))) {
-      agents.add(new JsonObject().put("type", id.type()).put("key", id.key()));
+      JsonObject a = new JsonObject().put("type", id.type()).put("key", id.key());
+      io.agentbus.agent.AgentStats st = stats.get(id);
+      if (st != null) {
+        a.put("messagesIn", st.messagesIn()).put("messagesOut", st.messagesOut()).put("lastActivityMillis", st.lastActivityMillis());
+      }
+      agents.add(a);
     }
     JsonObject s = new JsonObject().put("id", node.id()).put("name", node.info().name()).put("host", node.info().host())
         .put("startedAtMillis", node.info().startedAtMillis()).put("at", System.currentTimeMillis())

@@ -162,6 +162,10 @@ class NodeJarIT {
           return viewA.equals(viewB) && viewA.stream().anyMatch(x -> x.endsWith("@" + firstId))
               && viewA.stream().anyMatch(x -> x.endsWith("@" + secondId));
         });
+        // each agent comes with its traffic: the market's agents receive every step
+        until("agents with their message counts", Duration.ofSeconds(15), () -> cluster(ports.get(1)).getJsonArray("agents")
+            .stream().map(io.vertx.core.json.JsonObject.class::cast)
+            .anyMatch(ag -> ag.getLong("messagesIn", 0L) > 0 && ag.getLong("lastActivityMillis", 0L) > 0));
         // the non-leading node answers the market too (the leader's latest step)
         String market = get(ports.get(1), "/api/market");
         assertThat(market).startsWith("200").contains("\"drivenBy\":\"" + fromFirst.getString("self") + "\"");
@@ -172,6 +176,13 @@ class NodeJarIT {
               d -> d.contains("first ★") && d.contains("second (this node)") && d.matches("(?s).*id=\"market-step\">\\d+<.*"));
           assertThat(dom).contains("id=\"cluster-workers\">0<");
         }
+
+        // a graceful stop is logged by the survivor as a leave, not as a lost member
+        nodes.get(1).destroy();
+        assertThat(nodes.get(1).waitFor(60, TimeUnit.SECONDS)).isTrue();
+        until("the first node logs the leave", Duration.ofSeconds(30),
+            () -> read("target/cluster-first.log").contains("(second) left the cluster (it said so before it went)"));
+        assertThat(read("target/cluster-first.log")).doesNotContain("is suspected to be dead").doesNotContain("is gone without saying so");
       });
     } finally {
       for (Process p : nodes) {

@@ -11,10 +11,12 @@ final class AgentContextImpl implements AgentContext {
 
   private final AgentId id;
   private final AgentRuntimeImpl runtime;
+  private final AgentActivity activity;
 
-  AgentContextImpl(AgentId id, AgentRuntimeImpl runtime) {
+  AgentContextImpl(AgentId id, AgentRuntimeImpl runtime, AgentActivity activity) {
     this.id = id;
     this.runtime = runtime;
+    this.activity = activity;
   }
 
   @Override
@@ -34,11 +36,13 @@ final class AgentContextImpl implements AgentContext {
 
   @Override
   public Future<Void> publish(Object message, TopicId topic) {
+    activity.sent();
     return runtime.publish(message, topic, id);
   }
 
   @Override
   public <R> Future<R> send(Object message, AgentId recipient, Class<R> replyType) {
+    activity.sent();
     return runtime.send(message, recipient, id, replyType, -1);
   }
 }

@@ -51,7 +51,7 @@ final class AgentHost extends VerticleBase {
    */
   private static final long ABANDON_GRACE_MILLIS = 1_000;
   private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
-  private volatile long lastActivity = System.currentTimeMillis();
+  private final AgentActivity activity = new AgentActivity();
   /** Set when this activation turned out to be a duplicate: it stops without saving. */
   private volatile boolean discarded;
 
@@ -64,7 +64,7 @@ final class AgentHost extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    agent.init(new AgentContextImpl(id, runtime));
+    agent.init(new AgentContextImpl(id, runtime, activity));
     handlers = agent.handlers();
     handlers.entries().values().forEach(e -> {
       if (e.payloadClass() != io.vertx.core.json.JsonObject.class) {
@@ -89,7 +89,7 @@ final class AgentHost extends VerticleBase {
     long idle = registration.idleTimeoutMillis();
     if (idle > 0) {
       vertx.setPeriodic(Math.max(10, Math.min(idle / 2, 1_000)), timer -> {
-        if (!busy() && System.currentTimeMillis() - lastActivity >= idle) {
+        if (!busy() && System.currentTimeMillis() - activity.lastActivityMillis() >= idle) {
           vertx.cancelTimer(timer);
           runtime.release(id);
         }
@@ -139,10 +139,10 @@ final class AgentHost extends VerticleBase {
     Promise<Object> reply = Promise.promise();
     inflight.incrementAndGet();
     long seq = sequence.incrementAndGet();
-    lastActivity = System.currentTimeMillis();
-    owed.put(seq, new Owed(lastActivity, e.timeoutMillis, reply));
+    activity.received();
+    owed.put(seq, new Owed(activity.lastActivityMillis(), e.timeoutMillis, reply));
     context.runOnContext(v -> handle(e).onComplete(ar -> {
-      lastActivity = System.currentTimeMillis();
+      activity.touched();
       Owed o = owed.remove(seq);
       if (o != null) {
         inflight.decrementAndGet();
@@ -150,6 +150,11 @@ final class AgentHost extends VerticleBase {
       }
     }));
     return reply.future();
+  }
+
+  /** @return this activation's traffic */
+  io.agentbus.agent.AgentStats stats() {
+    return activity.stats(id);
   }
 
   /** @return completes when no message is being handled, or at the deadline (epoch ms) */

@@ -916,6 +916,18 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   }
 
   @Override
+  public List<io.agentbus.agent.AgentStats> localAgentStats() {
+    List<io.agentbus.agent.AgentStats> out = new ArrayList<>();
+    hosts.values().forEach(h -> {
+      if (h.succeeded()) {
+        out.add(h.result().stats());
+      }
+    });
+    inlineAgents.values().forEach(a -> out.add(a.stats()));
+    return out;
+  }
+
+  @Override
   public Node node() {
     return node;
   }

@@ -15,17 +15,23 @@ final class InlineAgent {
   private final AgentRuntimeImpl runtime;
   private final Agent agent;
   private final Handlers handlers;
+  private final AgentActivity activity = new AgentActivity();
 
   InlineAgent(AgentId id, Agent agent, AgentRuntimeImpl runtime) {
     this.id = id;
     this.runtime = runtime;
     this.agent = agent;
-    agent.init(new AgentContextImpl(id, runtime));
+    agent.init(new AgentContextImpl(id, runtime, activity));
     this.handlers = agent.handlers();
   }
 
   Future<Object> dispatch(Envelope e) {
+    activity.received();
     return HandlerInvoker.invoke(id, agent, handlers, e, runtime.payloadTypes());
+  }
+
+  io.agentbus.agent.AgentStats stats() {
+    return activity.stats(id);
   }
 
 }

@@ -42,6 +42,12 @@ public final class NodeImpl implements Node {
   private final String namespace;
   private final String announceAddress;
   private final Map<String, NodeInfo> known = new ConcurrentHashMap<>();
+  /** Nodes that said they are leaving: their name (while it is still known) and when they said it. */
+  private final Map<String, Leaving> leaving = new ConcurrentHashMap<>();
+
+  private record Leaving(String name, long atMillis) {
+  }
+  private static final long LEAVING_NOTICE_MILLIS = 60_000;
   private AsyncMap<String, JsonObject> directory;
   private MessageConsumer<JsonObject> announcements;
   private AutoCloseable membershipRegistration;
@@ -133,7 +139,15 @@ public final class NodeImpl implements Node {
 
   private Future<Void> publish() {
     known.put(info.id(), info);
-    announcements = vertx.eventBus().consumer(announceAddress, m -> refresh());
+    announcements = vertx.eventBus().consumer(announceAddress, m -> {
+      if (m.body() != null && m.body().getBoolean("leaving", false)) {
+        String id = m.body().getString("id", "");
+        NodeInfo who = known.get(id);
+        leaving.put(id, new Leaving(who != null ? who.name() : null, System.currentTimeMillis()));
+      } else {
+        refresh();
+      }
+    });
     membershipRegistration = membership.addHandler(this::onMembership);
     if (membership.isClustered()) {
       intruderTimer = vertx.setPeriodic(1_000, t -> checkIntruders());
@@ -184,7 +198,16 @@ public final class NodeImpl implements Node {
       return;
     }
     if (event.type() == MembershipEvent.Type.LEFT) {
-      known.remove(event.nodeId());
+      NodeInfo gone = known.remove(event.nodeId());
+      Leaving said = leaving.remove(event.nodeId());
+      String name = gone != null ? gone.name() : said != null ? said.name() : null;
+      String who = event.nodeId() + (name != null ? " (" + name + ")" : "");
+      if (said != null && System.currentTimeMillis() - said.atMillis() < LEAVING_NOTICE_MILLIS) {
+        LOG.info("node {} left the cluster (it said so before it went)", who);
+      } else {
+        LOG.warn("node {} is gone without saying so: it crashed, was killed, is cut off or paused longer than "
+            + "the failure detection", who);
+      }
       if (directory != null) {
         directory.remove(event.nodeId());
       }
@@ -343,6 +366,10 @@ public final class NodeImpl implements Node {
       // nothing to release
     }
     membership.close();
+    if (isClustered()) {
+      // the others log a leave as a leave, not as a lost member (sent before anything else goes)
+      vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id()).put("leaving", true));
+    }
     Future<Void> removed;
     try {
       removed = directory == null ? Future.succeededFuture() : directory.remove(info.id()).<Void>mapEmpty().otherwiseEmpty();

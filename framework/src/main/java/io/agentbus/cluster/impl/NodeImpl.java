@@ -368,7 +368,11 @@ public final class NodeImpl implements Node {
     membership.close();
     if (isClustered()) {
       // the others log a leave as a leave, not as a lost member (sent before anything else goes)
-      vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id()).put("leaving", true));
+      try {
+        vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id()).put("leaving", true));
+      } catch (RuntimeException clusterAlreadyGone) {
+        // closed after a crash of its cluster manager or its Vert.x: there is nobody to tell
+      }
     }
     Future<Void> removed;
     try {

@@ -86,6 +86,8 @@ public final class NodeConfig {
       new Option("llmBaseUrl", "--llm-base-url", "AGENTBUS_LLM_BASE_URL", true,
           "OpenAI-compatible endpoint for the llm verticle, e.g. http://127.0.0.1:8000/v1 (required with llm)"),
       new Option("llmApiKey", "--llm-api-key", "AGENTBUS_LLM_API_KEY", true, "bearer token for the endpoint (prefer the environment)"),
+      new Option("llmApiKeyFile", "--llm-api-key-file", "AGENTBUS_LLM_API_KEY_FILE", true,
+          "file holding the endpoint's bearer token (a mounted Secret; instead of --llm-api-key)"),
       new Option("llmModel", "--llm-model", "AGENTBUS_LLM_MODEL", true, "model name (default gpt-4o-mini)"),
       new Option("llmPrice", "--llm-price", "AGENTBUS_LLM_PRICE", true,
           "dollars per 1,000 prompt,completion tokens (default 0.00015,0.0006: gpt-4o-mini's list price)"),
@@ -493,6 +495,13 @@ public final class NodeConfig {
     int maxAgents = (int) number(values, sources, "llmMaxAgents", 1000, 1, 10_000_000);
     long idle = number(values, sources, "llmIdleSeconds", 300, 1, 86_400 * 365);
     Object key = values.get("llmApiKey");
+    if (values.get("llmApiKeyFile") != null) {
+      if (key != null) {
+        throw new ConfigException("llmApiKey (" + sources.get("llmApiKey") + ") and llmApiKeyFile (" + sources.get("llmApiKeyFile")
+            + ") both given: keep one");
+      }
+      key = secretFile("llmApiKeyFile", String.valueOf(values.get("llmApiKeyFile")), sources);
+    }
     int queue = (int) number(values, sources, "llmLocalQueue", 16, 1, 10_000);
     int broadcasts = (int) number(values, sources, "llmMaxBroadcastsPerSecond", 100, 1, 1_000_000);
     String model = String.valueOf(values.getOrDefault("llmModel", local != null ? "smollm2-135m-instruct" : "gpt-4o-mini")).trim();

@@ -1,28 +1,119 @@
 // agentbus dashboard: applies the server's snapshot and deltas to one state object and renders it.
 (function () {
   'use strict';
-  const state = { sections: {}, version: 0, prices: [] };
+  const state = { sections: {}, version: 0 };
+  // the charts' series: seeded by the snapshot's history, extended by each live step and tick
+  const HISTORY = 240;
+  const series = { steps: [], price: [], trades: [], soc: {}, rateTime: [], rate: [] };
   const $ = (id) => document.getElementById(id);
   const fmt = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '–');
 
   function connect() {
     const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
-    ws.onopen = () => { $('status').textContent = 'live'; $('status').className = 'status live'; };
+    ws.onopen = () => {
+      $('status').textContent = 'live'; $('status').className = 'status live';
+      document.body.classList.remove('stale');
+    };
     ws.onclose = () => {
+      // what the page shows is no longer live: greyed until the next snapshot
       $('status').textContent = 'reconnecting…'; $('status').className = 'status';
+      document.body.classList.add('stale');
       setTimeout(connect, 1000);
     };
     ws.onmessage = (ev) => {
       const msg = JSON.parse(ev.data);
-      if (msg.type === 'snapshot') { state.sections = {}; }
-      Object.assign(state.sections, msg.sections);
-      state.version = msg.version;
-      if (msg.sections.market && typeof msg.sections.market.price === 'number') {
-        state.prices.push(msg.sections.market.price);
-        if (state.prices.length > 48) { state.prices.shift(); }
+      if (msg.type === 'snapshot') {
+        state.sections = {};
+        seed(msg.sections);
+      } else {
+        if (msg.sections.market) { addStep(msg.sections.market); }
+        if (msg.sections.messages) { addRate(msg.time, msg.sections.messages.ratePerSecond); }
       }
+      Object.assign(state.sections, msg.sections);
+      delete state.sections.history;
+      delete state.sections.rates;
+      state.version = msg.version;
       render();
     };
+  }
+
+  function resetSteps() {
+    series.steps = []; series.price = []; series.trades = []; series.soc = {};
+  }
+
+  function seed(sections) {
+    resetSteps();
+    series.rateTime = []; series.rate = [];
+    ((sections.history && sections.history.points) || []).forEach(addStep);
+    if (sections.market) { addStep(sections.market); }
+    const r = sections.rates || {};
+    (r.time || []).forEach((t, i) => addRate(t, r.msgsPerSecond[i]));
+  }
+
+  function addStep(m) {
+    if (typeof m.step !== 'number' || typeof m.price !== 'number') { return; }
+    const last = series.steps[series.steps.length - 1];
+    if (m.step === last) { return; }
+    if (last !== undefined && m.step < last) { resetSteps(); }  // a new run: never joined to the last one
+    series.steps.push(m.step);
+    series.price.push(m.price);
+    series.trades.push(Array.isArray(m.trades) ? m.trades.length : m.trades);
+    const soc = m.soc || Object.fromEntries((m.results || []).map((x) => [x.microgrid, x.soc]));
+    const n = series.steps.length;
+    Object.entries(soc).forEach(([g, v]) => {
+      if (!series.soc[g]) { series.soc[g] = []; }
+      series.soc[g][n - 1] = v;
+    });
+    if (n > HISTORY) {
+      series.steps.shift(); series.price.shift(); series.trades.shift();
+      Object.values(series.soc).forEach((a) => a.shift());
+    }
+  }
+
+  function addRate(t, v) {
+    if (typeof v !== 'number') { return; }
+    series.rateTime.push(t); series.rate.push(v);
+    if (series.rate.length > HISTORY) { series.rateTime.shift(); series.rate.shift(); }
+  }
+
+  // A line chart with axes: y ticks at min, middle and max with the unit, x labels at both ends.
+  function chart(id, xs, lines, unit, xLabel) {
+    const W = 480, H = 140, L = 52, R = 8, T = 8, B = 22;
+    const all = lines.flatMap((l) => l.values.filter((v) => typeof v === 'number'));
+    let out = '';
+    if (xs.length > 1 && all.length > 0) {
+      let lo = Math.min(...all), hi = Math.max(...all);
+      if (hi === lo) { hi += 1; lo -= 1; }
+      const x0 = xs[0], x1 = xs[xs.length - 1] === x0 ? x0 + 1 : xs[xs.length - 1];
+      const px = (x) => (L + (x - x0) / (x1 - x0) * (W - L - R)).toFixed(1);
+      const py = (v) => (T + (1 - (v - lo) / (hi - lo)) * (H - T - B)).toFixed(1);
+      [lo, (lo + hi) / 2, hi].forEach((v) => {
+        out += '<line class="grid" x1="' + L + '" x2="' + (W - R) + '" y1="' + py(v) + '" y2="' + py(v) + '"/>'
+          + '<text class="tick" x="' + (L - 4) + '" y="' + (Number(py(v)) + 3) + '" text-anchor="end">' + fmt(v, 1) + '</text>';
+      });
+      out += '<line class="axis" x1="' + L + '" x2="' + L + '" y1="' + T + '" y2="' + (H - B) + '"/>'
+        + '<line class="axis" x1="' + L + '" x2="' + (W - R) + '" y1="' + (H - B) + '" y2="' + (H - B) + '"/>'
+        + '<text class="tick" x="' + L + '" y="' + (H - 6) + '">' + esc(xLabel(x0)) + '</text>'
+        + '<text class="tick" x="' + (W - R) + '" y="' + (H - 6) + '" text-anchor="end">' + esc(xLabel(xs[xs.length - 1])) + '</text>';
+      lines.forEach((l, k) => {
+        const pts = xs.map((x, i) => (typeof l.values[i] === 'number' ? px(x) + ',' + py(l.values[i]) : null)).filter((p) => p);
+        out += '<polyline class="line line' + (k % 6) + '"' + (l.id ? ' id="' + l.id + '"' : '') + ' points="' + pts.join(' ') + '"/>';
+      });
+    }
+    out += '<text class="unit" x="' + (L + 4) + '" y="' + (T + 10) + '">' + esc(unit) + '</text>';
+    $(id).innerHTML = out;
+  }
+
+  function charts() {
+    const step = (x) => 'step ' + x;
+    chart('price-chart', series.steps, [{ values: series.price, id: 'price-line' }], 'price, USD/MWh', step);
+    chart('trades-chart', series.steps, [{ values: series.trades }], 'P2P trades per step', step);
+    const grids = Object.keys(series.soc).sort().slice(0, 6);
+    chart('soc-chart', series.steps, grids.map((g) => ({ values: series.soc[g] })), 'state of charge (0–1): '
+      + grids.join(', '), step);
+    const t0 = series.rateTime[0] || 0;
+    chart('rate-chart', series.rateTime, [{ values: series.rate }], 'messages per second',
+      (t) => '−' + Math.round(((series.rateTime[series.rateTime.length - 1] || t0) - t) / 1000) + ' s');
   }
 
   function render() {
@@ -89,13 +180,8 @@
       $('microgrids').tBodies[0].innerHTML = s.market.results.map((r) => '<tr><td>' + esc(r.microgrid) + '</td><td>'
         + fmt(r.pGen) + '</td><td>' + fmt(r.pEss) + '</td><td>' + fmt(r.soc) + '</td><td>' + fmt(r.p2p) + '</td><td>'
         + fmt(r.grid) + '</td><td>' + fmt(r.cost) + '</td></tr>').join('');
-      const p = state.prices;
-      if (p.length > 1) {
-        const lo = Math.min(...p) - 1, hi = Math.max(...p) + 1;
-        $('price-line').setAttribute('points', p.map((v, i) => (i * 480 / 47).toFixed(1) + ','
-          + (115 - (v - lo) / (hi - lo) * 110).toFixed(1)).join(' '));
-      }
     }
+    charts();
     if (s.llm && s.llm.exits) {
       $('llm').hidden = false;
       $('llm-running').textContent = s.llm.running;

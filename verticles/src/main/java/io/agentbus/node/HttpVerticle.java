@@ -185,9 +185,11 @@ public final class HttpVerticle extends VerticleBase {
       mountLlm(router);
     }
     dashboard = Dashboard.mount(router, runtime, registry);
-    // the cluster section is read only while a page is open: a read of one entry per node per second
-    vertx.setPeriodic(1000, 1000, t -> {
-      if (dashboard.clients() > 0) {
+    // the cluster section: a read of one entry per node each second while a page is open, every
+    // 10 s otherwise (so a page's first snapshot is at most that old, not empty)
+    long[] ticks = {0};
+    vertx.setPeriodic(0, 1000, t -> {
+      if (dashboard.clients() > 0 || ticks[0]++ % 10 == 0) {
         summaries.cluster().onSuccess(c -> clusterView = c);
       }
     });
@@ -201,8 +203,14 @@ public final class HttpVerticle extends VerticleBase {
     Future<Void> tailed = Future.succeededFuture();
     if (market != null) {
       // the step of whichever node drives the market: this one, or the leader's from the cluster summaries
-      dashboard.section("market", () -> market.leading() || clusterView.getJsonObject("market") == null ? market.latest()
-          : clusterView.getJsonObject("market"));
+      MarketHistory history = new MarketHistory();
+      dashboard.section("market", () -> {
+        JsonObject step = market.leading() || clusterView.getJsonObject("market") == null ? market.latest()
+            : clusterView.getJsonObject("market");
+        history.record(step);
+        return step;
+      });
+      dashboard.snapshotSection("history", history::toJson);
       tailed = dashboard.tail(broker, broker.channels().results(MarketVerticle.ENV_ID, io.agentbus.microgrid.OperatorAgent.TYPE));
     }
     HttpErrors.install(router);

@@ -50,6 +50,29 @@ class DashboardStreamTest {
           .map(m -> m.getJsonObject("sections").getJsonObject("tail"))
           .anyMatch(t -> t != null && !t.getJsonArray("messages").isEmpty()
               && t.getJsonArray("messages").getJsonObject(0).getString("type").equals("RESULT")));
+      // history only in snapshots: deltas never carry it, and a page opened later gets the steps it missed
+      assertThat(received.subList(1, received.size())).allSatisfy(m ->
+          assertThat(m.getJsonObject("sections").fieldNames()).doesNotContain("history", "rates"));
+      until("five market steps on the first page", Duration.ofSeconds(15), () -> received.stream()
+          .map(m -> m.getJsonObject("sections").getJsonObject("market")).filter(x -> x != null)
+          .map(x -> x.getLong("step")).distinct().count() >= 5);
+      long stepNow = received.stream().map(m -> m.getJsonObject("sections").getJsonObject("market")).filter(x -> x != null)
+          .reduce((a, b) -> b).orElseThrow().getLong("step");
+      List<JsonObject> later = new CopyOnWriteArrayList<>();
+      await(client.createWebSocketClient().connect(port, "127.0.0.1", "/ws")).textMessageHandler(t -> later.add(new JsonObject(t)));
+      until("a second page's snapshot", Duration.ofSeconds(10), () -> !later.isEmpty());
+      JsonObject snapshot = later.get(0).getJsonObject("sections");
+      io.vertx.core.json.JsonArray points = snapshot.getJsonObject("history").getJsonArray("points");
+      assertThat(points.size()).as("steps seen before the page opened").isGreaterThan(3);
+      assertThat(points.getJsonObject(points.size() - 1).getLong("step")).isGreaterThanOrEqualTo(stepNow);
+      JsonObject p = points.getJsonObject(0);
+      assertThat(p.fieldNames()).contains("step", "price", "trades", "soc");
+      assertThat(p.getJsonObject("soc").fieldNames()).isNotEmpty();
+      for (int i = 1; i < points.size(); i++) {
+        assertThat(points.getJsonObject(i).getLong("step")).isGreaterThan(points.getJsonObject(i - 1).getLong("step"));
+      }
+      assertThat(snapshot.getJsonObject("rates").getJsonArray("msgsPerSecond").size())
+          .isEqualTo(snapshot.getJsonObject("rates").getJsonArray("time").size()).isGreaterThan(3);
     } finally {
       await(client.close());
       await(node.stop());

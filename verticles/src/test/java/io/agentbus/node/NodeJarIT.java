@@ -175,6 +175,10 @@ class NodeJarIT {
           String dom = browser.domWhen("the second node's page with both nodes and a market step", Duration.ofSeconds(30),
               d -> d.contains("first ★") && d.contains("second (this node)") && d.matches("(?s).*id=\"market-step\">\\d+<.*"));
           assertThat(dom).contains("id=\"cluster-workers\">0<");
+          // charts with axes and units, drawn from the history the first snapshot brought
+          String charts = browser.domWhen("the charts", Duration.ofSeconds(15), d -> d.contains("price, USD/MWh")
+              && d.matches("(?s).*id=\"price-line\" points=\"[0-9.]+,[0-9.]+( [0-9.]+,[0-9.]+){3,}\".*"));
+          assertThat(charts).contains("P2P trades per step", "state of charge", "messages per second", "class=\"tick\"");
         }
 
         // a graceful stop is logged by the survivor as a leave, not as a lost member

@@ -40,6 +40,15 @@ public interface Dashboard {
   Dashboard section(String name, Supplier<JsonObject> supplier);
 
   /**
+   * Adds a section sent in snapshots only (a page opening, a reconnect): history a page needs once,
+   * then extends from the live sections (the node's {@code history}: the last market steps). The
+   * dashboard's own {@code rates} (msgs/s per tick, the last 240 ticks) is one.
+   *
+   * @return this
+   */
+  Dashboard snapshotSection(String name, Supplier<JsonObject> supplier);
+
+  /**
    * Adds a channel to the live message tail (section {@code tail}: the latest messages with
    * channel, type, sender, recipient and size).
    *

@@ -30,6 +30,10 @@ public final class DashboardImpl implements Dashboard {
   private final AgentRuntime runtime;
   private final MeterRegistry meters;
   private final Map<String, Supplier<JsonObject>> sections = new LinkedHashMap<>();
+  private final Map<String, Supplier<JsonObject>> snapshotSections = new LinkedHashMap<>();
+  /** msgs/s at each tick, the last {@link #RATE_HISTORY} ticks (sent with snapshots). */
+  private static final int RATE_HISTORY = 240;
+  private final java.util.ArrayDeque<long[]> rates = new java.util.ArrayDeque<>();
   private final Map<ServerWebSocket, Map<String, String>> clients = new ConcurrentHashMap<>();
   private final ArrayDeque<JsonObject> lifecycle = new ArrayDeque<>();
   private final ArrayDeque<JsonObject> tail = new ArrayDeque<>();
@@ -38,9 +42,10 @@ public final class DashboardImpl implements Dashboard {
   private final long timer;
   private long version;
   private volatile Map<String, JsonObject> latest;
-  private double lastPublished = -1;
-  private long lastTickNanos;
-  private final Map<String, Double> lastByKind = new java.util.HashMap<>();
+  /** Rates are read over the last 5 s: counters move in bursts (a market step at a time). */
+  private static final long RATE_WINDOW_NANOS = 5_000_000_000L;
+  private final SlidingRate totalRate = new SlidingRate(RATE_WINDOW_NANOS);
+  private final Map<String, SlidingRate> rateByKind = new java.util.HashMap<>();
 
   public DashboardImpl(Router router, AgentRuntime runtime, MeterRegistry meters) {
     this.vertx = runtime.node().vertx();
@@ -55,6 +60,12 @@ public final class DashboardImpl implements Dashboard {
     router.get("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(this::onClient)
         .onFailure(err -> ctx.fail(400, err)));
     this.timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+  }
+
+  @Override
+  public synchronized Dashboard snapshotSection(String name, Supplier<JsonObject> supplier) {
+    snapshotSections.put(name, supplier);
+    return this;
   }
 
   @Override
@@ -107,8 +118,42 @@ public final class DashboardImpl implements Dashboard {
     ws.closeHandler(v -> clients.remove(ws));
     ws.exceptionHandler(err -> clients.remove(ws));
     ws.textMessageHandler(text -> { });
-    Map<String, JsonObject> now = latest;
-    send(ws, now != null ? now : current(), true);
+    Map<String, JsonObject> now = new LinkedHashMap<>(latest != null ? latest : current());
+    now.putAll(snapshotOnly());
+    send(ws, now, true);
+  }
+
+  private synchronized Map<String, JsonObject> snapshotOnly() {
+    Map<String, JsonObject> out = new LinkedHashMap<>();
+    JsonArray times = new JsonArray();
+    JsonArray values = new JsonArray();
+    rates.forEach(r -> {
+      times.add(r[0]);
+      values.add(r[1] / 1000.0);
+    });
+    out.put("rates", new JsonObject().put("time", times).put("msgsPerSecond", values));
+    snapshotSections.forEach((name, supplier) -> {
+      try {
+        JsonObject value = supplier.get();
+        if (value != null) {
+          out.put(name, value);
+        }
+      } catch (RuntimeException e) {
+        out.put(name, new JsonObject().put("error", e.getMessage()));
+      }
+    });
+    return out;
+  }
+
+  private synchronized void recordRate(Map<String, JsonObject> now) {
+    JsonObject m = now.get("messages");
+    Object rate = m == null ? null : m.getValue("ratePerSecond");
+    if (rate instanceof Number n) {
+      rates.addLast(new long[] {System.currentTimeMillis(), Math.round(n.doubleValue() * 1000)});
+      while (rates.size() > RATE_HISTORY) {
+        rates.removeFirst();
+      }
+    }
   }
 
   private synchronized void onLifecycle(LifecycleEvent e) {
@@ -122,6 +167,7 @@ public final class DashboardImpl implements Dashboard {
   private void tick() {
     Map<String, JsonObject> now = current();
     latest = now;
+    recordRate(now);
     clients.keySet().forEach(ws -> send(ws, now, false));
   }
 
@@ -187,17 +233,13 @@ public final class DashboardImpl implements Dashboard {
   private JsonObject messages() {
     double published = sum(BrokerMetrics.PUBLISHED) + sum("agentbus.agent.messages");
     long nowNanos = System.nanoTime();
-    double seconds = Math.max(1e-3, (nowNanos - lastTickNanos) / 1e9);
-    double rate = lastPublished < 0 ? 0 : (published - lastPublished) / seconds;
-    lastPublished = published;
-    lastTickNanos = nowNanos;
+    double rate = totalRate.update(nowNanos, published);
     JsonObject byKind = new JsonObject();
     Map<String, Double> counts = new java.util.TreeMap<>();
     meters.find(BrokerMetrics.PUBLISHED).counters().forEach(c ->
         counts.merge(c.getId().getTag("kind"), c.count(), Double::sum));
     counts.forEach((kind, count) -> {
-      Double before = lastByKind.put(kind, count);
-      double kindRate = before == null ? 0 : (count - before) / seconds;
+      double kindRate = rateByKind.computeIfAbsent(kind, k -> new SlidingRate(RATE_WINDOW_NANOS)).update(nowNanos, count);
       byKind.put(kind, new JsonObject().put("published", count).put("ratePerSecond", Math.round(kindRate * 10) / 10.0));
     });
     return new JsonObject().put("published", published).put("delivered", sum(BrokerMetrics.DELIVERED))

@@ -72,6 +72,17 @@ public interface Leadership {
   AutoCloseable onChange(Handler<Boolean> handler);
 
   /**
+   * Raises this leader's fencing token above {@code seen}: a fenced resource refused this
+   * leader's token because it has already seen a newer one. That happens after a split-brain
+   * merge, when the lease the cluster kept comes from a side whose token is lower than the one a
+   * leader on another side used meanwhile; without this, the leader would renew its old token and
+   * be refused for ever.
+   *
+   * @return the new token; fails when this node does not hold the lease (it stops leading then)
+   */
+  Future<Long> raiseTokenAbove(long seen);
+
+  /**
    * Stops contending; a lease held is given up (expired at once, its token kept so the next
    * leader's is higher).
    *

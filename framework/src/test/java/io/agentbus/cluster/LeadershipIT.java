@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static io.agentbus.testing.Await.await;
+import static io.agentbus.testing.Await.awaitFailure;
 import static io.agentbus.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,6 +72,21 @@ class LeadershipIT {
 
   @Test
   @Order(2)
+  void aLeaderRefusedByAResourceThatSawANewerTokenRaisesItsOwnAboveIt() {
+    Leadership leader = leaders().get(0);
+    long seen = leader.token() + 40;  // what a fenced resource saw from a leader of another side, before a merge
+    long raised = await(leader.raiseTokenAbove(seen));
+    assertThat(raised).isEqualTo(seen + 1);
+    assertThat(leader.token()).isEqualTo(raised);
+    sleep(2_500);  // renewals keep the raised token, and it stays the only leader
+    assertThat(leaders()).containsExactly(leader);
+    assertThat(leader.token()).isEqualTo(raised);
+    Leadership follower = leaderships.stream().filter(l -> l != leader).findFirst().orElseThrow();
+    assertThat(awaitFailure(follower.raiseTokenAbove(seen))).hasMessageContaining("does not hold the lease");
+  }
+
+  @Test
+  @Order(3)
   void aLeaderThatResignsIsSucceededWithAHigherToken() {
     Leadership leader = leaders().get(0);
     long token = leader.token();
@@ -82,7 +98,7 @@ class LeadershipIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aLeaderWhoseNodeLeavesIsSucceededAndOneNodeOfThreeDoesNotLead() {
     Leadership leader = leaders().get(0);
     long token = leader.token();

@@ -232,4 +232,20 @@ class MicrogridMarketEnvTest {
       assertThat(trading).as("steps with P2P trades among 48, seed " + seed).isGreaterThan(24);
     }
   }
+
+  @Test
+  void aDriverRefusedForAnOlderTermLearnsTheNewerOne() {
+    Node node = await(Node.start(new NodeOptions()));
+    nodes.add(node);
+    AgentRuntime rt = runtimeOn(node);
+    MessageBroker bus = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+    MicrogridMarketEnv newer = MicrogridMarketEnv.distributed("env_t", MicrogridMarketEnv.defaultMicrogrids(3), rt, bus).fence(5);
+    await(newer.reset(1));
+    MicrogridMarketEnv older = MicrogridMarketEnv.distributed("env_t", MicrogridMarketEnv.defaultMicrogrids(3), rt, bus).fence(3);
+    Throwable refused = io.agentbus.testing.Await.awaitFailure(older.reset(1));
+    // the market driver reads the operator's newest term from the refusal and raises its lease above it
+    org.assertj.core.api.Assertions.assertThat(OperatorAgent.newerTermIn(refused)).hasValue(5);
+    org.assertj.core.api.Assertions.assertThat(OperatorAgent.newerTermIn(new IllegalStateException("unrelated"))).isEmpty();
+    await(older.fence(6).reset(1));  // a term above the newest is accepted
+  }
 }

@@ -152,6 +152,28 @@ public final class LeaseLeadership implements Leadership {
   }
 
   @Override
+  public Future<Long> raiseTokenAbove(long seen) {
+    io.vertx.core.Promise<Long> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> leases.get(role).compose(current -> {
+      if (!leading || current == null || !node.id().equals(current.getString("holder"))) {
+        return Future.<Long>failedFuture(new IllegalStateException("this node does not hold the lease of '" + role + "'"));
+      }
+      long raised = Math.max(seen, Math.max(token, current.getLong("token", 0L))) + 1;
+      return leases.replaceIfPresent(role, current, current.copy().put("token", raised))
+          .compose(ok -> ok ? Future.succeededFuture(raised)
+              : Future.<Long>failedFuture(new IllegalStateException("the lease of '" + role + "' changed meanwhile")));
+    }).onComplete(ar -> {
+      if (ar.succeeded() && leading && !closed) {
+        token = ar.result();
+        LOG.info("this node leads '{}' with a fencing token raised to {} (a resource had seen {})", role, token, seen);
+        handlers.forEach(h -> h.handle(true));
+      }
+      done.handle(ar);
+    }));
+    return done.future();
+  }
+
+  @Override
   public long token() {
     return isLeader() ? token : 0;
   }

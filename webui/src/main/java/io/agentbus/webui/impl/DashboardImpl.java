@@ -120,7 +120,7 @@ public final class DashboardImpl implements Dashboard {
     ws.textMessageHandler(text -> { });
     Map<String, JsonObject> now = new LinkedHashMap<>(latest != null ? latest : current());
     now.putAll(snapshotOnly());
-    send(ws, now, true);
+    send(ws, encode(now), true);
   }
 
   private synchronized Map<String, JsonObject> snapshotOnly() {
@@ -132,16 +132,7 @@ public final class DashboardImpl implements Dashboard {
       values.add(r[1] / 1000.0);
     });
     out.put("rates", new JsonObject().put("time", times).put("msgsPerSecond", values));
-    snapshotSections.forEach((name, supplier) -> {
-      try {
-        JsonObject value = supplier.get();
-        if (value != null) {
-          out.put(name, value);
-        }
-      } catch (RuntimeException e) {
-        out.put(name, new JsonObject().put("error", e.getMessage()));
-      }
-    });
+    evaluate(snapshotSections, out);
     return out;
   }
 
@@ -168,12 +159,19 @@ public final class DashboardImpl implements Dashboard {
     Map<String, JsonObject> now = current();
     latest = now;
     recordRate(now);
-    clients.keySet().forEach(ws -> send(ws, now, false));
+    Map<String, String> encoded = encode(now);
+    clients.keySet().forEach(ws -> send(ws, encoded, false));
   }
 
   private synchronized Map<String, JsonObject> current() {
     Map<String, JsonObject> out = new LinkedHashMap<>();
-    sections.forEach((name, supplier) -> {
+    evaluate(sections, out);
+    return out;
+  }
+
+  /** Calls each supplier into {@code out}; one that fails shows its error in its section. */
+  private static void evaluate(Map<String, Supplier<JsonObject>> suppliers, Map<String, JsonObject> out) {
+    suppliers.forEach((name, supplier) -> {
       try {
         JsonObject value = supplier.get();
         if (value != null) {
@@ -183,11 +181,10 @@ public final class DashboardImpl implements Dashboard {
         out.put(name, new JsonObject().put("error", e.getMessage()));
       }
     });
-    return out;
   }
 
   /** Sends what changed since this client's last message (everything for a snapshot). */
-  private void send(ServerWebSocket ws, Map<String, JsonObject> now, boolean snapshot) {
+  private void send(ServerWebSocket ws, Map<String, String> now, boolean snapshot) {
     Map<String, String> sent = clients.get(ws);
     if (sent == null) {
       return;
@@ -195,23 +192,30 @@ public final class DashboardImpl implements Dashboard {
     if (!snapshot && ws.writeQueueFull()) {
       return;  // coalesce: this client catches up with the next tick's delta
     }
-    JsonObject changed = new JsonObject();
-    now.forEach((name, value) -> {
-      String encoded = value.encode();
+    StringBuilder changed = new StringBuilder();
+    now.forEach((name, encoded) -> {
       if (snapshot || !encoded.equals(sent.get(name))) {
-        changed.put(name, value);
+        changed.append(changed.length() == 0 ? "" : ",").append(io.vertx.core.json.Json.encode(name)).append(':').append(encoded);
         sent.put(name, encoded);
       }
     });
-    if (!snapshot && changed.isEmpty()) {
+    if (!snapshot && changed.length() == 0) {
       return;
     }
     long v;
     synchronized (this) {
       v = ++version;
     }
-    ws.writeTextMessage(new JsonObject().put("type", snapshot ? "snapshot" : "delta").put("version", v)
-        .put("time", System.currentTimeMillis()).put("sections", changed).encode());
+    // the sections were encoded once for every client; the message is put together around them
+    ws.writeTextMessage("{\"type\":\"" + (snapshot ? "snapshot" : "delta") + "\",\"version\":" + v + ",\"time\":"
+        + System.currentTimeMillis() + ",\"sections\":{" + changed + "}}");
+  }
+
+  /** @return each section's JSON text, encoded once for all the clients of a tick */
+  private static Map<String, String> encode(Map<String, JsonObject> sections) {
+    Map<String, String> out = new LinkedHashMap<>();
+    sections.forEach((name, value) -> out.put(name, value.encode()));
+    return out;
   }
 
   private JsonObject nodes() {

@@ -30,10 +30,10 @@ public final class DashboardClients {
     for (int i = 0; i < count; i++) {
       WebSocketClient c = vertx.createWebSocketClient();
       keep.add(c);
-      connected.add(c.connect(port, "127.0.0.1", "/ws").onSuccess(ws -> ws.textMessageHandler(t -> {
+      connected.add(c.webSocket().textMessageHandler(t -> {
         updates.incrementAndGet();
         bytes.addAndGet(t.length());
-      })));
+      }).connect(port, "127.0.0.1", "/ws"));
     }
     BrokerBench.await(io.vertx.core.Future.all(connected));
     System.out.println("CONNECTED " + count);

@@ -26,8 +26,9 @@ class DashboardStreamTest {
     Vertx client = Vertx.vertx();
     try {
       List<JsonObject> received = new CopyOnWriteArrayList<>();
+      // handlers set before connecting: set after, the snapshot (sent at once) could go unread
       WebSocketClient ws = client.createWebSocketClient();
-      await(ws.connect(port, "127.0.0.1", "/ws")).textMessageHandler(t -> received.add(new JsonObject(t)));
+      await(ws.webSocket().textMessageHandler(t -> received.add(new JsonObject(t))).connect(port, "127.0.0.1", "/ws"));
       until("a few updates", Duration.ofSeconds(15), () -> received.size() >= 4);
       JsonObject first = received.get(0);
       assertThat(first.getString("type")).isEqualTo("snapshot");
@@ -59,7 +60,8 @@ class DashboardStreamTest {
       long stepNow = received.stream().map(m -> m.getJsonObject("sections").getJsonObject("market")).filter(x -> x != null)
           .reduce((a, b) -> b).orElseThrow().getLong("step");
       List<JsonObject> later = new CopyOnWriteArrayList<>();
-      await(client.createWebSocketClient().connect(port, "127.0.0.1", "/ws")).textMessageHandler(t -> later.add(new JsonObject(t)));
+      WebSocketClient second = client.createWebSocketClient();
+      await(second.webSocket().textMessageHandler(t -> later.add(new JsonObject(t))).connect(port, "127.0.0.1", "/ws"));
       until("a second page's snapshot", Duration.ofSeconds(10), () -> !later.isEmpty());
       JsonObject snapshot = later.get(0).getJsonObject("sections");
       io.vertx.core.json.JsonArray points = snapshot.getJsonObject("history").getJsonArray("points");
@@ -71,6 +73,7 @@ class DashboardStreamTest {
       for (int i = 1; i < points.size(); i++) {
         assertThat(points.getJsonObject(i).getLong("step")).isGreaterThan(points.getJsonObject(i - 1).getLong("step"));
       }
+      assertThat(later.get(0).getString("type")).isEqualTo("snapshot");
       assertThat(snapshot.getJsonObject("rates").getJsonArray("msgsPerSecond").size())
           .isEqualTo(snapshot.getJsonObject("rates").getJsonArray("time").size()).isGreaterThan(3);
     } finally {

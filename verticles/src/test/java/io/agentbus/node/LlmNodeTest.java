@@ -65,7 +65,9 @@ class LlmNodeTest {
 
       // the dashboard streams the same view (section "llm")
       java.util.List<JsonObject> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
-      await(side.createWebSocketClient().connect(port, "127.0.0.1", "/ws")).textMessageHandler(t -> frames.add(new JsonObject(t)));
+      io.vertx.core.http.WebSocketClient wsClient = side.createWebSocketClient();
+      // the handler is set before connecting, or the snapshot (sent at once) could go unread
+      await(wsClient.webSocket().textMessageHandler(t -> frames.add(new JsonObject(t))).connect(port, "127.0.0.1", "/ws"));
       until("the llm section with both runs", Duration.ofSeconds(10), () -> frames.stream()
           .map(f -> f.getJsonObject("sections").getJsonObject("llm"))
           .anyMatch(l -> l != null && l.getJsonArray("recent", new io.vertx.core.json.JsonArray()).size() == 2));

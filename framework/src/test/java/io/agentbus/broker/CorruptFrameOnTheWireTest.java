@@ -74,7 +74,7 @@ class CorruptFrameOnTheWireTest {
     BrokerOptions opts = new BrokerOptions();
     MessageBroker broker = await(MessageBroker.eventBus(good, opts));
     Channel ch = broker.channels().broadcast("dso", "env_0");
-    List<Message> got = Collections.synchronizedList(new ArrayList<>());
+    List<Message> got = new java.util.concurrent.CopyOnWriteArrayList<>();
     await(broker.subscribe(ch, got::add));
 
     Message m = Message.of("env_0", "dso", "all", 1, MessageType.BROADCAST, new JsonObject().put("price", 50.0));

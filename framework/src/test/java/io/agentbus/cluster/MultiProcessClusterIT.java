@@ -39,7 +39,9 @@ class MultiProcessClusterIT {
     String ns = "multiproc";
     List<ChildJvm> children = new ArrayList<>();
     Node driver = await(Node.start(LocalCluster.options(ns, ports.get(0), members).setNodeName("driver")));
-    List<MembershipEvent> events = Collections.synchronizedList(new ArrayList<>());
+    // added to by the node's context while the test reads it: a copy-on-write list (AssertJ iterating a
+    // synchronized list unlocked threw ConcurrentModificationException once in CI)
+    List<MembershipEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     driver.onMembershipChange(events::add);
     try {
       for (int i = 1; i <= 3; i++) {

@@ -41,7 +41,7 @@ class NodeClusterIT {
       });
       assertThat(n.isClustered()).isTrue();
     }
-    List<MembershipEvent> seen = Collections.synchronizedList(new ArrayList<>());
+    List<MembershipEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     cluster.node(0).onMembershipChange(seen::add);
     String leaving = cluster.node(2).id();
     await(cluster.stop(2));

@@ -157,7 +157,7 @@ class HeronPatternsTest {
   void reactiveSubscriptions(Topology t) {
     List<MessageBroker> b = brokers(t, 2);
     Channel broadcast = b.get(0).channels().broadcast("system", "env_0");
-    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     await(b.get(1).subscribe(broadcast, m -> seen.add(m.senderId() + ":" + m.payload().getDouble("price"))));
     SystemAgent system = new SystemAgent("system", "env_0", List.of("mg1"));
     await(system.setMessageBroker(b.get(0)));

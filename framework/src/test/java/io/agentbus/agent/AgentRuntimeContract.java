@@ -104,6 +104,45 @@ public abstract class AgentRuntimeContract {
   }
 
   @Test
+  void messagesFromOneCallerReachEachAgentInTheOrderSentEvenWhileItActivates() {
+    String type = unique("ordered");
+    Map<String, List<Integer>> log = new java.util.concurrent.ConcurrentHashMap<>();
+    for (AgentRuntime r : runtimes) {
+      await(r.register(type, id -> new TestAgents.SlowStarter(log)));
+    }
+    await(rt(0).addSubscription(new TypePrefixSubscription(type + ":", type)));
+    // from a thread that is no Vert.x context, as a caller outside the runtime is: each agent is
+    // sent a stream of numbers that goes on while it starts (5..20 ms), published or sent
+    int keys = 24;
+    Map<String, Integer> sent = new java.util.HashMap<>();
+    for (int k = 0; k < keys; k++) {
+      String key = "k" + k;
+      TopicId topic = new TopicId(type + ":", key);
+      AgentId agent = new AgentId(type, key);
+      long until = System.nanoTime() + 40_000_000L;
+      int n = 0;
+      while (System.nanoTime() < until) {
+        n++;
+        if (k % 2 == 0) {
+          rt(0).publish(new TestAgents.Numbered(n), topic, null);
+        } else {
+          rt(0).send(new TestAgents.Numbered(n), agent, null);
+        }
+        if (n % 8 == 0) {
+          Thread.onSpinWait();
+        }
+      }
+      sent.put(key, n);
+    }
+    int total = sent.values().stream().mapToInt(Integer::intValue).sum();
+    until("every message handled", Duration.ofSeconds(60), () -> log.values().stream().mapToInt(List::size).sum() == total);
+    for (Map.Entry<String, Integer> e : sent.entrySet()) {
+      assertThat(log.get(e.getKey())).as("agent " + e.getKey())
+          .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, e.getValue()).boxed().toList());
+    }
+  }
+
+  @Test
   void rpcAcrossNodes() {
     String calc = unique("calc");
     await(rt(1).register(calc, id -> new Calculator()));

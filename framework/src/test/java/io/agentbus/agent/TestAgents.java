@@ -44,6 +44,35 @@ final class TestAgents {
   record Here(String node) {
   }
 
+  /** The n-th message one caller sent to one agent. */
+  record Numbered(int n) {
+  }
+
+  /**
+   * Takes a while to start (a timer, so messages arrive while it activates) and logs, per agent
+   * key, the numbers it is sent, in the order it handles them.
+   */
+  static final class SlowStarter extends Agent {
+    private final java.util.Map<String, List<Integer>> log;
+
+    SlowStarter(java.util.Map<String, List<Integer>> log) {
+      this.log = log;
+    }
+
+    @Override
+    public Future<Void> onStart() {
+      Promise<Void> started = Promise.promise();
+      context().vertx().setTimer(5 + (id().key().hashCode() & 15), t -> started.complete());
+      return started.future();
+    }
+
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder().on(Numbered.class, (m, ctx) -> log.computeIfAbsent(id().key(), k -> new CopyOnWriteArrayList<>())
+          .add(m.n())).build();
+    }
+  }
+
   /**
    * AutoGen's distributed-runtime sample agent: publishes a reply to the default topic for each
    * message received, five times at most.

@@ -82,7 +82,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final Directory directory = new Directory();
   private final Map<AgentId, String> owners = new ConcurrentHashMap<>();
   private final Map<String, Registered> factories = new ConcurrentHashMap<>();
-  private final Map<AgentId, Future<AgentHost>> hosts = new ConcurrentHashMap<>();
+  private final Map<AgentId, Activation> hosts = new ConcurrentHashMap<>();
   private final Map<AgentId, String> deployments = new ConcurrentHashMap<>();
   private final Map<AgentId, Future<Void>> releasing = new ConcurrentHashMap<>();
   private final Map<AgentId, InlineAgent> inlineAgents = new ConcurrentHashMap<>();
@@ -345,15 +345,17 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       return pending;
     }
     String deployment = deployments.remove(id);
-    Future<AgentHost> host = hosts.remove(id);
     if (deployment == null) {
+      // not here, or still starting (an activation that has not started is not taken away)
       releasing.remove(id, done.future());
       done.complete();
       return done.future();
     }
+    Activation activation = hosts.remove(id);
+    AgentHost host = activation == null ? null : activation.startedHost();
     // messages it is handling finish first (their timers and replies live on its context)
     long deadline = System.currentTimeMillis() + options.getDrainTimeoutMillis();
-    (host != null && host.succeeded() ? host.result().idle(deadline) : Future.<Void>succeededFuture())
+    (host != null ? host.idle(deadline) : Future.<Void>succeededFuture())
         .compose(v -> vertx.undeploy(deployment))
         .onComplete(ar -> {
           releasing.remove(id, done.future());
@@ -462,9 +464,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     LOG.warn("agent {} was also activated on node {}, which holds its record; this node's copy is discarded "
         + "(its state since then is lost)", id, claimedBy);
     if (stillRunning) {
-      Future<AgentHost> h = hosts.get(id);
-      if (h != null && h.succeeded()) {
-        h.result().discard();
+      Activation a = hosts.get(id);
+      AgentHost h = a == null ? null : a.startedHost();
+      if (h != null) {
+        h.discard();
       }
       context.runOnContext(v -> release(id));
     }
@@ -776,7 +779,14 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     if (r.options().inline()) {
       return inlineAgent(e.recipient, r).dispatch(e).onComplete(ar -> inflight.decrementAndGet());
     }
-    return host(e.recipient, r).compose(h -> h.dispatch(e))
+    Activation activation;
+    try {
+      activation = activation(e.recipient, r);
+    } catch (AgentCapacityException ex) {
+      inflight.decrementAndGet();
+      return Future.failedFuture(ex);
+    }
+    return activation.dispatch(e)
         .map(reply -> reply == null ? null : payloadTypes.check(reply)).recover(err -> Future.failedFuture(
         err instanceof AgentCapacityException || err instanceof AgentUnavailableException ? err : new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
             + (err.getMessage() != null ? err.getMessage() : err.toString()))))
@@ -798,22 +808,22 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     return a != null ? a : inlineAgents.computeIfAbsent(id, k -> new InlineAgent(k, r.factory().create(k), this));
   }
 
-  private Future<AgentHost> host(AgentId id, Registered r) {
-    Future<AgentHost> existing = hosts.get(id);
+  /**
+   * @return the activation of {@code id} here, created (and its agent started) when there is none;
+   *     it takes messages at once, and hands them to the agent in order once it has started
+   * @throws AgentCapacityException when its type already has {@code maxActive} agents here
+   */
+  private Activation activation(AgentId id, Registered r) {
+    Activation existing = hosts.get(id);
     if (existing != null) {
       return existing;
     }
-    Future<Void> beingReleased = releasing.get(id);
-    if (beingReleased != null) {
-      // re-activate only once the previous activation has saved its state
-      return beingReleased.compose(v -> host(id, r));
-    }
     if (r.options().maxActive() > 0 && activeOfType(id.type()) >= r.options().maxActive()) {
-      return Future.failedFuture(new AgentCapacityException("node " + me + " already hosts " + r.options().maxActive()
-          + " active agents of type '" + id.type() + "' (its maxActive); " + id + " was not activated, retry later"));
+      throw new AgentCapacityException("node " + me + " already hosts " + r.options().maxActive()
+          + " active agents of type '" + id.type() + "' (its maxActive); " + id + " was not activated, retry later");
     }
-    Promise<AgentHost> p = Promise.promise();
-    existing = hosts.putIfAbsent(id, p.future());
+    Activation activation = new Activation();
+    existing = hosts.putIfAbsent(id, activation);
     if (existing != null) {
       return existing;
     }
@@ -821,20 +831,24 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     try {
       h = new AgentHost(id, r.factory().create(id), this, r.options());
     } catch (RuntimeException ex) {
-      hosts.remove(id, p.future());
-      p.fail(new AgentRpcException("factory of agent type '" + id.type() + "' failed: " + ex.getMessage()));
-      return p.future();
+      hosts.remove(id, activation);
+      activation.failed(new AgentRpcException("factory of agent type '" + id.type() + "' failed: " + ex.getMessage()));
+      return activation;
     }
-    vertx.deployVerticle(h).onComplete(ar -> {
-      if (ar.succeeded()) {
-        deployments.put(id, ar.result());
-        p.complete(h);
-      } else {
-        hosts.remove(id, p.future());
-        p.fail(ar.cause());
-      }
-    });
-    return p.future();
+    // re-activated only once the previous activation has saved its state
+    Future<Void> beingReleased = releasing.get(id);
+    (beingReleased != null ? beingReleased : Future.<Void>succeededFuture())
+        .compose(v -> vertx.deployVerticle(h))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            deployments.put(id, ar.result());
+            activation.started(h);
+          } else {
+            hosts.remove(id, activation);
+            activation.failed(ar.cause());
+          }
+        });
+    return activation;
   }
 
   // --- lifecycle --------------------------------------------------------------------------------
@@ -918,9 +932,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   @Override
   public List<io.agentbus.agent.AgentStats> localAgentStats() {
     List<io.agentbus.agent.AgentStats> out = new ArrayList<>();
-    hosts.values().forEach(h -> {
-      if (h.succeeded()) {
-        out.add(h.result().stats());
+    hosts.values().forEach(a -> {
+      AgentHost h = a.startedHost();
+      if (h != null) {
+        out.add(h.stats());
       }
     });
     inlineAgents.values().forEach(a -> out.add(a.stats()));

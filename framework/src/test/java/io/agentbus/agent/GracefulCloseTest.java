@@ -5,7 +5,13 @@ import io.agentbus.agent.TestAgents.Slow;
 import io.agentbus.agent.TestAgents.Sum;
 import io.agentbus.cluster.Node;
 import io.agentbus.cluster.NodeOptions;
+import io.agentbus.agent.TestAgents.Count;
+import io.agentbus.agent.TestAgents.Here;
+import io.agentbus.agent.TestAgents.Increment;
+import io.agentbus.agent.TestAgents.WhereAreYou;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.test.fakecluster.FakeClusterManager;
 import org.junit.jupiter.api.Test;
 
 import static io.agentbus.testing.Await.await;
@@ -14,6 +20,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Closing a runtime lets in-flight messages finish, then refuses new ones. */
 class GracefulCloseTest {
+
+  @Test
+  void closeCompletesOnlyOnceItsAgentsHaveStoppedAndSavedTheirStateForTheirNewOwner() {
+    java.util.List<Vertx> vertxes = new java.util.ArrayList<>();
+    java.util.List<AgentRuntime> rts = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 2; i++) {
+        Vertx v = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+        vertxes.add(v);
+        AgentRuntime rt = await(AgentRuntime.create(await(Node.attach(v, new NodeOptions().setNodeName("n" + i))),
+            new AgentRuntimeOptions()));
+        // slow to stop: the state is saved 300 ms after the agent is told to stop
+        await(rt.register("acc", id -> new Calculator(300)));
+        rts.add(rt);
+      }
+      String leaving = rts.get(1).node().id();
+      AgentId onLeaving = null;
+      for (int i = 0; i < 40 && onLeaving == null; i++) {
+        AgentId id = new AgentId("acc", "k" + i);
+        if (await(rts.get(0).send(new WhereAreYou(), id, null, Here.class)).node().equals(leaving)) {
+          onLeaving = id;
+        }
+      }
+      assertThat(onLeaving).isNotNull();
+      assertThat(await(rts.get(0).send(new Increment(7), onLeaving, null, Count.class)).value()).isEqualTo(7);
+      await(rts.get(1).close());
+      assertThat(await(rts.get(0).send(new Increment(1), onLeaving, null, Count.class)).value()).isEqualTo(8);
+    } finally {
+      rts.forEach(r -> await(r.close()));
+      vertxes.forEach(v -> await(v.close()));
+      FakeClusterManager.reset();
+    }
+  }
 
   @Test
   void inFlightRpcsCompleteBeforeCloseDoes() {

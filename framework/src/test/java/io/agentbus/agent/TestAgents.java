@@ -114,6 +114,26 @@ final class TestAgents {
   /** RPC handlers: add, fail, hang, a counter with state, and where it runs. */
   static final class Calculator extends Agent {
     private int count;
+    /** How long it takes to stop (its state is saved after that). */
+    private final long stopMillis;
+
+    Calculator() {
+      this(0);
+    }
+
+    Calculator(long stopMillis) {
+      this.stopMillis = stopMillis;
+    }
+
+    @Override
+    public Future<Void> onStop() {
+      if (stopMillis == 0) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> stopped = Promise.promise();
+      context().vertx().setTimer(stopMillis, t -> stopped.complete());
+      return stopped.future();
+    }
 
     @Override
     public Handlers handlers() {

@@ -358,6 +358,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     (host != null ? host.idle(deadline) : Future.<Void>succeededFuture())
         .compose(v -> vertx.undeploy(deployment))
         .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("agent {} did not stop cleanly ({}); the state it saved last is what its next activation gets",
+                id, ar.cause().getMessage());
+          }
           releasing.remove(id, done.future());
           done.complete();
         });
@@ -886,8 +890,12 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       closed = true;
       return drain(System.currentTimeMillis() + options.getDrainTimeoutMillis());
     }).transform(v -> {
-      List<Future<?>> stops = new ArrayList<>();
-      deployments.values().forEach(d -> stops.add(vertx.undeploy(d)));
+      // every agent here stops, saving its state; including those the withdrawal already set moving
+      // (their new owner reads the state as soon as this runtime says it has closed)
+      List<Future<?>> stops = new ArrayList<>(releasing.values());
+      for (AgentId id : new ArrayList<>(deployments.keySet())) {
+        stops.add(release(id));
+      }
       // agents stopped and their state saved: tell the others before this runtime stops answering
       // (a release request to it after that would be dropped, not refused, by the event bus)
       return Future.join(stops).otherwiseEmpty()

@@ -151,6 +151,31 @@ class ClusterSecretIT {
   }
 
   @Test
+  void aPlainHazelcastMemberWhichIsNoVertxNodeIsReportedWithItsAddress() {
+    // the cluster manager lists only Vert.x nodes: a bare Hazelcast member must not hide behind that
+    int port = FreePorts.pick(1).get(0);
+    com.hazelcast.config.Config c = new com.hazelcast.config.Config().setClusterName("agentbus-" + NS);
+    c.setProperty("hazelcast.phone.home.enabled", "false");
+    c.setProperty("hazelcast.heartbeat.interval.seconds", "1"); // the cluster declares members dead after 4 s without one
+    c.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+    c.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+    c.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+    c.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    c.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    HazelcastInstance bare = com.hazelcast.core.Hazelcast.newHazelcastInstance(c);
+    try {
+      String uuid = bare.getCluster().getLocalMember().getUuid().toString();
+      until("the bare member reported as an intruder", Duration.ofSeconds(30),
+          () -> cluster.node(0).intruders().contains("member " + uuid + " at 127.0.0.1:" + port));
+      assertThat(cluster.node(0).trusted(uuid)).isFalse();
+    } finally {
+      bare.shutdown();
+    }
+    until("the bare member no longer reported once gone", Duration.ofSeconds(30),
+        () -> cluster.node(0).intruders().stream().noneMatch(i -> i.contains(":" + port)));
+  }
+
+  @Test
   void aHazelcastClientReadsNothingInClearAndItsForgeriesAreRefused() {
     AsyncMap<String, JsonObject> runs = await(SharedMaps.get(cluster.node(0).vertx(), "secretit.runs"));
     await(runs.put("run-1", new JsonObject().put("prompt", "the quarterly numbers are 42")));
@@ -175,6 +200,16 @@ class ClusterSecretIT {
     } finally {
       client.shutdown();
     }
+  }
+
+  @Test
+  void aNodeStartedWithoutTheSecretIsRefusedSayingWhyInsteadOfHanging() {
+    // an operator who forgot the secret on one node: its start fails at once, naming the option
+    NodeOptions forgot = LocalCluster.options(NS, FreePorts.pick(1).get(0), cluster.members());
+    Throwable refused = awaitFailure(Node.start(forgot));
+    assertThat(refused).hasMessageContaining("cluster secret").hasMessageContaining("--cluster-secret-file");
+    // and the cluster is as before
+    assertThat(await(r0.send(new Ping("after"), new AgentId("echo", "forgot"), null, Ping.class, 10_000)).text()).isEqualTo("after");
   }
 
   @Test

@@ -120,6 +120,22 @@ public final class ClusterMembership {
     return clusterManager == null ? Set.of(localNodeId) : new HashSet<>(clusterManager.getNodes());
   }
 
+  /**
+   * @return every member of the cluster: the Vert.x nodes of {@link #nodes()} and, on Hazelcast,
+   *     members that are no Vert.x node (a plain Hazelcast member joined with the cluster's name:
+   *     the cluster manager does not list those), named by their member UUID
+   */
+  public Set<String> allMembers() {
+    if (!(clusterManager instanceof HazelcastClusterManager)) {
+      return nodes();
+    }
+    Set<String> all = nodes();
+    for (com.hazelcast.cluster.Member m : ((HazelcastClusterManager) clusterManager).getHazelcastInstance().getCluster().getMembers()) {
+      all.add(vertxNodeId(m));
+    }
+    return all;
+  }
+
   /** @return the network address of member {@code nodeId}, or "unknown address" */
   public String addressOf(String nodeId) {
     if (clusterManager instanceof HazelcastClusterManager) {

@@ -133,8 +133,19 @@ public final class NodeImpl implements Node {
   public static Future<Node> attach(Vertx vertx, NodeOptions options, boolean ownsVertx) {
     MessageCodecImpl.registerOn(vertx.eventBus());
     NodeImpl node = new NodeImpl(vertx, options, ownsVertx);
-    return node.publish().<Node>map(node).recover(err -> ownsVertx
-        ? vertx.close().transform(v -> Future.failedFuture(err)) : Future.failedFuture(err));
+    // context-free: a start that fails closes the Vert.x instance, whose event loops could then no
+    // longer run the caller's continuation (the failure was lost and the start hung)
+    Promise<Node> started = Promise.promise();
+    node.publish().onComplete(ar -> {
+      if (ar.succeeded()) {
+        started.complete(node);
+      } else if (ownsVertx) {
+        vertx.close().onComplete(v -> started.fail(ar.cause()));
+      } else {
+        started.fail(ar.cause());
+      }
+    });
+    return started.future();
   }
 
   private Future<Void> publish() {
@@ -156,11 +167,29 @@ public final class NodeImpl implements Node {
     return io.agentbus.cluster.SharedMaps.<String, JsonObject>get(vertx, "agentbus." + namespace + ".nodes")
         .compose(map -> {
           directory = map;
-          return map.put(info.id(), info.toJson());
+          return secured ? Future.succeededFuture() : refuseIfTheClusterIsSealed(map);
         })
+        .compose(v -> directory.put(info.id(), info.toJson()))
         .compose(v -> announcements.completion())
         .compose(v -> refresh())
         .onSuccess(v -> vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id())));
+  }
+
+  /**
+   * Fails when the directory holds sealed node infos while this node has no secret: it joined a
+   * secured cluster (Hazelcast cannot tell), where it could read nothing and no member would trust it.
+   */
+  private Future<Void> refuseIfTheClusterIsSealed(AsyncMap<String, JsonObject> map) {
+    return map.entries().compose(all -> {
+      for (Object v : ((Map<String, ?>) all).values()) {
+        if (v instanceof String) {
+          return Future.failedFuture(new IllegalStateException("the cluster '" + namespace + "' is secured with a cluster "
+              + "secret and this node has none: its members seal what they share and would never trust this node; start it "
+              + "with the cluster's secret (--cluster-secret-file or AGENTBUS_CLUSTER_SECRET)"));
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   /** How often a clustered node checks that its own info is still in the directory (and re-reads the others'). */
@@ -234,7 +263,7 @@ public final class NodeImpl implements Node {
   /** Members without a node info of ours after the grace period, and Hazelcast clients: logged once each. */
   private void checkIntruders() {
     long now = System.currentTimeMillis();
-    Set<String> members = membership.nodes();
+    Set<String> members = membership.allMembers();
     firstSeen.keySet().retainAll(members);
     List<String> found = new ArrayList<>();
     for (String id : members) {
@@ -318,7 +347,14 @@ public final class NodeImpl implements Node {
     }
     return directory.entries().map(all -> {
       Set<String> live = membership.nodes();
-      return all.values().stream().map(NodeInfo::fromJson).filter(n -> live.contains(n.id()))
+      // an outsider may have stored anything: only entries that are node infos count
+      return ((Map<String, ?>) all).values().stream().filter(v -> v instanceof JsonObject).map(v -> {
+        try {
+          return NodeInfo.fromJson((JsonObject) v);
+        } catch (RuntimeException e) {
+          return null;
+        }
+      }).filter(n -> n != null && live.contains(n.id()))
           .sorted(Comparator.comparing(NodeInfo::id)).collect(Collectors.toList());
     });
   }

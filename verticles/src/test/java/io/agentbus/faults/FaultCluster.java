@@ -27,8 +27,14 @@ public final class FaultCluster implements AutoCloseable {
 
   private final Hosts hosts;
   private final List<FaultNode> nodes = new ArrayList<>();
+  private final List<String> members = new ArrayList<>();
 
   public FaultCluster(Hosts hosts, String namespace, String join) throws IOException {
+    this(hosts, hosts.size(), namespace, join);
+  }
+
+  /** Nodes on the first {@code count} hosts only (the others are left for outsiders). */
+  public FaultCluster(Hosts hosts, int count, String namespace, String join) throws IOException {
     this.hosts = hosts;
     File dir = Files.createTempDirectory("faults").toFile();
     File secret = new File(dir, "secret");
@@ -37,17 +43,16 @@ public final class FaultCluster implements AutoCloseable {
     String tokenText = "fault-tests-http-token-" + System.nanoTime();
     Files.writeString(token.toPath(), tokenText);
     List<Integer> ports = FreePorts.pick(2 * hosts.size());
-    List<String> members = new ArrayList<>();
-    for (int i = 0; i < hosts.size(); i++) {
+    for (int i = 0; i < count; i++) {
       members.add(hosts.address(i) + ":" + clusterPort(ports, i));
     }
-    for (int i = 0; i < hosts.size(); i++) {
+    for (int i = 0; i < count; i++) {
       int http = hosts.namespaces() ? 8080 : ports.get(hosts.size() + i);
       List<String> args = new ArrayList<>(List.of("--cluster", "--namespace", namespace,
           "--cluster-host", hosts.address(i), "--cluster-port", String.valueOf(clusterPort(ports, i)),
           "--cluster-port-auto-increment", "false", "--cluster-secret-file", secret.getPath(),
           "--http-host", hosts.management(i), "--http-port", String.valueOf(http), "--http-token-file", token.getPath(),
-          "--node-name", "h" + (i + 1), "--expected-members", String.valueOf(hosts.size()),
+          "--node-name", "h" + (i + 1), "--expected-members", String.valueOf(count),
           "--failure-detection-seconds", String.valueOf(FAILURE_DETECTION_SECONDS),
           "--step-interval-ms", String.valueOf(STEP_INTERVAL_MS), "--microgrids", String.valueOf(MICROGRIDS),
           "--verticles", "market,probe"));
@@ -69,6 +74,11 @@ public final class FaultCluster implements AutoCloseable {
       n.start();
     }
     return this;
+  }
+
+  /** @return the Hazelcast addresses of the nodes, {@code host:port} */
+  public List<String> members() {
+    return members;
   }
 
   public FaultNode node(int i) {

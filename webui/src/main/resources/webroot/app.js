@@ -7,12 +7,18 @@
   const series = { steps: [], price: [], trades: [], soc: {}, rateTime: [], rate: [] };
   const $ = (id) => document.getElementById(id);
   const fmt = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '–');
+  let socket = null;
+  // the message inspector: what this page asked for (asked again after a reconnect) and what it saw
+  const INSPECTED = 200;
+  const insp = { request: null, rows: [], paused: false, missed: 0, dropped: 0, selected: null };
 
   function connect() {
     const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    socket = ws;
     ws.onopen = () => {
       $('status').textContent = 'live'; $('status').className = 'status live';
       document.body.classList.remove('stale');
+      if (insp.request) { ws.send(JSON.stringify(insp.request)); }
     };
     ws.onclose = () => {
       // what the page shows is no longer live: greyed until the next snapshot
@@ -22,6 +28,10 @@
     };
     ws.onmessage = (ev) => {
       const msg = JSON.parse(ev.data);
+      if (msg.type === 'inspected' || msg.type === 'inspecting' || msg.type === 'inspect-error') {
+        onInspector(msg);
+        return;
+      }
       if (msg.type === 'snapshot') {
         state.sections = {};
         seed(msg.sections);
@@ -201,8 +211,82 @@
         + new Date(m.time).toLocaleTimeString() + ' ' + esc(m.type) + ' ' + esc(m.sender) + ' → ' + esc(m.recipient)
         + ' <span class="muted">' + esc(m.channel) + ', ' + m.bytes + ' B</span></li>').join('');
     }
+    if (s.inspector) {
+      const envs = s.inspector.environments || [];
+      $('insp-envs').innerHTML = envs.map((e) => '<option value="' + esc(e) + '">').join('');
+      if (!$('insp-env').value && envs.length) { $('insp-env').value = envs[0]; }
+    }
     document.title = 'agentbus — ' + (s.nodes ? s.nodes.members.length : 0) + ' node(s)';
   }
+
+  function onInspector(msg) {
+    const status = $('insp-status');
+    if (msg.type === 'inspect-error') {
+      status.textContent = msg.message; status.className = 'alarm';
+      return;
+    }
+    if (msg.type === 'inspecting') {
+      status.className = 'muted';
+      const on = msg.source !== null && msg.source !== undefined;
+      status.textContent = !on ? 'not inspecting' : 'inspecting ' + (msg.source === 'channels'
+        ? 'the channels of ' + msg.env + (msg.kind ? ' (kind ' + msg.kind + ')' : '')
+        : 'agent topics ' + msg.topic + '*') + (msg.agent ? ', agent ' + msg.agent : '');
+      $('insp-pause').disabled = !on; $('insp-stop').disabled = !on;
+      if (!on) { insp.request = null; }
+      return;
+    }
+    insp.dropped = msg.dropped;
+    if (insp.paused) { insp.missed += msg.messages.length; renderInspector(); return; }
+    msg.messages.forEach((m) => insp.rows.push(m));
+    if (insp.rows.length > INSPECTED) { insp.rows.splice(0, insp.rows.length - INSPECTED); }
+    renderInspector();
+  }
+
+  function renderInspector() {
+    $('insp-table').tBodies[0].innerHTML = insp.rows.slice().reverse().map((m, i) => '<tr data-row="'
+      + (insp.rows.length - 1 - i) + '"' + (insp.rows[insp.rows.length - 1 - i] === insp.selected ? ' class="selected"' : '') + '><td>'
+      + new Date(m.time).toLocaleTimeString() + '</td><td>' + esc(m.where) + '</td><td>' + esc(m.type || '') + '</td><td>'
+      + esc(m.sender || '–') + '</td><td>' + esc(m.recipient || '–') + '</td><td>' + m.bytes + '</td></tr>').join('');
+    $('insp-pause').textContent = insp.paused ? 'resume' + (insp.missed ? ' (' + insp.missed + ' not shown)' : '') : 'pause';
+  }
+
+  function showPayload(m) {
+    insp.selected = m;
+    let text = m.payload || '';
+    try { if (!m.truncated && text.startsWith('{')) { text = JSON.stringify(JSON.parse(text), null, 2); } } catch (e) { /* as sent */ }
+    $('insp-payload').textContent = m.type + ' ' + (m.id || '') + (m.truncated ? ' (first ' + text.length + ' characters)' : '')
+      + '\n' + text;
+    renderInspector();
+  }
+
+  function inspectorForm() {
+    const topics = $('insp-source').value === 'topics';
+    $('insp-env').hidden = topics; $('insp-kind').hidden = topics; $('insp-topic').hidden = !topics;
+  }
+
+  $('insp-source').addEventListener('change', inspectorForm);
+  $('insp-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const topics = $('insp-source').value === 'topics';
+    insp.request = topics
+      ? { type: 'inspect', source: 'topics', topic: $('insp-topic').value, agent: $('insp-agent').value }
+      : { type: 'inspect', source: 'channels', env: $('insp-env').value, kind: $('insp-kind').value, agent: $('insp-agent').value };
+    insp.rows = []; insp.selected = null; insp.paused = false; insp.missed = 0;
+    $('insp-payload').textContent = 'select a message to see its payload';
+    renderInspector();
+    if (socket && socket.readyState === 1) { socket.send(JSON.stringify(insp.request)); }
+  });
+  $('insp-pause').addEventListener('click', () => {
+    insp.paused = !insp.paused; insp.missed = 0; renderInspector();
+  });
+  $('insp-stop').addEventListener('click', () => {
+    insp.request = null;
+    if (socket && socket.readyState === 1) { socket.send(JSON.stringify({ type: 'inspect-stop' })); }
+  });
+  $('insp-table').addEventListener('click', (ev) => {
+    const tr = ev.target.closest('tr[data-row]');
+    if (tr) { showPayload(insp.rows[Number(tr.dataset.row)]); }
+  });
 
   function esc(x) {
     return String(x).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));

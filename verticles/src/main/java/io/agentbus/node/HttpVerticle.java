@@ -213,6 +213,7 @@ public final class HttpVerticle extends VerticleBase {
       dashboard.snapshotSection("history", history::toJson);
       tailed = dashboard.tail(broker, broker.channels().results(MarketVerticle.ENV_ID, io.agentbus.microgrid.OperatorAgent.TYPE));
     }
+    dashboard.inspect(broker, market != null ? java.util.List.of(MarketVerticle.ENV_ID) : java.util.List.of());
     HttpErrors.install(router);
     ConnectionGuard guard = new ConnectionGuard(vertx, http.maxConnections(), HEADER_TIMEOUT_MILLIS);
     io.vertx.core.http.HttpServerOptions so = new io.vertx.core.http.HttpServerOptions().setHost(http.host()).setPort(port)

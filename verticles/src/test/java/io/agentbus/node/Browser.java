@@ -67,6 +67,17 @@ final class Browser implements AutoCloseable {
     return io.agentbus.testing.Await.until(what, timeout, this::dom, condition);
   }
 
+  /** Runs a script in the page (as a user's clicks and typing would act on it). */
+  void run(String script) throws Exception {
+    call("POST", "/session/" + session + "/execute/sync", new JsonObject().put("script", script).put("args", new JsonArray()));
+  }
+
+  /** Saves what the page shows as a PNG (a test artifact under target/). */
+  void screenshot(File png) throws Exception {
+    String base64 = call("GET", "/session/" + session + "/screenshot", null).getString("value");
+    java.nio.file.Files.write(png.toPath(), java.util.Base64.getDecoder().decode(base64));
+  }
+
   private String dom() {
     try {
       return call("POST", "/session/" + session + "/execute/sync", new JsonObject()

@@ -179,6 +179,24 @@ class NodeJarIT {
           String charts = browser.domWhen("the charts", Duration.ofSeconds(15), d -> d.contains("price, USD/MWh")
               && d.matches("(?s).*id=\"price-line\" points=\"[0-9.]+,[0-9.]+( [0-9.]+,[0-9.]+){3,}\".*"));
           assertThat(charts).contains("P2P trades per step", "state of charge", "messages per second", "class=\"tick\"");
+          // the message inspector: the market's results channel, a filter that matches nothing, then the
+          // operator's messages, and one message's payload
+          browser.run("document.getElementById('insp-env').value='market';document.getElementById('insp-kind').value='results';"
+              + "document.getElementById('insp-agent').value='nobody';document.getElementById('insp-start').click();");
+          browser.domWhen("inspecting with a filter that matches nothing", Duration.ofSeconds(15),
+              d -> d.contains("inspecting the channels of market (kind results), agent nobody"));
+          io.agentbus.testing.Await.sleep(2_000);
+          assertThat(browser.domWhen("the inspector's table", Duration.ofSeconds(5), d -> true))
+              .as("no message passes the filter").doesNotContain("<td>RESULT</td>");
+          io.agentbus.testing.Await.sleep(400);
+          browser.run("document.getElementById('insp-agent').value='system_operator';document.getElementById('insp-start').click();");
+          browser.domWhen("the operator's results in the inspector", Duration.ofSeconds(15),
+              d -> d.contains("agent system_operator") && d.contains("<td>RESULT</td><td>system_operator</td><td>results</td>"));
+          browser.run("document.querySelector('#insp-table tbody tr').click();");
+          browser.domWhen("a result's payload", Duration.ofSeconds(10), d -> d.matches("(?s).*id=\"insp-payload\"[^>]*>RESULT .*\"step\": ?\\d+.*"));
+          browser.screenshot(new File("target/dashboard-second-node.png"));
+          browser.run("document.getElementById('inspector').scrollIntoView();");
+          browser.screenshot(new File("target/dashboard-inspector.png"));
         }
 
         // a graceful stop is logged by the survivor as a leave, not as a lost member

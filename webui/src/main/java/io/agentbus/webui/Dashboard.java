@@ -56,6 +56,16 @@ public interface Dashboard {
    */
   io.vertx.core.Future<Void> tail(io.agentbus.broker.MessageBroker broker, io.agentbus.channel.Channel channel);
 
+  /**
+   * Lets pages inspect this broker's channels with the message inspector (agent topics can always
+   * be inspected): a page asks on its WebSocket for the channels of an environment, optionally one
+   * channel kind and one agent, and gets the messages with their payloads in batches (see the
+   * README, "The console"). {@code environments} are offered on the page; any may be asked for.
+   *
+   * @return this
+   */
+  Dashboard inspect(io.agentbus.broker.MessageBroker broker, java.util.List<String> environments);
+
   /** @return the number of connected clients */
   int clients();
 

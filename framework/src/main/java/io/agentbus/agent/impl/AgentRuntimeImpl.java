@@ -339,6 +339,11 @@ public final class AgentRuntimeImpl implements AgentRuntime {
    * state is saved first. Completes at once when the agent is not here.
    */
   Future<Void> release(AgentId id) {
+    return release(id, System.currentTimeMillis() + options.getDrainTimeoutMillis());
+  }
+
+  /** {@link #release(AgentId)}, waiting for the messages it is handling until {@code deadline} (epoch ms) at most. */
+  private Future<Void> release(AgentId id, long deadline) {
     Promise<Void> done = Promise.promise();
     Future<Void> pending = releasing.putIfAbsent(id, done.future());
     if (pending != null) {
@@ -354,7 +359,6 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     Activation activation = hosts.remove(id);
     AgentHost host = activation == null ? null : activation.startedHost();
     // messages it is handling finish first (their timers and replies live on its context)
-    long deadline = System.currentTimeMillis() + options.getDrainTimeoutMillis();
     (host != null ? host.idle(deadline) : Future.<Void>succeededFuture())
         .compose(v -> vertx.undeploy(deployment))
         .onComplete(ar -> {
@@ -886,15 +890,17 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       JsonObject op = new JsonObject().put("op", Directory.UNREGISTER).put("type", type).put("node", me);
       withdrawn.add(registry.remove("type:" + type + "@" + me).compose(v -> broadcast(op)));
     }
+    long[] deadline = {0};
     return Future.join(withdrawn).eventually(() -> {
       closed = true;
-      return drain(System.currentTimeMillis() + options.getDrainTimeoutMillis());
+      deadline[0] = System.currentTimeMillis() + options.getDrainTimeoutMillis();
+      return drain(deadline[0]);
     }).transform(v -> {
       // every agent here stops, saving its state; including those the withdrawal already set moving
       // (their new owner reads the state as soon as this runtime says it has closed)
       List<Future<?>> stops = new ArrayList<>(releasing.values());
       for (AgentId id : new ArrayList<>(deployments.keySet())) {
-        stops.add(release(id));
+        stops.add(release(id, deadline[0]));  // one drain timeout in all, not one more per agent
       }
       // agents stopped and their state saved: tell the others before this runtime stops answering
       // (a release request to it after that would be dropped, not refused, by the event bus)

@@ -35,6 +35,9 @@ public final class DashboardImpl implements Dashboard {
   private static final int RATE_HISTORY = 240;
   private final java.util.ArrayDeque<long[]> rates = new java.util.ArrayDeque<>();
   private final Map<ServerWebSocket, Map<String, String>> clients = new ConcurrentHashMap<>();
+  private final Map<ServerWebSocket, MessageInspector.Page> pages = new ConcurrentHashMap<>();
+  private final MessageInspector inspector;
+  private volatile java.util.List<String> environments = java.util.List.of();
   private final ArrayDeque<JsonObject> lifecycle = new ArrayDeque<>();
   private final ArrayDeque<JsonObject> tail = new ArrayDeque<>();
   private final java.util.List<io.agentbus.broker.Subscription> tailSubscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -55,6 +58,9 @@ public final class DashboardImpl implements Dashboard {
     sections.put("agents", this::agents);
     sections.put("messages", this::messages);
     this.lifecycleRegistration = runtime.onLifecycle(this::onLifecycle);
+    this.inspector = new MessageInspector(runtime);
+    sections.put("inspector", () -> new JsonObject().put("environments", new JsonArray(environments))
+        .put("channels", environments.isEmpty() ? false : true));
     router.get("/").handler(ctx -> ctx.reroute("/ui/index.html"));
     router.route("/ui/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.get("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(this::onClient)
@@ -96,6 +102,13 @@ public final class DashboardImpl implements Dashboard {
   }
 
   @Override
+  public Dashboard inspect(io.agentbus.broker.MessageBroker broker, java.util.List<String> environments) {
+    inspector.broker(broker);
+    this.environments = java.util.List.copyOf(environments);
+    return this;
+  }
+
+  @Override
   public int clients() {
     return clients.size();
   }
@@ -109,18 +122,34 @@ public final class DashboardImpl implements Dashboard {
       // already gone
     }
     tailSubscriptions.forEach(io.agentbus.broker.Subscription::unsubscribe);
+    pages.values().forEach(inspector::stop);
+    pages.clear();
     clients.keySet().forEach(ws -> ws.close());
     clients.clear();
   }
 
   private void onClient(ServerWebSocket ws) {
     clients.put(ws, new ConcurrentHashMap<>());
-    ws.closeHandler(v -> clients.remove(ws));
-    ws.exceptionHandler(err -> clients.remove(ws));
-    ws.textMessageHandler(text -> { });
+    MessageInspector.Page page = new MessageInspector.Page();
+    pages.put(ws, page);
+    ws.closeHandler(v -> gone(ws));
+    ws.exceptionHandler(err -> gone(ws));
+    ws.textMessageHandler(text -> inspector.onRequest(page, text).onSuccess(reply -> {
+      if (clients.containsKey(ws)) {
+        ws.writeTextMessage(reply.encode());
+      }
+    }));
     Map<String, JsonObject> now = new LinkedHashMap<>(latest != null ? latest : current());
     now.putAll(snapshotOnly());
     send(ws, encode(now), true);
+  }
+
+  private void gone(ServerWebSocket ws) {
+    clients.remove(ws);
+    MessageInspector.Page page = pages.remove(ws);
+    if (page != null) {
+      inspector.stop(page);
+    }
   }
 
   private synchronized Map<String, JsonObject> snapshotOnly() {
@@ -161,6 +190,14 @@ public final class DashboardImpl implements Dashboard {
     recordRate(now);
     Map<String, String> encoded = encode(now);
     clients.keySet().forEach(ws -> send(ws, encoded, false));
+    pages.forEach((ws, page) -> {
+      Inspection i = page.inspection;
+      // a page that reads slowly keeps its batch (bounded: the oldest messages are dropped first)
+      JsonObject batch = i == null || ws.writeQueueFull() ? null : i.drain();
+      if (batch != null) {
+        ws.writeTextMessage(batch.encode());
+      }
+    });
   }
 
   private synchronized Map<String, JsonObject> current() {

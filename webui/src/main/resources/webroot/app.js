@@ -202,7 +202,8 @@
         + '</td><td>' + (b.maxDailyCostUsd > 0 ? Math.round(100 * b.costUsdToday / b.maxDailyCostUsd) + ' %' : '–')
         + '</td><td>' + b.toolCallsThisMinute + (b.maxToolCallsPerMinute > 0 ? ' / ' + b.maxToolCallsPerMinute : '')
         + '</td></tr>').join('');
-      $('llm-runs').tBodies[0].innerHTML = (s.llm.recent || []).map((r) => '<tr><td>' + new Date(r.at).toLocaleTimeString()
+      $('llm-runs').tBodies[0].innerHTML = (s.llm.recent || []).map((r) => '<tr data-run="' + esc(r.runId || '')
+        + '" title="show this run"><td>' + new Date(r.at).toLocaleTimeString()
         + '</td><td>' + esc(r.agent) + '</td><td>' + esc(r.exit) + '</td><td>' + r.iterations + '</td><td>' + r.tokens
         + '</td><td>' + r.toolCalls + '</td><td>' + r.costUsd.toFixed(4) + '</td></tr>').join('');
     }
@@ -287,6 +288,41 @@
     const tr = ev.target.closest('tr[data-row]');
     if (tr) { showPayload(insp.rows[Number(tr.dataset.row)]); }
   });
+
+  // An LLM run, read from the run store (GET /api/llm/runs/{id}): prompt, each model and tool call, answer, cost.
+  function showRun(runId) {
+    $('llm-run').hidden = false;
+    $('llm-run-id').textContent = runId;
+    $('llm-run-summary').textContent = 'loading…';
+    $('llm-run-prompt').textContent = ''; $('llm-run-steps').innerHTML = ''; $('llm-run-answer').textContent = '';
+    fetch('/api/llm/runs/' + encodeURIComponent(runId), { credentials: 'same-origin' })
+      .then((r) => r.json().then((body) => ({ status: r.status, body })))
+      .then(({ status, body }) => {
+        if (status !== 200) { $('llm-run-summary').textContent = body.error || ('HTTP ' + status); return; }
+        const res = body.result || {};
+        $('llm-run-summary').textContent = (body.agent || '') + ', ' + (res.exit || 'running') + ', '
+          + (res.iterations || 0) + ' model calls, ' + (res.toolCalls || 0) + ' tool calls, ' + (res.totalTokens || 0)
+          + ' tokens, $' + (typeof res.costUsd === 'number' ? res.costUsd.toFixed(4) : '–')
+          + (body.finishedAtMillis ? ', ' + (body.finishedAtMillis - body.startedAtMillis) + ' ms' : '')
+          + (body.continues ? ', continues ' + body.continues : '') + (body.handoffOffer ? ', handed off as ' + body.handoffOffer : '')
+          + (res.errors && res.errors.length ? ', errors: ' + res.errors.join('; ') : '');
+        $('llm-run-prompt').textContent = body.message || '';
+        $('llm-run-steps').innerHTML = (body.interactions || []).map((i) => i.kind === 'tool'
+          ? '<li class="tool">tool <b>' + esc(i.tool) + '</b>(' + esc(JSON.stringify(i.arguments || {})) + ') → ' + esc(i.outcome)
+            + ' in ' + i.millis + ' ms' + (i.detail ? '<pre>' + esc(JSON.stringify(i.detail, null, 2)) + '</pre>' : '') + '</li>'
+          : '<li class="model">model call ' + i.iteration + ', ' + i.tokens + ' tokens' + (i.content ? ': ' + esc(i.content) : '') + '</li>')
+          .join('');
+        const p = res.payload || {};
+        $('llm-run-answer').textContent = typeof p.text === 'string' ? p.text : JSON.stringify(p);
+      })
+      .catch((e) => { $('llm-run-summary').textContent = 'could not read the run: ' + e; });
+  }
+
+  $('llm-runs').addEventListener('click', (ev) => {
+    const tr = ev.target.closest('tr[data-run]');
+    if (tr && tr.dataset.run) { showRun(tr.dataset.run); }
+  });
+  $('llm-run-close').addEventListener('click', () => { $('llm-run').hidden = true; });
 
   function esc(x) {
     return String(x).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));

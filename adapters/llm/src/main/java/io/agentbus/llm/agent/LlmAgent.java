@@ -114,8 +114,9 @@ public final class LlmAgent extends Agent {
 
       @Override
       public void toolAudit(String runId, String agent, ToolCall call, String outcome, JsonObject detail, long millis) {
+        // what the run page shows of the call: its arguments and result, each up to 4 KB of JSON
         interactions.add(new JsonObject().put("kind", "tool").put("tool", call.name()).put("outcome", outcome)
-            .put("millis", millis));
+            .put("millis", millis).put("arguments", bounded(call.arguments())).put("detail", bounded(detail)));
         emit("tool audit", services.events().toolAudit(type, new ToolAudit(runId, agent, call.name(), call.arguments(), outcome,
             detail, millis)));
       }
@@ -152,6 +153,18 @@ public final class LlmAgent extends Agent {
       }
       return Future.succeededFuture(ar.result().snapshot());
     });
+  }
+
+  /** How much of a tool call's arguments or result a stored run keeps. */
+  static final int STORED_JSON_CHARS = 4_096;
+
+  /** @return {@code json}, or {@code {"truncated": its first 4 KB}} when it is larger */
+  static Object bounded(JsonObject json) {
+    if (json == null) {
+      return null;
+    }
+    String text = json.encode();
+    return text.length() <= STORED_JSON_CHARS ? json : new JsonObject().put("truncated", text.substring(0, STORED_JSON_CHARS));
   }
 
   private void emit(String what, Future<Void> published) {

@@ -172,6 +172,33 @@ class MessageInspectorTest {
   }
 
   @Test
+  void allPagesTogetherTapAtMost32TopicPrefixes() {
+    List<Page> pages = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 33; i++) {
+        Page p = open();
+        p.next("snapshot", m -> true);
+        p.send(new JsonObject().put("type", "inspect").put("source", "topics").put("topic", "many" + i + "."));
+        pages.add(p);
+      }
+      for (int i = 0; i < 32; i++) {
+        pages.get(i).next("inspecting", m -> true);
+      }
+      assertThat(pages.get(32).next("inspect-error", m -> true).getString("message")).contains("already tap 32 topic prefixes");
+      // a prefix already tapped costs nothing more: it is shared
+      Page again = open();
+      pages.add(again);
+      again.next("snapshot", m -> true);
+      again.send(new JsonObject().put("type", "inspect").put("source", "topics").put("topic", "many0."));
+      again.next("inspecting", m -> "many0.".equals(m.getString("topic")));
+    } finally {
+      pages.forEach(p -> p.ws.close());
+    }
+    until("every tapped prefix let go", Duration.ofSeconds(15), () -> node.runtime().subscriptions().stream()
+        .noneMatch(x -> x.agentType().startsWith("agentbus-inspector.")));
+  }
+
+  @Test
   void badRequestsGetAClearAnswerAndAreBounded() {
     Page page = open();
     page.next("snapshot", m -> true);

@@ -94,6 +94,15 @@ class AgentRpcHostTest {
   }
 
   @Test
+  void aCallTheRuntimeCannotServeIsNotReportedAsABadRequest() {
+    // the runtime behind the bridge has closed (its node is stopping): the request was fine
+    await(runtime.close());
+    var refused = await(call(AgentRpcGrpcClient.RegisterAgent, "w1", RegisterAgentTypeRequest.newBuilder().setType("late").build()));
+    assertThat(refused.status()).isEqualTo(GrpcStatus.FAILED_PRECONDITION);
+    assertThat(refused.statusMessage()).contains("closed");
+  }
+
+  @Test
   void aTypeBelongsToOneWorkerAndInvalidTypesAreRefused() {
     var ok = await(call(AgentRpcGrpcClient.RegisterAgent, "w1", RegisterAgentTypeRequest.newBuilder().setType("shared").build()));
     assertThat(ok.status()).isEqualTo(GrpcStatus.OK);

@@ -28,6 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TopicTap {
 
+  /** Distinct prefixes tapped at once by all pages of this node. */
+  static final int MAX_PREFIXES = 32;
+
   private final AgentRuntime runtime;
   private final String type;
   private final Map<String, Tapped> prefixes = new HashMap<>();
@@ -53,6 +56,11 @@ final class TopicTap {
   /** Starts tapping {@code inspection}'s prefix; completes once the subscription is active cluster-wide. */
   synchronized Future<Void> add(Inspection inspection) {
     String prefix = inspection.topicPrefix();
+    if (!prefixes.containsKey(prefix) && prefixes.size() >= MAX_PREFIXES) {
+      // each prefix is a cluster-wide subscription: pages together cannot add more than this
+      return Future.failedFuture(new IllegalStateException("this node's inspectors already tap " + MAX_PREFIXES
+          + " topic prefixes; inspect one of them or stop another inspection"));
+    }
     if (prefixes.isEmpty()) {
       last = last.transform(v -> runtime.register(type, id -> new TapAgent(),
           RegistrationOptions.defaults().withInline(true).withCheckpoint(RegistrationOptions.Checkpoint.NEVER)));

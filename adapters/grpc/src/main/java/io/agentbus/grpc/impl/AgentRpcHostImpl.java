@@ -26,7 +26,6 @@ import io.agentbus.grpc.proto.RpcRequest;
 import io.agentbus.grpc.proto.RpcResponse;
 import io.agentbus.grpc.proto.cloudevents.CloudEvent;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -226,7 +225,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
           + " connected workers (its maxWorkers)");
       return;
     }
-    WorkerConnection w = new WorkerConnection(clientId, req.response());
+    WorkerConnection w = new WorkerConnection(clientId, req.response(), vertx);
     WorkerConnection previous = workers.put(clientId, w);
     if (previous != null && previous.suspended) {
       vertx.cancelTimer(previous.graceTimer);
@@ -287,10 +286,8 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
         case REQUEST -> write(w, Message.newBuilder().setResponse(RpcResponse.newBuilder()
             .setRequestId(m.getRequest().getRequestId()).setError(tooLarge(size))).build());
         case RESPONSE -> {
-          Promise<RpcResponse> p = w.pending.remove(m.getResponse().getRequestId());
-          if (p != null) {
-            p.tryFail(new AgentRpcException("worker " + w.clientId + " replied with a " + tooLarge(size)));
-          }
+          w.pending.fail(m.getResponse().getRequestId(), new AgentRpcException("worker " + w.clientId + " replied with a "
+              + tooLarge(size)));
         }
         default -> LOG.warn("worker {} sent an event of {} bytes, over the bridge's limit of {}: dropped",
             w.clientId, size, options.getMaxMessageBytes());
@@ -302,10 +299,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
         onRequest(w, m.getRequest());
         break;
       case RESPONSE:
-        Promise<RpcResponse> p = w.pending.remove(m.getResponse().getRequestId());
-        if (p != null) {
-          p.tryComplete(m.getResponse());
-        } else {
+        if (!w.pending.answer(m.getResponse().getRequestId(), m.getResponse())) {
           LOG.debug("worker {} answered unknown or expired request {}", w.clientId, m.getResponse().getRequestId());
         }
         break;
@@ -427,8 +421,8 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
           + options.getMaxInflightRpcsPerWorker() + " requests in flight (the bridge's maxInflightRpcsPerWorker)"));
     }
     String id = w.nextRequestId();
-    Promise<RpcResponse> p = Promise.promise();
-    w.pending.put(id, p);
+    Future<RpcResponse> reply = w.pending.expect(id, options.getRpcTimeoutMillis(), () -> new AgentRpcException("worker "
+        + clientId + " did not answer for " + agent + " within " + options.getRpcTimeoutMillis() + " ms"));
     RpcRequest.Builder b = RpcRequest.newBuilder().setRequestId(id).setTarget(Wire.proto(agent))
         .setPayload(Wire.proto(payload)).putAllMetadata(ctx.metadata());
     if (ctx.sender() != null) {
@@ -436,20 +430,13 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     }
     Message request = Message.newBuilder().setRequest(b).build();
     if (request.getSerializedSize() > options.getMaxMessageBytes()) {
-      w.pending.remove(id);
+      w.pending.fail(id, new AgentRpcException("a request to " + agent + ": " + tooLarge(request.getSerializedSize())));
       tooLarge.increment();
       w.dropped.incrementAndGet();
       return Future.failedFuture(new AgentRpcException("a request to " + agent + ": " + tooLarge(request.getSerializedSize())));
     }
     write(w, request);
-    vertx.setTimer(options.getRpcTimeoutMillis(), t -> {
-      Promise<RpcResponse> expired = w.pending.remove(id);
-      if (expired != null) {
-        expired.tryFail(new AgentRpcException("worker " + clientId + " did not answer for " + agent + " within "
-            + options.getRpcTimeoutMillis() + " ms"));
-      }
-    });
-    return p.future().map(resp -> {
+    return reply.map(resp -> {
       if (!resp.getError().isEmpty()) {
         throw new AgentRpcException(resp.getError());
       }
@@ -577,8 +564,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     if (!left && grace > 0 && !closing && !w.suspended) {
       w.suspended = true;
       // requests already written to the lost stream cannot be answered on another one
-      w.pending.values().forEach(p -> p.tryFail(new AgentRpcException("the connection to worker " + w.clientId + " was lost")));
-      w.pending.clear();
+      w.pending.failAll(() -> new AgentRpcException("the connection to worker " + w.clientId + " was lost"));
       w.graceTimer = vertx.setTimer(grace, t -> {
         w.reconnected.tryFail(new AgentRpcException("worker " + w.clientId + " lost its connection and did not reconnect within "
             + grace + " ms (--grpc-reconnect-grace-ms)"));
@@ -602,8 +588,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
       return Future.succeededFuture();
     }
     LOG.info("worker {} disconnected: withdrawing its types and subscriptions", w.clientId);
-    w.pending.values().forEach(p -> p.tryFail(new AgentRpcException("worker " + w.clientId + " disconnected")));
-    w.pending.clear();
+    w.pending.failAll(() -> new AgentRpcException("worker " + w.clientId + " disconnected"));
     List<Future<?>> done = new ArrayList<>();
     typeWorkers.forEach((type, clients) -> {
       if (clients.remove(w.clientId) && clients.isEmpty()) {
@@ -641,7 +626,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
         if (ar.succeeded()) {
           req.response().end(ar.result());
         } else {
-          reject(req.response(), GrpcStatus.INVALID_ARGUMENT, ar.cause().getMessage());
+          reject(req.response(), GrpcErrors.statusOf(ar.cause()), GrpcErrors.messageOf(ar.cause()));
         }
       });
     });
@@ -671,7 +656,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     String type = AgentId.checkType(r.getType());
     long mine = typeWorkers.values().stream().filter(c -> c.contains(clientId)).count();
     if (mine >= options.getMaxTypesPerWorker()) {
-      return Future.failedFuture(new IllegalArgumentException("worker " + clientId + " already registered "
+      return Future.failedFuture(new io.agentbus.agent.AgentCapacityException("worker " + clientId + " already registered "
           + options.getMaxTypesPerWorker() + " agent types (the bridge's maxTypesPerWorker)"));
     }
     Set<String> clients = typeWorkers.computeIfAbsent(type, t -> new java.util.concurrent.CopyOnWriteArraySet<>());
@@ -697,7 +682,7 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     Subscription s = Wire.subscription(r.getSubscription());
     Map<String, String> mine = subscriptionsByClient.computeIfAbsent(clientId, c -> new ConcurrentHashMap<>());
     if (mine.size() >= options.getMaxSubscriptionsPerWorker()) {
-      return Future.failedFuture(new IllegalArgumentException("worker " + clientId + " already added "
+      return Future.failedFuture(new io.agentbus.agent.AgentCapacityException("worker " + clientId + " already added "
           + options.getMaxSubscriptionsPerWorker() + " subscriptions (the bridge's maxSubscriptionsPerWorker)"));
     }
     if (options.isMultipleWorkersPerType()) {

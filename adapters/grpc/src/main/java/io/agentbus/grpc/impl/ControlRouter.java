@@ -7,7 +7,6 @@ import io.agentbus.agent.AgentTimeoutException;
 import io.agentbus.grpc.proto.ControlMessage;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -43,7 +42,8 @@ final class ControlRouter {
 
   private final Vertx vertx;
   private final Map<String, GrpcServerResponse<ControlMessage, ControlMessage>> channels = new ConcurrentHashMap<>();
-  private final Map<String, Promise<Any>> asked = new ConcurrentHashMap<>();
+  /** The bridge's own state requests to workers, by rpc id. */
+  private final PendingReplies<Any> asked;
   private final AtomicLong nextAsk = new AtomicLong();
   private final Function<AgentId, String> hostOf;
   private final BiFunction<AgentId, Any, Future<Any>> answerForCluster;
@@ -58,6 +58,7 @@ final class ControlRouter {
   ControlRouter(Vertx vertx, Function<AgentId, String> hostOf, BiFunction<AgentId, Any, Future<Any>> answerForCluster,
                 Counter undeliverable) {
     this.vertx = vertx;
+    this.asked = new PendingReplies<>(vertx);
     this.hostOf = hostOf;
     this.answerForCluster = answerForCluster;
     this.undeliverable = undeliverable;
@@ -99,22 +100,11 @@ final class ControlRouter {
           + " has no control channel open, so its agents' state cannot be asked for (AutoGen's Python worker 0.7.5 opens none)"));
     }
     String rpcId = "b" + nextAsk.incrementAndGet();
-    Promise<Any> answer = Promise.promise();
-    asked.put(rpcId, answer);
-    long timer = vertx.setTimer(timeoutMillis, t -> {
-      Promise<Any> late = asked.remove(rpcId);
-      if (late != null) {
-        late.tryFail(new AgentTimeoutException(agent, timeoutMillis));
-      }
-    });
+    Future<Any> answer = asked.expect(rpcId, timeoutMillis, () -> new AgentTimeoutException(agent, timeoutMillis));
     stream.write(ControlMessage.newBuilder().setRpcId(rpcId).setDestination(destinationOf(agent)).setRespondTo(TO_HOST)
-        .setRpcMessage(request).build()).onFailure(err -> {
-          Promise<Any> failed = asked.remove(rpcId);
-          if (failed != null) {
-            failed.tryFail(new AgentRpcException("writing to worker " + worker + " failed: " + err.getMessage()));
-          }
-        });
-    return answer.future().andThen(ar -> vertx.cancelTimer(timer));
+        .setRpcMessage(request).build()).onFailure(err -> asked.fail(rpcId,
+            new AgentRpcException("writing to worker " + worker + " failed: " + err.getMessage())));
+    return answer;
   }
 
   private static String destinationOf(AgentId agent) {
@@ -128,11 +118,8 @@ final class ControlRouter {
       return;
     }
     if (destination.equals(TO_HOST)) {
-      Promise<Any> answer = asked.remove(m.getRpcId());
-      if (answer == null) {
+      if (!asked.answer(m.getRpcId(), m.getRpcMessage())) {
         drop(from, m, "it answers nothing the bridge asked (or asked too long ago)");
-      } else {
-        answer.tryComplete(m.getRpcMessage());
       }
       return;
     }

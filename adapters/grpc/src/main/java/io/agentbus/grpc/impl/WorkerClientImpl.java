@@ -36,9 +36,7 @@ import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -52,7 +50,8 @@ public final class WorkerClientImpl implements WorkerClient {
   private final String clientId;
   private final GrpcClient client;
   private final SocketAddress address;
-  private final Map<String, Promise<RpcResponse>> pending = new ConcurrentHashMap<>();
+  /** This worker's RPCs to the host waiting for their reply. */
+  private final PendingReplies<RpcResponse> pending;
   private final AtomicLong nextRequest = new AtomicLong();
   private volatile BiFunction<AgentId, JsonPayload, Future<JsonPayload>> requests =
       (target, payload) -> Future.failedFuture(new AgentRpcException("worker has no request handler"));
@@ -61,7 +60,8 @@ public final class WorkerClientImpl implements WorkerClient {
       agent -> Future.failedFuture(new AgentRpcException("worker has no save state handler"));
   private volatile BiFunction<AgentId, JsonObject, Future<Void>> loadState =
       (agent, state) -> Future.failedFuture(new AgentRpcException("worker has no load state handler"));
-  private final Map<String, Promise<Any>> asked = new ConcurrentHashMap<>();
+  /** This worker's state requests on its control channel waiting for their answer. */
+  private final PendingReplies<Any> asked;
   private GrpcClientRequest<Message, Message> channel;
   private volatile GrpcClientRequest<ControlMessage, ControlMessage> control;
   private volatile Throwable controlFailure;
@@ -69,6 +69,8 @@ public final class WorkerClientImpl implements WorkerClient {
 
   private WorkerClientImpl(Vertx vertx, WorkerClientOptions options) {
     this.vertx = vertx;
+    this.pending = new PendingReplies<>(vertx);
+    this.asked = new PendingReplies<>(vertx);
     this.options = options;
     this.clientId = options.getClientId() != null ? options.getClientId() : "jvm-worker-" + UUID.randomUUID();
     HttpClientOptions http = new HttpClientOptions().setHttp2ClearTextUpgrade(false)
@@ -152,8 +154,8 @@ public final class WorkerClientImpl implements WorkerClient {
 
   private void controlGone(String why) {
     controlFailure = new AgentRpcException(why);
-    asked.values().forEach(p -> p.tryFail(controlFailure));
-    asked.clear();
+    Throwable failure = controlFailure;
+    asked.failAll(() -> failure);
   }
 
   private void onControl(ControlMessage m) {
@@ -177,10 +179,7 @@ public final class WorkerClientImpl implements WorkerClient {
         answer(m, loaded.map(v -> Any.pack(LoadStateResponse.getDefaultInstance())),
             e -> Any.pack(LoadStateResponse.newBuilder().setError(e).build()));
       } else {
-        Promise<Any> p = asked.remove(m.getRpcId());
-        if (p != null) {
-          p.tryComplete(body);
-        }
+        asked.answer(m.getRpcId(), body);
       }
     } catch (com.google.protobuf.InvalidProtocolBufferException | RuntimeException e) {
       // a control message we cannot read is not ours to fail
@@ -204,17 +203,11 @@ public final class WorkerClientImpl implements WorkerClient {
       return Future.failedFuture(controlFailure != null ? controlFailure : new AgentRpcException("no control channel"));
     }
     String id = "c" + nextRequest.incrementAndGet();
-    Promise<Any> p = Promise.promise();
-    asked.put(id, p);
+    Future<Any> answer = asked.expect(id, options.getRpcTimeoutMillis(),
+        () -> new AgentTimeoutException(agent, options.getRpcTimeoutMillis()));
     control.write(ControlMessage.newBuilder().setRpcId(id).setDestination("agentid=" + agent.type() + "/" + agent.key())
         .setRespondTo("clientid=" + clientId).setRpcMessage(request).build());
-    long timer = vertx.setTimer(options.getRpcTimeoutMillis(), t -> {
-      Promise<Any> expired = asked.remove(id);
-      if (expired != null) {
-        expired.tryFail(new AgentTimeoutException(agent, options.getRpcTimeoutMillis()));
-      }
-    });
-    return p.future().andThen(ar -> vertx.cancelTimer(timer));
+    return answer;
   }
 
   @Override
@@ -262,10 +255,7 @@ public final class WorkerClientImpl implements WorkerClient {
     switch (m.getMessageCase()) {
       case REQUEST -> onRequest(m.getRequest());
       case RESPONSE -> {
-        Promise<RpcResponse> p = pending.remove(m.getResponse().getRequestId());
-        if (p != null) {
-          p.tryComplete(m.getResponse());
-        }
+        pending.answer(m.getResponse().getRequestId(), m.getResponse());
       }
       case CLOUDEVENT -> {
         try {
@@ -297,8 +287,7 @@ public final class WorkerClientImpl implements WorkerClient {
   }
 
   private void failPending(String why) {
-    pending.values().forEach(p -> p.tryFail(new AgentRpcException(why)));
-    pending.clear();
+    pending.failAll(() -> new AgentRpcException(why));
   }
 
   private <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req body) {
@@ -341,20 +330,14 @@ public final class WorkerClientImpl implements WorkerClient {
       return closedError().mapEmpty();
     }
     String id = "w" + nextRequest.incrementAndGet();
-    Promise<RpcResponse> p = Promise.promise();
-    pending.put(id, p);
+    Future<RpcResponse> reply = pending.expect(id, options.getRpcTimeoutMillis(),
+        () -> new AgentTimeoutException(target, options.getRpcTimeoutMillis()));
     RpcRequest.Builder b = RpcRequest.newBuilder().setRequestId(id).setTarget(Wire.proto(target)).setPayload(Wire.proto(payload));
     if (source != null) {
       b.setSource(Wire.proto(source));
     }
     channel.write(Message.newBuilder().setRequest(b).build());
-    long timer = vertx.setTimer(options.getRpcTimeoutMillis(), t -> {
-      Promise<RpcResponse> expired = pending.remove(id);
-      if (expired != null) {
-        expired.tryFail(new AgentTimeoutException(target, options.getRpcTimeoutMillis()));
-      }
-    });
-    return p.future().andThen(ar -> vertx.cancelTimer(timer)).compose(resp -> {
+    return reply.compose(resp -> {
       if (!resp.getError().isEmpty()) {
         return Future.failedFuture(new AgentRpcException(resp.getError()));
       }

@@ -8,7 +8,6 @@ import io.vertx.grpc.server.GrpcServerResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One connected worker: its stream, its types and subscriptions, its pending requests. */
@@ -18,7 +17,8 @@ final class WorkerConnection {
 
   final String clientId;
   final GrpcServerResponse<Message, Message> stream;
-  final Map<String, Promise<RpcResponse>> pending = new ConcurrentHashMap<>();
+  /** The bridge's requests to this worker waiting for their reply. */
+  final PendingReplies<RpcResponse> pending;
   /** Requests from this worker waiting for their reply. */
   final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong nextRequest = new AtomicLong();
@@ -42,7 +42,8 @@ final class WorkerConnection {
     }
   };
 
-  WorkerConnection(String clientId, GrpcServerResponse<Message, Message> stream) {
+  WorkerConnection(String clientId, GrpcServerResponse<Message, Message> stream, io.vertx.core.Vertx vertx) {
+    this.pending = new PendingReplies<>(vertx);
     this.clientId = clientId;
     this.stream = stream;
   }

@@ -16,4 +16,9 @@ public final class AgentCapacityException extends AgentRpcException {
   public AgentCapacityException(String message) {
     super(message);
   }
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.RESOURCE_EXHAUSTED;
+  }
 }

@@ -10,4 +10,9 @@ public final class AgentTimeoutException extends AgentRpcException {
   public AgentTimeoutException(AgentId recipient, long millis) {
     super("no reply from " + recipient + " within " + millis + " ms");
   }
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.DEADLINE_EXCEEDED;
+  }
 }

@@ -16,4 +16,9 @@ public final class AgentUnavailableException extends AgentRpcException {
   public AgentUnavailableException(String message) {
     super(message);
   }
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.UNAVAILABLE;
+  }
 }

@@ -7,4 +7,9 @@ public final class UnknownAgentTypeException extends AgentRpcException {
   public UnknownAgentTypeException(String type) {
     super("unknown agent type '" + type + "': no node has registered it");
   }
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.NOT_FOUND;
+  }
 }

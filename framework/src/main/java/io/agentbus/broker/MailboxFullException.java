@@ -1,7 +1,7 @@
 package io.agentbus.broker;
 
 /** A publish refused because the channel's mailbox is full and the policy is {@link OverflowPolicy#REJECT_NEWEST}. */
-public final class MailboxFullException extends IllegalStateException {
+public final class MailboxFullException extends IllegalStateException implements io.agentbus.error.AgentBusFailure {
 
   /**
    * @param channel the channel address
@@ -20,4 +20,9 @@ public final class MailboxFullException extends IllegalStateException {
 
   /** The event-bus failure code that carries this error from the mailbox's broker to the publisher's. */
   public static final int FAILURE_CODE = 507;
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.RESOURCE_EXHAUSTED;
+  }
 }

@@ -1,7 +1,7 @@
 package io.agentbus.channel;
 
 /** An id that cannot be used in an address; the message says which id and why. */
-public final class InvalidIdException extends IllegalArgumentException {
+public final class InvalidIdException extends IllegalArgumentException implements io.agentbus.error.AgentBusFailure {
 
   /**
    * @param what what the id names
@@ -18,5 +18,10 @@ public final class InvalidIdException extends IllegalArgumentException {
     }
     String shown = id.length() > 40 ? id.substring(0, 40) + "..." : id;
     return "'" + shown + "'";
+  }
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.INVALID_ARGUMENT;
   }
 }

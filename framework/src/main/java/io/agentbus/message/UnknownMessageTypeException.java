@@ -1,7 +1,7 @@
 package io.agentbus.message;
 
 /** A custom message type that is not registered in the runtime's {@link MessageTypeRegistry}. */
-public final class UnknownMessageTypeException extends IllegalArgumentException {
+public final class UnknownMessageTypeException extends IllegalArgumentException implements io.agentbus.error.AgentBusFailure {
 
   private final String typeName;
 
@@ -15,5 +15,10 @@ public final class UnknownMessageTypeException extends IllegalArgumentException 
   /** @return the unregistered name */
   public String typeName() {
     return typeName;
+  }
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.INVALID_ARGUMENT;
   }
 }

@@ -317,6 +317,15 @@ public abstract class AgentRuntimeContract {
     assertThat(err).isInstanceOf(AgentRpcException.class).hasMessageContaining("refused: because");
     Throwable unhandled = awaitFailure(rt(0).send(new MyMessage("?"), new AgentId(calc, "k"), null));
     assertThat(unhandled).hasMessageContaining("does not handle message type 'MyMessage'");
+    // the kind of failure crosses the wire with it, and is the same from the agent's own node
+    for (AgentRuntime from : List.of(rt(0), rt(2))) {
+      assertThat(io.agentbus.error.ErrorCode.of(awaitFailure(from.send(new Fail("because"), new AgentId(calc, "k"), null))))
+          .as("a handler's IllegalStateException").isEqualTo(io.agentbus.error.ErrorCode.FAILED_PRECONDITION);
+      assertThat(io.agentbus.error.ErrorCode.of(awaitFailure(from.send(new MyMessage("?"), new AgentId(calc, "k"), null))))
+          .as("a message type the agent does not handle").isEqualTo(io.agentbus.error.ErrorCode.INVALID_ARGUMENT);
+    }
+    assertThat(io.agentbus.error.ErrorCode.of(awaitFailure(rt(0).send(new Fail("x"), new AgentId(unique("nobody"), "k"), null))))
+        .isEqualTo(io.agentbus.error.ErrorCode.NOT_FOUND);
   }
 
   @Test

@@ -45,6 +45,25 @@ final class HttpErrors {
   }
 
   /** Ends the response with a JSON error body (unless it has already ended). */
+  /**
+   * Answers a failure with the status of its {@link io.agentbus.error.ErrorCode} (a handler's own
+   * error, {@code UNKNOWN}: 502, the agent behind the API failed), the code in the body, and
+   * {@code Retry-After} when a retry may succeed (a limit reached, something unavailable).
+   */
+  static void fail(RoutingContext ctx, Throwable err) {
+    io.agentbus.error.ErrorCode code = io.agentbus.error.ErrorCode.of(err);
+    int status = code == io.agentbus.error.ErrorCode.UNKNOWN ? 502 : code.httpStatus();
+    if (code == io.agentbus.error.ErrorCode.RESOURCE_EXHAUSTED || code == io.agentbus.error.ErrorCode.UNAVAILABLE) {
+      ctx.response().putHeader("retry-after", "5");
+    }
+    if (ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten()) {
+      send(ctx, status, String.valueOf(err.getMessage()));
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("status", status).put("code", code.name()).put("error", String.valueOf(err.getMessage())).encode());
+  }
+
   static void send(RoutingContext ctx, int status, String message) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;

@@ -303,11 +303,8 @@ public final class HttpVerticle extends VerticleBase {
       llm.run(agent, body.getString("message"), body.getJsonObject("context")).onComplete(ar -> {
         if (ar.succeeded()) {
           ctx.json(ar.result().toJson());
-        } else if (ar.cause() instanceof io.agentbus.agent.AgentCapacityException) {
-          ctx.response().putHeader("retry-after", "5");
-          HttpErrors.send(ctx, 429, ar.cause().getMessage());
         } else {
-          HttpErrors.send(ctx, 502, String.valueOf(ar.cause().getMessage()));
+          HttpErrors.fail(ctx, ar.cause());  // capacity: 429 with Retry-After; an agent's failure: 502
         }
       });
     });

@@ -164,9 +164,14 @@ public final class NodeConfig {
   }
 
   /** A configuration error naming the key and its source. */
-  public static final class ConfigException extends RuntimeException {
+  public static final class ConfigException extends RuntimeException implements io.agentbus.error.AgentBusFailure {
     ConfigException(String message) {
       super(message);
+    }
+
+    @Override
+    public io.agentbus.error.ErrorCode code() {
+      return io.agentbus.error.ErrorCode.INVALID_ARGUMENT;
     }
   }
 

@@ -192,6 +192,7 @@ class HttpSecurityTest {
         assertThat(r.statusCode()).isEqualTo(429);
         assertThat(r.getHeader("retry-after")).isNotNull();
         assertThat(r.bodyAsJsonObject().getString("error")).contains("maxActive");
+        assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("RESOURCE_EXHAUSTED");
         capped++;
       }
     }

@@ -1,7 +1,7 @@
 package io.agentbus.llm;
 
 /** A failed LLM call: the provider's status (0 when no HTTP answer came) and whether a retry may help. */
-public class LlmException extends RuntimeException {
+public class LlmException extends RuntimeException implements io.agentbus.error.AgentBusFailure {
 
   private final int status;
   private final boolean retryable;
@@ -42,5 +42,10 @@ public class LlmException extends RuntimeException {
   /** @return whether a retry may help */
   public boolean retryable() {
     return retryable;
+  }
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.UNAVAILABLE;
   }
 }

@@ -649,9 +649,10 @@ public final class AgentRuntimeImpl implements AgentRuntime {
       return new AgentUnavailableException(err.getMessage());
     }
     if (isNoHandlers(err)) {
-      return new AgentRpcException("the node owning " + recipient + " has no running agent runtime (it is stopping or gone)");
+      return new AgentRpcException("the node owning " + recipient + " has no running agent runtime (it is stopping or gone)",
+          io.agentbus.error.ErrorCode.UNAVAILABLE);
     }
-    return new AgentRpcException(err.getMessage() != null ? err.getMessage() : err.toString());
+    return new AgentRpcException(err.getMessage() != null ? err.getMessage() : err.toString(), io.agentbus.error.ErrorCode.of(err));
   }
 
   @Override
@@ -747,8 +748,8 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         return;
       }
       if (ar.failed()) {
-        m.fail(ar.cause() instanceof AgentCapacityException ? AgentCapacityException.FAILURE_CODE
-            : ar.cause() instanceof AgentUnavailableException ? AgentUnavailableException.FAILURE_CODE : 500,
+        // the failure's code travels with it (capacity 429, unavailable 503, ... see ErrorCode)
+        m.fail(io.agentbus.error.ErrorCode.of(ar.cause()).wireCode(),
             ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
         return;
       }
@@ -797,7 +798,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     return activation.dispatch(e)
         .map(reply -> reply == null ? null : payloadTypes.check(reply)).recover(err -> Future.failedFuture(
         err instanceof AgentCapacityException || err instanceof AgentUnavailableException ? err : new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
-            + (err.getMessage() != null ? err.getMessage() : err.toString()))))
+            + (err.getMessage() != null ? err.getMessage() : err.toString()), io.agentbus.error.ErrorCode.of(err))))
         .onComplete(ar -> inflight.decrementAndGet());
   }
 

@@ -4,7 +4,7 @@ package io.agentbus.llm.local;
  * The local model's queue is full: the request was not queued. Served as HTTP 429 with
  * {@code Retry-After}; retry after {@link #retryAfterSeconds()}.
  */
-public final class LocalModelBusyException extends RuntimeException {
+public final class LocalModelBusyException extends RuntimeException implements io.agentbus.error.AgentBusFailure {
 
   private final int retryAfterSeconds;
 
@@ -20,5 +20,10 @@ public final class LocalModelBusyException extends RuntimeException {
   /** @return seconds to wait before retrying */
   public int retryAfterSeconds() {
     return retryAfterSeconds;
+  }
+
+  @Override
+  public io.agentbus.error.ErrorCode code() {
+    return io.agentbus.error.ErrorCode.RESOURCE_EXHAUSTED;
   }
 }

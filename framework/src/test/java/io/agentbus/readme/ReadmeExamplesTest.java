@@ -79,6 +79,27 @@ class ReadmeExamplesTest {
   }
 
   @Test
+  void errorsSnippet() {
+    Node node = Node.start(new NodeOptions()).await();
+    try {
+      io.agentbus.agent.AgentRuntime runtime = io.agentbus.agent.AgentRuntime.create(node,
+          new io.agentbus.agent.AgentRuntimeOptions()).await();
+      List<Boolean> retry = new CopyOnWriteArrayList<>();
+      Throwable failed = runtime.send(new Ping(1), new io.agentbus.agent.AgentId("calculator", "k"), null).onFailure(err -> {
+        if (io.agentbus.error.ErrorCode.of(err).retryable()) {
+          retry.add(true);  // unavailable, a limit reached, a timeout: try again later
+        }
+      }).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+      // no node registered "calculator": not found, and retrying as is will not help
+      assertThat(io.agentbus.error.ErrorCode.of(failed)).isEqualTo(io.agentbus.error.ErrorCode.NOT_FOUND);
+      assertThat(retry).isEmpty();
+      runtime.close().await();
+    } finally {
+      node.close().await();
+    }
+  }
+
+  @Test
   void leadershipSnippet() throws Exception {
     Node node = Node.start(new NodeOptions()).await();
     try {

@@ -17,7 +17,8 @@ final class OpenApi {
   static JsonObject document(JsonObject index, String version) {
     JsonObject error = new JsonObject().put("type", "object")
         .put("properties", new JsonObject().put("status", new JsonObject().put("type", "integer"))
-            .put("error", new JsonObject().put("type", "string")))
+            .put("error", new JsonObject().put("type", "string"))
+            .put("code", new JsonObject().put("type", "string").put("description", "the failure's kind (io.agentbus.error.ErrorCode), when it comes from the runtime")))
         .put("required", new JsonArray().add("status").add("error"));
     JsonObject paths = new JsonObject();
     boolean token = index.getBoolean("tokenRequired", false);

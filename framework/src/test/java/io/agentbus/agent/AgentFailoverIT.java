@@ -76,15 +76,7 @@ class AgentFailoverIT {
         await(rt.register("acc", id -> new Calculator()));
         rts.add(rt);
       }
-      String leaving = cluster.node(1).id();
-      AgentId onLeaving = null;
-      for (int i = 0; i < 20 && onLeaving == null; i++) {
-        AgentId id = new AgentId("acc", "k" + i);
-        if (await(rts.get(0).send(new WhereAreYou(), id, null, Here.class)).node().equals(leaving)) {
-          onLeaving = id;
-        }
-      }
-      assertThat(onLeaving).isNotNull();
+      AgentId onLeaving = TestAgents.hostedOn(rts.get(0), "acc", cluster.node(1).id());
       assertThat(await(rts.get(0).send(new Increment(7), onLeaving, null, Count.class)).value()).isEqualTo(7);
       await(rts.get(1).close());
       assertThat(await(rts.get(0).send(new Increment(1), onLeaving, null, Count.class)).value()).isEqualTo(8);

@@ -6,9 +6,7 @@ import io.agentbus.agent.TestAgents.Sum;
 import io.agentbus.cluster.Node;
 import io.agentbus.cluster.NodeOptions;
 import io.agentbus.agent.TestAgents.Count;
-import io.agentbus.agent.TestAgents.Here;
 import io.agentbus.agent.TestAgents.Increment;
-import io.agentbus.agent.TestAgents.WhereAreYou;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.test.fakecluster.FakeClusterManager;
@@ -35,15 +33,7 @@ class GracefulCloseTest {
         await(rt.register("acc", id -> new Calculator(300)));
         rts.add(rt);
       }
-      String leaving = rts.get(1).node().id();
-      AgentId onLeaving = null;
-      for (int i = 0; i < 40 && onLeaving == null; i++) {
-        AgentId id = new AgentId("acc", "k" + i);
-        if (await(rts.get(0).send(new WhereAreYou(), id, null, Here.class)).node().equals(leaving)) {
-          onLeaving = id;
-        }
-      }
-      assertThat(onLeaving).isNotNull();
+      AgentId onLeaving = TestAgents.hostedOn(rts.get(0), "acc", rts.get(1).node().id());
       assertThat(await(rts.get(0).send(new Increment(7), onLeaving, null, Count.class)).value()).isEqualTo(7);
       await(rts.get(1).close());
       assertThat(await(rts.get(0).send(new Increment(1), onLeaving, null, Count.class)).value()).isEqualTo(8);

@@ -164,6 +164,20 @@ final class TestAgents {
     }
   }
 
+  /**
+   * @return the first of the agents {@code type/k0}, {@code k1}, ... (Calculators) that runs on
+   *     node {@code nodeId}, asked through {@code from}; fails when none of the first 40 does
+   */
+  static AgentId hostedOn(AgentRuntime from, String type, String nodeId) {
+    for (int i = 0; i < 40; i++) {
+      AgentId id = new AgentId(type, "k" + i);
+      if (io.agentbus.testing.Await.await(from.send(new WhereAreYou(), id, null, Here.class)).node().equals(nodeId)) {
+        return id;
+      }
+    }
+    throw new AssertionError("none of 40 agents of type " + type + " runs on node " + nodeId);
+  }
+
   static List<MyMessage> newLog() {
     return new CopyOnWriteArrayList<>();
   }

@@ -44,7 +44,6 @@ final class HttpErrors {
     };
   }
 
-  /** Ends the response with a JSON error body (unless it has already ended). */
   /**
    * Answers a failure with the status of its {@link io.agentbus.error.ErrorCode} (a handler's own
    * error, {@code UNKNOWN}: 502, the agent behind the API failed), the code in the body, and
@@ -52,19 +51,19 @@ final class HttpErrors {
    */
   static void fail(RoutingContext ctx, Throwable err) {
     io.agentbus.error.ErrorCode code = io.agentbus.error.ErrorCode.of(err);
-    int status = code == io.agentbus.error.ErrorCode.UNKNOWN ? 502 : code.httpStatus();
-    if (code == io.agentbus.error.ErrorCode.RESOURCE_EXHAUSTED || code == io.agentbus.error.ErrorCode.UNAVAILABLE) {
+    boolean retry = code == io.agentbus.error.ErrorCode.RESOURCE_EXHAUSTED || code == io.agentbus.error.ErrorCode.UNAVAILABLE;
+    if (retry && !ctx.response().headWritten() && !ctx.response().closed()) {
       ctx.response().putHeader("retry-after", "5");
     }
-    if (ctx.response().ended() || ctx.response().closed() || ctx.response().headWritten()) {
-      send(ctx, status, String.valueOf(err.getMessage()));
-      return;
-    }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("status", status).put("code", code.name()).put("error", String.valueOf(err.getMessage())).encode());
+    end(ctx, code == io.agentbus.error.ErrorCode.UNKNOWN ? 502 : code.httpStatus(), code.name(), String.valueOf(err.getMessage()));
   }
 
+  /** Ends the response with a JSON error body (unless it has already ended). */
   static void send(RoutingContext ctx, int status, String message) {
+    end(ctx, status, null, message);
+  }
+
+  private static void end(RoutingContext ctx, int status, String code, String message) {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
@@ -72,7 +71,10 @@ final class HttpErrors {
       ctx.response().end();
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("status", status).put("error", message).encode());
+    JsonObject body = new JsonObject().put("status", status);
+    if (code != null) {
+      body.put("code", code);
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.put("error", message).encode());
   }
 }

@@ -192,7 +192,7 @@ class MessageInspectorTest {
       again.send(new JsonObject().put("type", "inspect").put("source", "topics").put("topic", "many0."));
       again.next("inspecting", m -> "many0.".equals(m.getString("topic")));
     } finally {
-      pages.forEach(p -> p.ws.close());
+      pages.forEach(p -> await(p.ws.close()));
     }
     until("every tapped prefix let go", Duration.ofSeconds(15), () -> node.runtime().subscriptions().stream()
         .noneMatch(x -> x.agentType().startsWith("agentbus-inspector.")));
@@ -235,5 +235,6 @@ class MessageInspectorTest {
         .filter(m -> "inspected".equals(m.getString("type"))).findFirst().map(m -> m.getJsonArray("messages")).orElse(null),
         b -> b != null);
     assertThat(batch.size()).isLessThanOrEqualTo(200);
+    await(page.ws.close());
   }
 }

@@ -59,8 +59,8 @@ public final class DashboardImpl implements Dashboard {
     sections.put("messages", this::messages);
     this.lifecycleRegistration = runtime.onLifecycle(this::onLifecycle);
     this.inspector = new MessageInspector(runtime);
-    sections.put("inspector", () -> new JsonObject().put("environments", new JsonArray(environments))
-        .put("channels", environments.isEmpty() ? false : true));
+    // what the inspector offers does not change: sent with snapshots only
+    snapshotSections.put("inspector", () -> new JsonObject().put("environments", new JsonArray(environments)));
     router.get("/").handler(ctx -> ctx.reroute("/ui/index.html"));
     router.route("/ui/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.get("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(this::onClient)

@@ -25,9 +25,6 @@ final class Inspection {
   /** Characters of a payload shown. */
   static final int PREVIEW = 2_048;
 
-  enum Source { CHANNELS, TOPICS }
-
-  private final Source source;
   private final String env;
   private final String kind;
   private final String agent;
@@ -38,16 +35,12 @@ final class Inspection {
   private long seen;
   private boolean closed;
 
-  Inspection(Source source, String env, String kind, String agent, String topicPrefix) {
-    this.source = source;
+  /** Channels of {@code env} (of one {@code kind}, or all when null), or topics whose type starts with {@code topicPrefix}. */
+  Inspection(String env, String kind, String agent, String topicPrefix) {
     this.env = env;
     this.kind = kind;
     this.agent = agent == null ? null : agent.toLowerCase(Locale.ROOT);
     this.topicPrefix = topicPrefix;
-  }
-
-  Source source() {
-    return source;
   }
 
   String env() {

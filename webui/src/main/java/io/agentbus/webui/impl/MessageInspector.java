@@ -114,8 +114,8 @@ final class MessageInspector {
       return error(e.getMessage());
     }
     stop(page);
-    Inspection inspection;
-    Future<Void> active;
+    JsonObject answer = new JsonObject().put("type", "inspecting").put("source", source).put("env", env).put("kind", kind)
+        .put("agent", agent).put("topic", prefix);
     if ("channels".equals(source)) {
       MessageBroker b = broker;
       if (b == null) {
@@ -124,9 +124,10 @@ final class MessageInspector {
       if (env == null) {
         return error("inspecting channels needs the environment (env)");
       }
-      inspection = new Inspection(Inspection.Source.CHANNELS, env, kind, agent, null);
-      active = tapChannels(b, inspection);
-    } else if ("topics".equals(source)) {
+      Inspection inspection = new Inspection(env, kind, agent, null);
+      return begin(page, inspection, tapChannels(b, inspection), answer);
+    }
+    if ("topics".equals(source)) {
       if (prefix == null) {
         return error("inspecting agent topics needs the topic type, or the start of it (topic)");
       }
@@ -135,23 +136,22 @@ final class MessageInspector {
       } catch (IllegalArgumentException e) {
         return error(e.getMessage());
       }
-      Inspection tapped = new Inspection(Inspection.Source.TOPICS, null, null, agent, prefix);
-      tapped.onClose(() -> topics.remove(tapped));
-      inspection = tapped;
-      active = topics.add(tapped);
-    } else {
-      return error("source is channels or topics, not '" + (source == null ? "" : source) + "'");
+      Inspection inspection = new Inspection(null, null, agent, prefix);
+      return begin(page, inspection, topics.add(inspection), answer);
     }
+    return error("source is channels or topics, not '" + (source == null ? "" : source) + "'");
+  }
+
+  /** Makes {@code inspection} the page's; answers once it is active, or closes it and says why. */
+  private static Future<JsonObject> begin(Page page, Inspection inspection, Future<Void> active, JsonObject answer) {
     page.inspection = inspection;
-    Inspection started = inspection;
-    return active.map(v -> new JsonObject().put("type", "inspecting").put("source", source).put("env", env)
-        .put("kind", kind).put("agent", agent).put("topic", prefix)).recover(err -> {
-          started.close();
-          if (page.inspection == started) {
-            page.inspection = null;
-          }
-          return error("could not start inspecting: " + err.getMessage());
-        });
+    return active.map(answer).recover(err -> {
+      inspection.close();
+      if (page.inspection == inspection) {
+        page.inspection = null;
+      }
+      return error("could not start inspecting: " + err.getMessage());
+    });
   }
 
   /** Subscribes to the environment's channels now, and to those that appear later (listed again every 2 s). */

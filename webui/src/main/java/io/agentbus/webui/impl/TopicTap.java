@@ -74,14 +74,15 @@ final class TopicTap {
     }
     t.inspections++;
     inspections.add(inspection);
+    inspection.onClose(() -> remove(inspection));
     Future<Void> active = last;
     // a failure is the page's to hear; later operations still run
     last = last.otherwiseEmpty();
     return active;
   }
 
-  /** Stops tapping for {@code inspection}: its prefix's subscription ends when no one else inspects it. */
-  synchronized void remove(Inspection inspection) {
+  /** Stops tapping for {@code inspection} (when it closes): its prefix's subscription ends when no one else inspects it. */
+  private synchronized void remove(Inspection inspection) {
     if (!inspections.remove(inspection)) {
       return;
     }

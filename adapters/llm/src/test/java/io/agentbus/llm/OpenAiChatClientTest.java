@@ -150,4 +150,37 @@ class OpenAiChatClientTest {
     assertThat(open).hasSize(concurrent);
     await(gate.close());
   }
+
+  @Test
+  void callsFromAThreadThatIsNotVertxAreAllAnswered() {
+    // Vert.x 5.0.7's HttpClient.request, called from a plain thread, now and then never completes
+    // after a burst like this one (each such call gets a new context, on another event loop than the
+    // pooled connection's); the WebClient this client is built on does not, and callers on any
+    // thread must keep getting answers
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.http.HttpServer model = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      long delay = seen.incrementAndGet() % 9 < 2 ? 5 : 0;
+      Runnable answer = () -> req.response().putHeader("content-type", "application/json")
+          .end(FakeOpenAi.completion("test-model", "ok", null, 1, 1).encode());
+      if (delay > 0) {
+        vertx.setTimer(delay, t -> answer.run());
+      } else {
+        answer.run();
+      }
+    })).listen(0, "127.0.0.1"));
+    LlmClient client = LlmClient.openAi(vertx, new OpenAiOptions().setBaseUrl("http://127.0.0.1:" + model.actualPort() + "/v1")
+        .setMaxRetries(0).setTimeoutMillis(3_000).setMaxConnections(5));
+    ChatRequest hi = new ChatRequest("test-model", List.of(ChatMessage.user("hi")), List.of(), 8);
+    for (int round = 0; round < 150; round++) {
+      java.util.List<io.vertx.core.Future<ChatCompletion>> burst = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        burst.add(client.complete(hi));
+      }
+      await(io.vertx.core.Future.all(burst));
+      for (int i = 0; i < 4; i++) {
+        assertThat(await(client.complete(hi)).content()).as("round %d, call %d", round, i).isEqualTo("ok");
+      }
+    }
+    await(model.close());
+  }
 }

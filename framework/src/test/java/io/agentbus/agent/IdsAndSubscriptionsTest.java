@@ -70,16 +70,16 @@ class IdsAndSubscriptionsTest {
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 3000; i++) {
       AgentId id = new AgentId("t", "k" + i);
-      String o = io.agentbus.agent.impl.PlacementProbe.owner(id, nodes);
-      assertThat(io.agentbus.agent.impl.PlacementProbe.owner(id, new ArrayList<>(List.of("n3", "n1", "n2")))).isEqualTo(o);
+      String o = Placement.owner(id, nodes);
+      assertThat(Placement.owner(id, new ArrayList<>(List.of("n3", "n1", "n2")))).isEqualTo(o);
       counts.merge(o, 1, Integer::sum);
     }
     assertThat(counts.values()).allSatisfy(c -> assertThat(c).isBetween(800, 1200));
     // removing a node only moves that node's agents
     for (int i = 0; i < 300; i++) {
       AgentId id = new AgentId("t", "k" + i);
-      String before = io.agentbus.agent.impl.PlacementProbe.owner(id, nodes);
-      String after = io.agentbus.agent.impl.PlacementProbe.owner(id, List.of("n1", "n2"));
+      String before = Placement.owner(id, nodes);
+      String after = Placement.owner(id, List.of("n1", "n2"));
       if (!before.equals("n3")) {
         assertThat(after).isEqualTo(before);
       }

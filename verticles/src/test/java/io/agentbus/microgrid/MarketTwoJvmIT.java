@@ -2,7 +2,7 @@ package io.agentbus.microgrid;
 
 import io.agentbus.agent.AgentRuntime;
 import io.agentbus.agent.AgentRuntimeOptions;
-import io.agentbus.agent.impl.PlacementProbe;
+import io.agentbus.agent.Placement;
 import io.agentbus.broker.BrokerOptions;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.cluster.Node;
@@ -43,7 +43,7 @@ class MarketTwoJvmIT {
       for (int k = 0; envId == null; k++) {
         Set<String> owners = new HashSet<>();
         for (String mg : List.of("mg1", "mg2", "mg3")) {
-          owners.add(PlacementProbe.owner(OperatorAgent.microgridAgent("two_" + k, mg), nodes));
+          owners.add(Placement.owner(OperatorAgent.microgridAgent("two_" + k, mg), nodes));
         }
         if (owners.size() == 2) {
           envId = "two_" + k;

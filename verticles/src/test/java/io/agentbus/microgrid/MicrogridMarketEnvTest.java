@@ -196,7 +196,7 @@ class MicrogridMarketEnvTest {
     String envId = null;
     for (int k = 0; envId == null; k++) {
       for (String mg : List.of("mg1", "mg2", "mg3")) {
-        if (io.agentbus.agent.impl.PlacementProbe.owner(OperatorAgent.microgridAgent("join_" + k, mg), both)
+        if (io.agentbus.agent.Placement.owner(OperatorAgent.microgridAgent("join_" + k, mg), both)
             .equals(nodes.get(1).id())) {
           envId = "join_" + k;
         }

@@ -2,6 +2,7 @@ package io.agentbus.agent.impl;
 
 import io.agentbus.agent.AgentContext;
 import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRuntime;
 import io.agentbus.agent.TopicId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,13 +11,18 @@ import io.vertx.core.Vertx;
 final class AgentContextImpl implements AgentContext {
 
   private final AgentId id;
-  private final AgentRuntimeImpl runtime;
+  private final AgentRuntime runtime;
   private final AgentActivity activity;
 
-  AgentContextImpl(AgentId id, AgentRuntimeImpl runtime, AgentActivity activity) {
+  AgentContextImpl(AgentId id, AgentRuntime runtime, AgentActivity activity) {
     this.id = id;
     this.runtime = runtime;
     this.activity = activity;
+  }
+
+  /** @return where the agent's traffic is counted */
+  AgentActivity activity() {
+    return activity;
   }
 
   @Override
@@ -26,7 +32,7 @@ final class AgentContextImpl implements AgentContext {
 
   @Override
   public String nodeId() {
-    return runtime.nodeId();
+    return runtime.node().id();
   }
 
   @Override

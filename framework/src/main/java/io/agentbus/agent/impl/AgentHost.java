@@ -18,7 +18,8 @@ final class AgentHost extends VerticleBase {
 
   private final AgentId id;
   private final Agent agent;
-  private final AgentRuntimeImpl runtime;
+  private final HostServices services;
+  private final io.agentbus.agent.AgentContext agentContext;
   private final RegistrationOptions registration;
   private Handlers handlers;
   private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
@@ -51,37 +52,43 @@ final class AgentHost extends VerticleBase {
    */
   private static final long ABANDON_GRACE_MILLIS = 1_000;
   private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
-  private final AgentActivity activity = new AgentActivity();
+  private final AgentActivity activity;
   /** Set when this activation turned out to be a duplicate: it stops without saving. */
   private volatile boolean discarded;
 
-  AgentHost(AgentId id, Agent agent, AgentRuntimeImpl runtime, RegistrationOptions registration) {
+  /**
+   * @param agentContext what the agent is given ({@link Agent#init}), counting its traffic in {@code activity}
+   */
+  AgentHost(AgentId id, Agent agent, HostServices services, io.agentbus.agent.AgentContext agentContext,
+      AgentActivity activity, RegistrationOptions registration) {
     this.id = id;
     this.agent = agent;
-    this.runtime = runtime;
+    this.services = services;
+    this.agentContext = agentContext;
+    this.activity = activity;
     this.registration = registration;
   }
 
   @Override
   public Future<?> start() {
-    agent.init(new AgentContextImpl(id, runtime, activity));
+    agent.init(agentContext);
     handlers = agent.handlers();
     handlers.entries().values().forEach(e -> {
       if (e.payloadClass() != io.vertx.core.json.JsonObject.class) {
-        runtime.payloadTypes().register(e.typeName(), e.payloadClass());
+        services.payloadTypes().register(e.typeName(), e.payloadClass());
       }
     });
-    return runtime.stateStore().load(id).compose(saved -> {
+    return services.stateStore().load(id).compose(saved -> {
       String previous = saved == null ? null : saved.getString("node");
       // taking over from a live node: it saves the agent's state and lets go first
-      return previous == null || previous.equals(runtime.nodeId()) ? Future.succeededFuture(saved)
-          : runtime.requestRelease(previous, id).compose(v -> runtime.stateStore().load(id));
+      return previous == null || previous.equals(services.nodeId()) ? Future.succeededFuture(saved)
+          : services.requestRelease(previous, id).compose(v -> services.stateStore().load(id));
     }).compose(saved -> {
       if (saved != null && saved.getJsonObject("state") != null) {
         agent.loadState(saved.getJsonObject("state"));
       }
-      runtime.activated(id, saved == null ? null : saved.getString("node"));
-      return runtime.stateStore().save(id, runtime.nodeId(), saved == null ? null : saved.getJsonObject("state"));
+      services.activated(id, saved == null ? null : saved.getString("node"));
+      return services.stateStore().save(id, services.nodeId(), saved == null ? null : saved.getJsonObject("state"));
     }).compose(v -> agent.onStart()).onSuccess(v -> watchIdleness());
   }
 
@@ -91,7 +98,7 @@ final class AgentHost extends VerticleBase {
       vertx.setPeriodic(Math.max(10, Math.min(idle / 2, 1_000)), timer -> {
         if (!busy() && System.currentTimeMillis() - activity.lastActivityMillis() >= idle) {
           vertx.cancelTimer(timer);
-          runtime.release(id);
+          services.idle(id);
         }
       });
     }
@@ -103,12 +110,12 @@ final class AgentHost extends VerticleBase {
       Owed o = owed.remove(seq);
       if (o != null) {
         inflight.decrementAndGet();
-        o.reply.tryFail(new io.agentbus.agent.AgentUnavailableException("agent " + id + " on node " + runtime.nodeId()
+        o.reply.tryFail(new io.agentbus.agent.AgentUnavailableException("agent " + id + " on node " + services.nodeId()
             + " was deactivated before its handler completed"));
       }
     }
     return agent.onStop().transform(ar -> saveIfNeeded(RegistrationOptions.Checkpoint.ON_DEACTIVATE))
-        .onComplete(ar -> runtime.deactivated(id));
+        .onComplete(ar -> services.deactivated(id));
   }
 
   /**
@@ -121,7 +128,7 @@ final class AgentHost extends VerticleBase {
     long now = System.currentTimeMillis();
     boolean busy = false;
     for (Owed o : owed.values()) {
-      long callerWaits = o.callerTimeoutMillis > 0 ? o.callerTimeoutMillis : runtime.sendTimeoutMillis();
+      long callerWaits = o.callerTimeoutMillis > 0 ? o.callerTimeoutMillis : services.sendTimeoutMillis();
       long abandonAfter = Math.max(registration.idleTimeoutMillis(), callerWaits) + ABANDON_GRACE_MILLIS;
       if (now - o.sinceMillis < abandonAfter) {
         busy = true;
@@ -168,7 +175,7 @@ final class AgentHost extends VerticleBase {
   }
 
   private Future<Object> handle(Envelope e) {
-    RuntimeTracing tracing = runtime.tracing();
+    RuntimeTracing tracing = services.tracing();
     if (!tracing.enabled()) {
       return invoke(e);
     }
@@ -181,7 +188,7 @@ final class AgentHost extends VerticleBase {
   }
 
   private Future<Object> invoke(Envelope e) {
-    return HandlerInvoker.invoke(id, agent, handlers, e, runtime.payloadTypes())
+    return HandlerInvoker.invoke(id, agent, handlers, e, services.payloadTypes())
         .compose(r -> registration.checkpoint() == RegistrationOptions.Checkpoint.EVERY_MESSAGE
             ? saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r) : Future.succeededFuture(r));
   }
@@ -199,10 +206,10 @@ final class AgentHost extends VerticleBase {
     if (state == null && when == RegistrationOptions.Checkpoint.EVERY_MESSAGE) {
       return Future.succeededFuture();
     }
-    return runtime.stateStore().saveIfHost(id, runtime.nodeId(), state).map(claimedBy -> {
+    return services.stateStore().saveIfHost(id, services.nodeId(), state).map(claimedBy -> {
       if (claimedBy != null && !discarded) {
         discarded = true;
-        runtime.duplicateFound(id, claimedBy, when == RegistrationOptions.Checkpoint.EVERY_MESSAGE);
+        services.duplicateFound(id, claimedBy, when == RegistrationOptions.Checkpoint.EVERY_MESSAGE);
       }
       return null;
     });

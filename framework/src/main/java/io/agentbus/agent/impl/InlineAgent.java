@@ -12,22 +12,23 @@ import io.vertx.core.Future;
 final class InlineAgent {
 
   private final AgentId id;
-  private final AgentRuntimeImpl runtime;
+  private final io.agentbus.agent.PayloadTypes payloadTypes;
   private final Agent agent;
   private final Handlers handlers;
-  private final AgentActivity activity = new AgentActivity();
+  private final AgentActivity activity;
 
-  InlineAgent(AgentId id, Agent agent, AgentRuntimeImpl runtime) {
+  InlineAgent(AgentId id, Agent agent, io.agentbus.agent.PayloadTypes payloadTypes, AgentContextImpl agentContext) {
     this.id = id;
-    this.runtime = runtime;
+    this.payloadTypes = payloadTypes;
     this.agent = agent;
-    agent.init(new AgentContextImpl(id, runtime, activity));
+    this.activity = agentContext.activity();
+    agent.init(agentContext);
     this.handlers = agent.handlers();
   }
 
   Future<Object> dispatch(Envelope e) {
     activity.received();
-    return HandlerInvoker.invoke(id, agent, handlers, e, runtime.payloadTypes());
+    return HandlerInvoker.invoke(id, agent, handlers, e, payloadTypes);
   }
 
   io.agentbus.agent.AgentStats stats() {

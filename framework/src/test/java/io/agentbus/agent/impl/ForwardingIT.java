@@ -81,7 +81,7 @@ class ForwardingIT {
     // what a node with a stale view does: send to B an agent that C owns; first an immediate answer
     Envelope quick = new Envelope(Envelope.Kind.SEND, "m-stale-0", null, target, null, a.payloadTypes().nameOf(new Slow(0, "")),
         null, Buffer.buffer(new JsonObject().put("delayMillis", 1).put("text", "quick").encode()), Map.of(), 0).withTimeout(30_000);
-    Envelope quickReply = (Envelope) await(cluster.node(0).vertx().eventBus().request(a.inboxAddress(nodeB), quick,
+    Envelope quickReply = (Envelope) await(cluster.node(0).vertx().eventBus().request(new RuntimeAddresses(NS).inbox(nodeB), quick,
         new DeliveryOptions().setSendTimeout(30_000))).body();
     assertThat(quickReply.payloadJson).as("the forwarded reply carries its payload").isNotNull();
     assertThat(new JsonObject(quickReply.payloadJson).getString("text")).isEqualTo("quick");
@@ -89,7 +89,7 @@ class ForwardingIT {
     Buffer json = Buffer.buffer(new JsonObject().put("delayMillis", 3_000).put("text", "through B").encode());
     Envelope stale = new Envelope(Envelope.Kind.SEND, "m-stale-1", null, target, null, a.payloadTypes().nameOf(new Slow(0, "")),
         null, json, Map.of(), 0).withTimeout(30_000);
-    Object body = await(cluster.node(0).vertx().eventBus().request(a.inboxAddress(nodeB), stale,
+    Object body = await(cluster.node(0).vertx().eventBus().request(new RuntimeAddresses(NS).inbox(nodeB), stale,
         new DeliveryOptions().setSendTimeout(30_000)), Duration.ofSeconds(40)).body();
     Envelope reply = (Envelope) body;
     assertThat(reply.kind).isEqualTo(Envelope.Kind.REPLY);

@@ -444,7 +444,6 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     });
   }
 
-  /** @return the connected worker that hosts {@code agent}: rendezvous hashing over its type's workers */
   /** Asks a worker's agent for its state over the worker's control channel (a JVM caller's {@code saveState}). */
   Future<io.agentbus.agent.SaveStateResponse> saveWorkerState(AgentId agent) {
     Any request = Any.pack(io.agentbus.grpc.proto.SaveStateRequest.newBuilder().setAgentId(Wire.proto(agent)).build());
@@ -508,30 +507,22 @@ public final class AgentRpcHostImpl implements AgentRpcHost {
     return err.getMessage() != null ? err.getMessage() : err.toString();
   }
 
+  /**
+   * @return the connected worker that hosts {@code agent}: {@link io.agentbus.agent.Placement} over
+   *     its type's connected workers (the runtime's placement), so a key sticks to its worker
+   */
   String workerFor(AgentId agent) {
     Set<String> candidates = typeWorkers.get(agent.type());
     if (candidates == null) {
       return null;
     }
-    String best = null;
-    long bestScore = 0;
+    List<String> connected = new ArrayList<>(candidates.size());
     for (String c : candidates) {
-      if (!workers.containsKey(c)) {
-        continue;
-      }
-      long score = mix((c + '\u0000' + agent.key()).hashCode() * 0x9E3779B97F4A7C15L);
-      if (best == null || Long.compareUnsigned(score, bestScore) > 0) {
-        best = c;
-        bestScore = score;
+      if (workers.containsKey(c)) {
+        connected.add(c);
       }
     }
-    return best;
-  }
-
-  private static long mix(long h) {
-    h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-    h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-    return h ^ (h >>> 31);
+    return io.agentbus.agent.Placement.owner(agent, connected);
   }
 
   /**

@@ -1,0 +1,58 @@
+package io.agentbus.agent;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+
+/**
+ * Where an agent lives: rendezvous (highest random weight) hashing of an {@link AgentId} over the
+ * candidates that may host it. Every node computes the same owner from the same candidates, with
+ * no coordination, and when a candidate leaves only the agents it owned move (to the next best
+ * candidate of each); when one joins, it takes over only the agents it now scores best for.
+ *
+ * <p>The runtime places agents on the nodes that registered their type (and carry its required
+ * labels); the gRPC bridge places a worker-hosted agent on one of the workers of its type, with
+ * this same function. Pure and thread-safe.
+ */
+public final class Placement {
+
+  private Placement() {
+  }
+
+  /**
+   * @param id the agent
+   * @param nodes the candidates (node ids, worker ids): any order, duplicates ignored
+   * @return the owner of {@code id} among {@code nodes}, or null when there is none
+   */
+  public static String owner(AgentId id, Collection<String> nodes) {
+    String best = null;
+    long bestScore = 0;
+    for (String node : nodes) {
+      long score = score(node, id);
+      if (best == null || Long.compareUnsigned(score, bestScore) > 0
+          || (score == bestScore && node.compareTo(best) < 0)) {
+        best = node;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static long score(String node, AgentId id) {
+    long h = 0xcbf29ce484222325L;
+    h = fnv(h, node);
+    h = fnv(h ^ 0x1f, id.type());
+    h = fnv(h ^ 0x2f, id.key());
+    // splitmix64 finaliser: spreads FNV's weak low bits
+    h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
+    h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
+    return h ^ (h >>> 31);
+  }
+
+  private static long fnv(long h, String s) {
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+}

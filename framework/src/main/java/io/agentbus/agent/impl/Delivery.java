@@ -1,0 +1,385 @@
+package io.agentbus.agent.impl;
+
+import io.agentbus.agent.AgentCapacityException;
+import io.agentbus.agent.AgentId;
+import io.agentbus.agent.AgentRpcException;
+import io.agentbus.agent.AgentRuntimeOptions;
+import io.agentbus.agent.AgentTimeoutException;
+import io.agentbus.agent.AgentUnavailableException;
+import io.agentbus.agent.BytesPayload;
+import io.agentbus.agent.JsonPayload;
+import io.agentbus.agent.PayloadTypes;
+import io.agentbus.agent.Subscription;
+import io.agentbus.agent.TopicId;
+import io.agentbus.agent.UnknownAgentTypeException;
+import io.agentbus.cluster.impl.RequestsInFlight;
+import io.agentbus.error.ErrorCode;
+import io.agentbus.message.impl.CorruptFrame;
+import io.agentbus.message.impl.MessageIds;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Routing and delivery: a send goes to its agent's owner (this node, or one event-bus request to
+ * the owner's inbox, its reply correlated by the event bus and failed at once when that node
+ * leaves); a publish goes to every subscribed agent, one frame per owning node however many of
+ * its agents subscribe. Envelopes arriving in this node's inbox are delivered to the agents here,
+ * or passed on (at most twice) when this node's view says another node owns the agent.
+ *
+ * <p>Payloads cross the wire as JSON, checked against the size limit before anything is sent
+ * (a publish is all or nothing). Handler failures keep their {@link ErrorCode} across nodes.
+ *
+ * <p>Threads: send and publish run on the caller's thread; the inbox on the runtime's context;
+ * replies complete on the context that sent.
+ */
+final class Delivery {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+  private static final int MAX_HOPS = 2;
+
+  private final EventBus eventBus;
+  private final String me;
+  private final RuntimeAddresses addresses;
+  private final AgentRuntimeOptions options;
+  private final PayloadTypes payloadTypes;
+  private final Directory directory;
+  private final Ownership ownership;
+  private final Activations activations;
+  private final RuntimeTracing tracing;
+  private final BooleanSupplier closed;
+  private final AtomicInteger inflight = new AtomicInteger();
+  /** Requests waiting for a reply from each node: failed at once when that node leaves. */
+  private final RequestsInFlight<String> awaitingReplyFrom = new RequestsInFlight<>();
+  private final Counter sent;
+  private final Counter published;
+  private final Timer rpcTimer;
+  private final Counter malformed;
+
+  Delivery(EventBus eventBus, String me, RuntimeAddresses addresses, AgentRuntimeOptions options, PayloadTypes payloadTypes,
+      Directory directory, Ownership ownership, Activations activations, RuntimeTracing tracing, BooleanSupplier closed) {
+    this.eventBus = eventBus;
+    this.me = me;
+    this.addresses = addresses;
+    this.options = options;
+    this.payloadTypes = payloadTypes;
+    this.directory = directory;
+    this.ownership = ownership;
+    this.activations = activations;
+    this.tracing = tracing;
+    this.closed = closed;
+    MeterRegistry meters = options.getMeterRegistry();
+    String messagesHelp = "agent messages sent (kind=send: RPCs) and published (kind=publish) from this node";
+    this.sent = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "send").register(meters);
+    this.published = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "publish").register(meters);
+    this.malformed = Counter.builder("agentbus.agent.dropped").description("agent envelopes dropped, per reason")
+        .tag("reason", "malformed").register(meters);
+    this.rpcTimer = Timer.builder("agentbus.agent.rpc").description("agent RPC round trips, from send to reply or error")
+        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10))
+        .register(meters);
+  }
+
+  /** @return the messages being handled by agents here */
+  int inflight() {
+    return inflight.get();
+  }
+
+  // --- sending ----------------------------------------------------------------------------------
+
+  /** @see io.agentbus.agent.AgentRuntime#send(Object, AgentId, AgentId, Class, long) */
+  <R> Future<R> send(Object message, AgentId recipient, AgentId sender, Class<R> replyType, long timeoutMillis) {
+    if (closed.getAsBoolean()) {
+      return Future.failedFuture(closedError(me));
+    }
+    if (message == null || recipient == null) {
+      return Future.failedFuture(new IllegalArgumentException("message and recipient are required"));
+    }
+    String payloadType;
+    try {
+      payloadType = typeName(message);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (!directory.knowsType(recipient.type())) {
+      return Future.failedFuture(new UnknownAgentTypeException(recipient.type()));
+    }
+    String owner = ownership.owner(recipient);
+    if (owner == null) {
+      return Future.failedFuture(new AgentRpcException("no live node may host agent type '" + recipient.type()
+          + "' (check the required labels of its registrations)"));
+    }
+    long timeout = timeoutMillis < 0 ? options.getSendTimeoutMillis() : timeoutMillis;
+    Span span = tracing.enabled() ? tracing.send(recipient, sender, payloadType) : null;
+    Envelope e = new Envelope(Envelope.Kind.SEND, MessageIds.next(), sender, recipient, null,
+        payloadType, message, null, span == null ? Map.of() : RuntimeTracing.inject(span, Map.of()), 0).withTimeout(timeout);
+    sent.increment();
+    long t0 = System.nanoTime();
+    Future<Reply> reply = owner.equals(me)
+        ? deliverHere(e).map(r -> new Reply(r, null, null)).timeout(timeout, TimeUnit.MILLISECONDS)
+        : remote(owner, e, timeout);
+    return reply.transform(ar -> {
+      rpcTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      if (span != null) {
+        RuntimeTracing.end(span, ar.failed() ? ar.cause() : null);
+      }
+      if (ar.failed()) {
+        return Future.failedFuture(rpcError(recipient, timeout, ar.cause()));
+      }
+      try {
+        return Future.succeededFuture(ar.result().as(replyType, payloadTypes));
+      } catch (RuntimeException ex) {
+        return Future.failedFuture(ex);
+      }
+    });
+  }
+
+  /** A reply payload: the object (local) or type name and JSON (remote). */
+  private record Reply(Object payload, String type, Buffer json) {
+    @SuppressWarnings("unchecked")
+    <R> R as(Class<R> target, PayloadTypes types) {
+      if (payload == null && json == null) {
+        return null;
+      }
+      if (payload != null && target.isInstance(payload)) {
+        return (R) payload;
+      }
+      if (payload != null) {
+        return types.convert(type != null ? type : types.nameOf(payload), payload, null, target);
+      }
+      if (target == Object.class && PayloadTypes.isBytes(json)) {
+        return (R) types.decode(type, json, BytesPayload.class);
+      }
+      if (target == Object.class) {
+        Class<?> known = types.classOf(type);
+        return (R) (known != null ? types.decode(type, json, known) : new JsonPayload(type, new JsonObject(json)));
+      }
+      return types.decode(type, json, target);
+    }
+  }
+
+  private Future<Reply> remote(String owner, Envelope e, long timeout) {
+    Envelope wire;
+    try {
+      wire = e.payloadJson != null ? e : e.withJson(encodeForWire(e.payloadType, e.payload));
+    } catch (RuntimeException ex) {
+      return Future.failedFuture(ex);
+    }
+    return awaitingReplyFrom.track(owner, eventBus.<Object>request(addresses.inbox(owner), wire,
+        new DeliveryOptions().setSendTimeout(timeout))).map(m -> {
+          Envelope r = (Envelope) m.body();
+          return new Reply(r.payload, r.payloadType, r.payloadJson);
+        });
+  }
+
+  /** Fails every request waiting for {@code node}, which left: nobody will answer them. */
+  void nodeLeft(String node) {
+    awaitingReplyFrom.failAll(node::equals, n -> new AgentUnavailableException("node " + n + " left the cluster while a "
+        + "request to it was in flight (it may or may not have been handled); a retry goes to the agent's new owner"));
+  }
+
+  /** Encodes a payload for another node, refusing one over the size limit with a clear error. */
+  private Buffer encodeForWire(String type, Object payload) {
+    Buffer b = payloadTypes.encode(payload);
+    if (b.length() > options.getMaxPayloadBytes()) {
+      throw new IllegalArgumentException("payload of type '" + type + "' is " + b.length() + " bytes, more than the limit of "
+          + options.getMaxPayloadBytes() + " bytes (AgentRuntimeOptions.maxPayloadBytes)");
+    }
+    return b;
+  }
+
+  private Throwable rpcError(AgentId recipient, long timeout, Throwable err) {
+    if (err instanceof AgentRpcException) {
+      return err;
+    }
+    if (err instanceof TimeoutException || (err instanceof ReplyException
+        && ((ReplyException) err).failureType() == ReplyFailure.TIMEOUT)) {
+      return new AgentTimeoutException(recipient, timeout);
+    }
+    if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && ((ReplyException) err).failureCode() == AgentCapacityException.FAILURE_CODE) {
+      return new AgentCapacityException(err.getMessage());
+    }
+    if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE
+        && ((ReplyException) err).failureCode() == AgentUnavailableException.FAILURE_CODE) {
+      return new AgentUnavailableException(err.getMessage());
+    }
+    if (Registry.isNoHandlers(err)) {
+      return new AgentRpcException("the node owning " + recipient + " has no running agent runtime (it is stopping or gone)",
+          ErrorCode.UNAVAILABLE);
+    }
+    return new AgentRpcException(err.getMessage() != null ? err.getMessage() : err.toString(), ErrorCode.of(err));
+  }
+
+  /** @see io.agentbus.agent.AgentRuntime#publish(Object, TopicId, AgentId, String, Map) */
+  Future<Void> publish(Object message, TopicId topic, AgentId sender, String messageId, Map<String, String> metadata) {
+    if (closed.getAsBoolean()) {
+      return Future.failedFuture(closedError(me));
+    }
+    if (message == null || topic == null) {
+      return Future.failedFuture(new IllegalArgumentException("message and topic are required"));
+    }
+    if ((messageId != null && (messageId.isEmpty() || messageId.length() > 255)) || metadata == null || metadata.size() > 64) {
+      return Future.failedFuture(new IllegalArgumentException("a message id has 1..255 characters and metadata at most 64 entries"));
+    }
+    String payloadType;
+    try {
+      payloadType = typeName(message);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Set<AgentId> recipients = new LinkedHashSet<>();
+    for (Subscription s : directory.subscriptions()) {
+      if (s.matches(topic)) {
+        AgentId id = s.mapToAgent(topic);
+        if (!id.equals(sender)) {
+          recipients.add(id);
+        }
+      }
+    }
+    Span span = tracing.enabled() ? tracing.publish(topic, sender, payloadType, metadata) : null;
+    if (span != null) {
+      metadata = RuntimeTracing.inject(span, metadata);
+      span.end();  // a publish does not wait for its receivers: their spans link back through the context
+    }
+    Envelope e = new Envelope(Envelope.Kind.PUBLISH, messageId != null ? messageId : MessageIds.next(), sender, null, topic,
+        payloadType, message, null, metadata.isEmpty() ? Map.of() : Map.copyOf(metadata), 0);
+    List<AgentId> local = new ArrayList<>();
+    Map<String, List<AgentId>> remote = new LinkedHashMap<>();
+    for (AgentId id : recipients) {
+      String owner = ownership.owner(id);
+      if (owner == null) {
+        LOG.debug("published {} has no live host for {}", e.messageId, id);
+      } else if (owner.equals(me)) {
+        local.add(id);
+      } else {
+        remote.computeIfAbsent(owner, o -> new ArrayList<>()).add(id);
+      }
+    }
+    // all or nothing: a payload too large for the wire is refused before anyone gets it
+    Envelope wire = null;
+    if (!remote.isEmpty()) {
+      try {
+        wire = e.withJson(encodeForWire(e.payloadType, message));
+      } catch (RuntimeException ex) {
+        return Future.failedFuture(ex);
+      }
+    }
+    published.increment();
+    for (AgentId id : local) {
+      deliverHere(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+    }
+    for (Map.Entry<String, List<AgentId>> r : remote.entrySet()) {
+      // one frame per node, however many of its agents subscribe
+      eventBus.send(addresses.inbox(r.getKey()), r.getValue().size() == 1 ? wire.to(r.getValue().get(0)) : wire.toAll(r.getValue()));
+    }
+    return Future.succeededFuture();
+  }
+
+  // --- receiving --------------------------------------------------------------------------------
+
+  /** Handles an envelope that arrived in this node's inbox, replying to a send. */
+  void onInbox(Message<Object> m) {
+    if (!(m.body() instanceof Envelope)) {
+      String reason = m.body() instanceof CorruptFrame ? ((CorruptFrame) m.body()).reason() : "unexpected body";
+      malformed.increment();
+      LOG.warn("dropped a malformed agent envelope: {}", reason);
+      if (m.replyAddress() != null) {
+        m.fail(400, "malformed envelope: " + reason);
+      }
+      return;
+    }
+    Envelope e = (Envelope) m.body();
+    if (!e.recipients.isEmpty()) {
+      for (AgentId id : e.recipients) {
+        deliverHere(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+      }
+      return;
+    }
+    deliverHere(e).onComplete(ar -> {
+      if (e.kind != Envelope.Kind.SEND || m.replyAddress() == null) {
+        if (ar.failed()) {
+          LOG.debug("published message to {} failed: {}", e.recipient, ar.cause().getMessage());
+        }
+        return;
+      }
+      if (ar.failed()) {
+        // the failure's code travels with it (capacity 429, unavailable 503, ... see ErrorCode)
+        m.fail(ErrorCode.of(ar.cause()).wireCode(), ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
+        return;
+      }
+      try {
+        Object r = ar.result();
+        String type = r == null ? null : payloadTypes.nameOf(r);
+        Envelope reply = e.fromWire() && r != null
+            ? new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, null,
+                encodeForWire(type, r), Map.of(), 0)
+            : new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, r, null, Map.of(), 0);
+        m.reply(reply);
+      } catch (RuntimeException ex) {
+        m.fail(500, "agent " + e.recipient + " replied with a payload that cannot be sent: " + ex.getMessage());
+      }
+    });
+  }
+
+  /** Delivers to an agent hosted here (activating it), or forwards to its owner if this view says so. */
+  private Future<Object> deliverHere(Envelope e) {
+    if (closed.getAsBoolean()) {
+      return Future.failedFuture(closedError(me));
+    }
+    Activations.Registered r = activations.registered(e.recipient.type());
+    String owner = ownership.owner(e.recipient);
+    if (owner != null && !owner.equals(me) && e.hops < MAX_HOPS) {
+      // this node's view differs from the caller's: pass the send on, waiting as long as the caller
+      // does, and hand back the reply as an object (a reply that crossed the wire carries JSON)
+      long timeout = e.timeoutMillis > 0 ? e.timeoutMillis : options.getSendTimeoutMillis();
+      return remote(owner, e.forwarded(), timeout).map(reply -> reply.as(Object.class, payloadTypes));
+    }
+    if (r == null) {
+      return Future.failedFuture(new AgentRpcException("agent type '" + e.recipient.type()
+          + "' is not registered on node " + me));
+    }
+    inflight.incrementAndGet();
+    Future<Object> handled = activations.dispatch(e, r);
+    if (!r.options().inline()) {
+      handled = handled.map(reply -> reply == null ? null : payloadTypes.check(reply)).recover(err -> Future.failedFuture(
+          err instanceof AgentCapacityException || err instanceof AgentUnavailableException ? err
+              : new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
+                  + (err.getMessage() != null ? err.getMessage() : err.toString()), ErrorCode.of(err))));
+    }
+    return handled.onComplete(ar -> inflight.decrementAndGet());
+  }
+
+  /** @return the payload's type name; throws when it is not a payload this runtime can carry */
+  private String typeName(Object message) {
+    payloadTypes.check(message);
+    return payloadTypes.nameOf(message);
+  }
+
+  static IllegalStateException closedError(String node) {
+    return new IllegalStateException("agent runtime on node " + node + " is closed");
+  }
+}

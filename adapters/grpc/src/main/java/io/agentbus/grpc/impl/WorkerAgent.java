@@ -11,18 +11,18 @@ import io.agentbus.agent.SaveStateRequest;
  */
 final class WorkerAgent extends Agent {
 
-  private final AgentRpcHostImpl host;
+  private final WorkerRouting routing;
 
-  WorkerAgent(AgentRpcHostImpl host) {
-    this.host = host;
+  WorkerAgent(WorkerRouting routing) {
+    this.routing = routing;
   }
 
   @Override
   public Handlers handlers() {
     // the worker is chosen per message: a key sticks to its worker while the workers of its type stay
     return Handlers.builder()
-        .onRequestAsync(SaveStateRequest.class, (r, ctx) -> host.saveWorkerState(id()))
-        .onRequestAsync(LoadStateRequest.class, (r, ctx) -> host.loadWorkerState(id(), r.state()))
-        .otherwiseForeign((payload, ctx) -> host.forward(host.workerFor(id()), id(), payload, ctx)).build();
+        .onRequestAsync(SaveStateRequest.class, (r, ctx) -> routing.saveWorkerState(id()))
+        .onRequestAsync(LoadStateRequest.class, (r, ctx) -> routing.loadWorkerState(id(), r.state()))
+        .otherwiseForeign((payload, ctx) -> routing.forward(id(), payload, ctx)).build();
   }
 }

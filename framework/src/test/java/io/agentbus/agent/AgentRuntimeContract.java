@@ -362,6 +362,38 @@ public abstract class AgentRuntimeContract {
   }
 
   @Test
+  void aPublishToSeveralAgentsOnAnotherNodeReachesEachInTheFormItHandles() {
+    needsSeveralNodes("the payload crosses the wire once for all of them");
+    String topicType = unique("many");
+    List<MyMessage> records = TestAgents.newLog();
+    List<JsonPayload> json = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String t = unique("asRecord");
+      await(rt(1).register(t, id -> new Observer(records)));
+      await(rt(0).addSubscription(new TypeSubscription(topicType, t)));
+    }
+    String asJson = unique("asJson");
+    await(rt(1).register(asJson, id -> new Agent() {
+      @Override
+      public Handlers handlers() {
+        return Handlers.builder().otherwise((p, ctx) -> {
+          json.add(p);
+          return io.vertx.core.Future.succeededFuture();
+        }).build();
+      }
+    }));
+    await(rt(0).addSubscription(new TypeSubscription(topicType, asJson)));
+    for (String text : List.of("first", "second")) {  // the first activates them, the second finds them started
+      await(rt(0).publish(new MyMessage(text), new TopicId(topicType, "s"), null));
+    }
+    until("3 records and 1 JSON per publish", WAIT, () -> records.size() == 6 && json.size() == 2);
+    assertThat(records).extracting(MyMessage::content).containsExactlyInAnyOrder("first", "first", "first",
+        "second", "second", "second");
+    assertThat(json).extracting(p -> p.data().getString("content")).containsExactlyInAnyOrder("first", "second");
+    assertThat(json).extracting(JsonPayload::type).containsOnly(rt(0).payloadTypes().nameOf(new MyMessage("x")));
+  }
+
+  @Test
   void prefixSubscriptionsRouteBySourceKey() {
     String type = unique("direct");
     List<MyMessage> seen = TestAgents.newLog();

@@ -314,8 +314,9 @@ final class Delivery {
     }
     Envelope e = (Envelope) m.body();
     if (!e.recipients.isEmpty()) {
+      Envelope shared = decodedOnce(e);
       for (AgentId id : e.recipients) {
-        deliverHere(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+        deliverHere(shared.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
       }
       return;
     }
@@ -343,6 +344,26 @@ final class Delivery {
         m.fail(500, "agent " + e.recipient + " replied with a payload that cannot be sent: " + ex.getMessage());
       }
     });
+  }
+
+  /**
+   * A publish for several agents here is decoded once, not once per agent, when its type is a
+   * record this node knows (immutable: shared as a local publish shares it). Otherwise, or when it
+   * does not decode, each agent's handler decodes (and reports) it as before.
+   */
+  private Envelope decodedOnce(Envelope e) {
+    if (e.recipients.size() < 2 || e.payload != null || e.payloadJson == null || PayloadTypes.isBytes(e.payloadJson)) {
+      return e;
+    }
+    Class<?> type = payloadTypes.classOf(e.payloadType);
+    if (type == null || !type.isRecord()) {
+      return e;
+    }
+    try {
+      return e.withDecoded(payloadTypes.decode(e.payloadType, e.payloadJson, type));
+    } catch (RuntimeException undecodable) {
+      return e;
+    }
   }
 
   /** Delivers to an agent hosted here (activating it), or forwards to its owner if this view says so. */

@@ -77,6 +77,16 @@ final class Envelope {
     return new Envelope(kind, messageId, sender, recipient, topic, payloadType, null, json, metadata, hops, recipients, timeoutMillis);
   }
 
+  /**
+   * @return a copy that also carries its JSON payload decoded (an immutable record, shared by the
+   *     recipients on this node as a local publish shares it); handlers taking another form still
+   *     get it from the JSON
+   */
+  Envelope withDecoded(Object decoded) {
+    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, decoded, payloadJson, metadata, hops, recipients,
+        timeoutMillis);
+  }
+
   /** @return a copy for another recipient */
   Envelope to(AgentId other) {
     return new Envelope(kind, messageId, sender, other, topic, payloadType, payload, payloadJson, metadata, hops, List.of(),
@@ -89,7 +99,8 @@ final class Envelope {
         recipients, timeoutMillis);
   }
 
+  /** @return whether it came from another node (its reply goes back as JSON) */
   boolean fromWire() {
-    return payload == null && payloadJson != null;
+    return payloadJson != null;
   }
 }

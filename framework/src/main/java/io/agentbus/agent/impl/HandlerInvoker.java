@@ -30,32 +30,40 @@ final class HandlerInvoker {
         return Future.succeededFuture(new SaveStateResponse(agent.saveState()));
       }
       if (entry == null && LoadStateRequest.TYPE.equals(e.payloadType)) {
-        LoadStateRequest load = e.payload != null ? types.convert(e.payloadType, e.payload, null, LoadStateRequest.class)
-            : types.decode(e.payloadType, e.payloadJson, LoadStateRequest.class);
+        LoadStateRequest load = as(e, LoadStateRequest.class, types);
         agent.loadState(load.state());
         return Future.succeededFuture();
       }
       if (entry == null && handlers.otherwiseForeign() != null) {
         Object p = e.payload instanceof BytesPayload || e.payload instanceof JsonPayload ? e.payload
-            : e.payload != null ? types.convert(e.payloadType, e.payload, null, JsonPayload.class)
-            : PayloadTypes.isBytes(e.payloadJson) ? types.decode(e.payloadType, e.payloadJson, BytesPayload.class)
-            : types.decode(e.payloadType, e.payloadJson, JsonPayload.class);
+            : e.payloadJson != null && PayloadTypes.isBytes(e.payloadJson) ? as(e, BytesPayload.class, types)
+            : as(e, JsonPayload.class, types);
         return handlers.otherwiseForeign().apply(p, ctx).map(r -> r);
       }
       if (entry == null && handlers.otherwise() != null) {
-        JsonPayload p = e.payload != null ? types.convert(e.payloadType, e.payload, null, JsonPayload.class)
-            : types.decode(e.payloadType, e.payloadJson, JsonPayload.class);
+        JsonPayload p = as(e, JsonPayload.class, types);
         return handlers.otherwise().apply(p, ctx).map(r -> r);
       }
       if (entry == null) {
         return Future.failedFuture(new IllegalArgumentException("agent " + id + " does not handle message type '"
             + e.payloadType + "' (it handles " + handlers.entries().keySet() + ")"));
       }
-      Object payload = e.payload != null ? types.convert(e.payloadType, e.payload, null, entry.payloadClass())
-          : types.decode(e.payloadType, e.payloadJson, entry.payloadClass());
-      return entry.function().apply(payload, ctx).map(r -> r);
+      return entry.function().apply(as(e, entry.payloadClass(), types), ctx).map(r -> r);
     } catch (Throwable t) {
       return Future.failedFuture(t);
     }
+  }
+
+  /**
+   * @return the payload as {@code target}: the object itself when it is one, else decoded from the
+   *     JSON when it came from another node, else converted
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> T as(Envelope e, Class<T> target, PayloadTypes types) {
+    if (e.payload != null && target.isInstance(e.payload)) {
+      return (T) e.payload;
+    }
+    return e.payloadJson != null ? types.decode(e.payloadType, e.payloadJson, target)
+        : types.convert(e.payloadType, e.payload, null, target);
   }
 }

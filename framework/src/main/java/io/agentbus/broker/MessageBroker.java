@@ -111,7 +111,7 @@ public interface MessageBroker {
    * @param handler the handler
    * @return the subscription, once active cluster-wide
    */
-  Future<Subscription> subscribe(Channel channel, Handler<Message> handler);
+  Future<ChannelSubscription> subscribe(Channel channel, Handler<Message> handler);
 
   /**
    * Removes every message of an environment from every channel (the channels stay).

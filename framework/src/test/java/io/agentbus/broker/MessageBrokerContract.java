@@ -182,7 +182,7 @@ public abstract class MessageBrokerContract {
     String env = newEnv();
     Channel ch = a.channels().broadcast("system", env);
     List<Message> received = Collections.synchronizedList(new ArrayList<>());
-    Subscription sub = await(c.subscribe(ch, received::add));
+    ChannelSubscription sub = await(c.subscribe(ch, received::add));
     await(a.publish(ch, msg(env, "system", "all", 1)));
     until("delivery", WAIT, () -> received.size() == 1);
     await(sub.unsubscribe());

@@ -3,7 +3,7 @@ package io.agentbus.broker.impl;
 import io.agentbus.broker.BrokerClosedException;
 import io.agentbus.broker.BrokerOptions;
 import io.agentbus.broker.MessageBroker;
-import io.agentbus.broker.Subscription;
+import io.agentbus.broker.ChannelSubscription;
 import io.agentbus.channel.Channel;
 import io.agentbus.channel.Channels;
 import io.agentbus.channel.Ids;
@@ -225,14 +225,14 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   @Override
-  public Future<Subscription> subscribe(Channel channel, Handler<Message> handler) {
+  public Future<ChannelSubscription> subscribe(Channel channel, Handler<Message> handler) {
     return guarded("subscribe", () -> {
       support.checkChannel(channel);
       MessageConsumer<Object> consumer = consumer(channel.address(), channel);
       Counter delivered = support.metrics.subscriberDeliveries(channel);
       consumer.handler(m -> deliver(channel, m.body(), handler, delivered));
       consumers.add(consumer);
-      return consumer.completion().<Subscription>map(v -> new BusSubscription(channel, consumer));
+      return consumer.completion().<ChannelSubscription>map(v -> new BusSubscription(channel, consumer));
     });
   }
 
@@ -549,7 +549,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     }
   }
 
-  private final class BusSubscription implements Subscription {
+  private final class BusSubscription implements ChannelSubscription {
     private final Channel channel;
     private final MessageConsumer<Object> consumer;
 

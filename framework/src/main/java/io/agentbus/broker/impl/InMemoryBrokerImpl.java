@@ -3,7 +3,7 @@ package io.agentbus.broker.impl;
 import io.agentbus.broker.BrokerClosedException;
 import io.agentbus.broker.BrokerOptions;
 import io.agentbus.broker.MessageBroker;
-import io.agentbus.broker.Subscription;
+import io.agentbus.broker.ChannelSubscription;
 import io.agentbus.channel.Channel;
 import io.agentbus.channel.Channels;
 import io.agentbus.channel.Ids;
@@ -85,7 +85,7 @@ public final class InMemoryBrokerImpl implements MessageBroker {
   }
 
   @Override
-  public Future<Subscription> subscribe(Channel channel, Handler<Message> handler) {
+  public Future<ChannelSubscription> subscribe(Channel channel, Handler<Message> handler) {
     return call("subscribe", () -> {
       support.checkChannel(channel);
       LocalSubscription s = new LocalSubscription(channel, handler);
@@ -136,7 +136,7 @@ public final class InMemoryBrokerImpl implements MessageBroker {
     }
   }
 
-  private final class LocalSubscription implements Subscription {
+  private final class LocalSubscription implements ChannelSubscription {
     private final Channel channel;
     private final Handler<Message> handler;
 

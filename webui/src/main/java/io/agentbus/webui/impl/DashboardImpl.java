@@ -40,7 +40,7 @@ public final class DashboardImpl implements Dashboard {
   private volatile java.util.List<String> environments = java.util.List.of();
   private final ArrayDeque<JsonObject> lifecycle = new ArrayDeque<>();
   private final ArrayDeque<JsonObject> tail = new ArrayDeque<>();
-  private final java.util.List<io.agentbus.broker.Subscription> tailSubscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<io.agentbus.broker.ChannelSubscription> tailSubscriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AutoCloseable lifecycleRegistration;
   private final long timer;
   private long version;
@@ -121,7 +121,7 @@ public final class DashboardImpl implements Dashboard {
     } catch (Exception ignored) {
       // already gone
     }
-    tailSubscriptions.forEach(io.agentbus.broker.Subscription::unsubscribe);
+    tailSubscriptions.forEach(io.agentbus.broker.ChannelSubscription::unsubscribe);
     pages.values().forEach(inspector::stop);
     pages.clear();
     clients.keySet().forEach(ws -> ws.close());

@@ -24,12 +24,32 @@ public final class Placement {
    * @return the owner of {@code id} among {@code nodes}, or null when there is none
    */
   public static String owner(AgentId id, Collection<String> nodes) {
+    return owner(id, nodes, n -> true);
+  }
+
+  /**
+   * @param id the agent
+   * @param nodes the candidates, of which only those {@code eligible} accepts count
+   * @param eligible which candidates may own it now (for example, the connected ones)
+   * @return the owner of {@code id} among the eligible {@code nodes}, or null when there is none
+   */
+  public static String owner(AgentId id, Collection<String> nodes, java.util.function.Predicate<String> eligible) {
     String best = null;
     long bestScore = 0;
+    int seen = 0;
     for (String node : nodes) {
+      if (!eligible.test(node)) {
+        continue;
+      }
+      if (seen++ == 0) {
+        best = node;  // scored only if another candidate competes
+        continue;
+      }
+      if (seen == 2) {
+        bestScore = score(best, id);
+      }
       long score = score(node, id);
-      if (best == null || Long.compareUnsigned(score, bestScore) > 0
-          || (score == bestScore && node.compareTo(best) < 0)) {
+      if (Long.compareUnsigned(score, bestScore) > 0 || (score == bestScore && node.compareTo(best) < 0)) {
         best = node;
         bestScore = score;
       }

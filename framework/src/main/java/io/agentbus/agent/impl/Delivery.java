@@ -12,6 +12,7 @@ import io.agentbus.agent.PayloadTypes;
 import io.agentbus.agent.Subscription;
 import io.agentbus.agent.TopicId;
 import io.agentbus.agent.UnknownAgentTypeException;
+import io.agentbus.cluster.impl.EventBusRegistrations;
 import io.agentbus.cluster.impl.RequestsInFlight;
 import io.agentbus.error.ErrorCode;
 import io.agentbus.message.impl.CorruptFrame;
@@ -227,7 +228,7 @@ final class Delivery {
         && ((ReplyException) err).failureCode() == AgentUnavailableException.FAILURE_CODE) {
       return new AgentUnavailableException(err.getMessage());
     }
-    if (Registry.isNoHandlers(err)) {
+    if (EventBusRegistrations.noHandlers(err)) {
       return new AgentRpcException("the node owning " + recipient + " has no running agent runtime (it is stopping or gone)",
           ErrorCode.UNAVAILABLE);
     }

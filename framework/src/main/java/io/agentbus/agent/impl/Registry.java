@@ -3,12 +3,11 @@ package io.agentbus.agent.impl;
 import io.agentbus.agent.RegistrationOptions;
 import io.agentbus.agent.Subscription;
 import io.agentbus.cluster.Node;
+import io.agentbus.cluster.impl.EventBusRegistrations;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
@@ -199,7 +198,7 @@ final class Registry {
       if (!other.equals(me)) {
         acks.add(eventBus.request(addresses.directory(other), op, new DeliveryOptions().setSendTimeout(ackTimeoutMillis))
             .recover(err -> {
-              if (!isNoHandlers(err)) {
+              if (!EventBusRegistrations.noHandlers(err)) {
                 LOG.warn("node {} did not acknowledge directory change {}: {}", other, op.getString("op"), err.getMessage());
               }
               return Future.succeededFuture();
@@ -235,9 +234,5 @@ final class Registry {
 
   private static JsonObject addSubOp(Subscription s) {
     return new JsonObject().put("op", Directory.ADD_SUB).put("subscription", Directory.subToJson(s));
-  }
-
-  static boolean isNoHandlers(Throwable err) {
-    return err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS;
   }
 }

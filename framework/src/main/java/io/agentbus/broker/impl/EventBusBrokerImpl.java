@@ -517,7 +517,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private static boolean ownerGone(Throwable err) {
-    return err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.NO_HANDLERS;
+    return io.agentbus.cluster.impl.EventBusRegistrations.noHandlers(err);
   }
 
   private RuntimeException requestFailure(String what, Channel channel, String owner, Throwable err) {

@@ -21,6 +21,15 @@ public final class EventBusRegistrations {
   }
 
   /** @return whether the cluster lists a registration of {@code address} by this node (always true when not clustered) */
+  /**
+   * @return whether {@code err} says nobody listens at the address a message went to (its node or
+   *     its consumer is gone): Vert.x drops a plain send then, and fails a request this way
+   */
+  public static boolean noHandlers(Throwable err) {
+    return err instanceof io.vertx.core.eventbus.ReplyException
+        && ((io.vertx.core.eventbus.ReplyException) err).failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
+  }
+
   public static Future<Boolean> known(Vertx vertx, String address) {
     ClusterManager cm = ((VertxInternal) vertx).clusterManager();
     if (cm == null) {

@@ -120,16 +120,7 @@ final class WorkerDirectory {
    */
   String workerFor(AgentId agent) {
     Set<String> candidates = typeWorkers.get(agent.type());
-    if (candidates == null) {
-      return null;
-    }
-    List<String> connected = new ArrayList<>(candidates.size());
-    for (String c : candidates) {
-      if (workers.containsKey(c)) {
-        connected.add(c);
-      }
-    }
-    return Placement.owner(agent, connected);
+    return candidates == null ? null : Placement.owner(agent, candidates, workers::containsKey);
   }
 
   /** @return what each worker registered and how its stream is doing, by client id */

@@ -65,10 +65,6 @@ public final class NodeMain {
   }
 
   public static void main(String[] args) {
-    if (java.util.Arrays.asList(args).contains("--version")) {
-      System.out.println(version());
-      return;
-    }
     NodeConfig config;
     try {
       config = NodeConfig.load(args, System.getenv());
@@ -76,6 +72,10 @@ public final class NodeMain {
       System.err.println("agentbus: " + e.getMessage());
       System.err.println("Run with --help to list the options.");
       System.exit(2);
+      return;
+    }
+    if (config.version()) {
+      System.out.println(version());
       return;
     }
     if (config.help()) {

@@ -36,9 +36,9 @@ class NodeConfigTest {
         .hasMessageContaining("clusterPort").hasMessageContaining("AGENTBUS_CLUSTER_PORT");
     assertThatThrownBy(() -> NodeConfig.load(new String[] {"--frobnicate"}, Map.of())).hasMessageContaining("unknown option --frobnicate");
     assertThatThrownBy(() -> NodeConfig.load(new String[] {"--verticles", "market,teleporter"}, Map.of()))
-        .hasMessageContaining("unknown verticle 'teleporter'");
-    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--join", "pigeon"}, Map.of()))
-        .hasMessageContaining("join").hasMessageContaining("expected tcp, multicast or kubernetes");
+        .hasMessageContaining("verticles").hasMessageContaining("expected one of [market, bridge, llm, probe], got 'teleporter'");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--cluster", "--join", "pigeon"}, Map.of()))
+        .hasMessageContaining("join (--join)").hasMessageContaining("expected one of [tcp, multicast, kubernetes], got 'pigeon'");
     Path file = Files.createTempFile("agentbus", ".json");
     Files.writeString(file, "{\"colour\": \"red\"}");
     assertThatThrownBy(() -> NodeConfig.load(new String[] {"--config", file.toString()}, Map.of()))
@@ -74,20 +74,81 @@ class NodeConfigTest {
   }
 
   @Test
-  void helpListsEveryOption() {
+  void helpListsEveryOptionWithItsVariableKeyAndDefault() {
     String usage = NodeConfig.usage();
-    for (NodeConfig.Option o : NodeConfig.OPTIONS) {
-      assertThat(usage).contains(o.flag()).contains(o.env());
+    for (NodeCommand.Declared d : NodeCommand.declared()) {
+      assertThat(usage).contains(d.flag()).contains(d.env()).contains("[" + d.key() + "]");
     }
+    assertThat(usage).contains("--http-port VALUE").contains("HTTP port for /health, /metrics and the API (default 8080)");
+    assertThat(NodeConfig.load(new String[] {"--help"}, Map.of()).help()).isTrue();
+    assertThat(NodeConfig.load(new String[] {"--version"}, Map.of()).version()).isTrue();
   }
 
   @Test
   void everyNodeOptionHasAFlagAndTheSameEnvironmentVariable() {
     io.agentbus.cluster.NodeOptions.ENVIRONMENT.forEach((key, env) ->
-        assertThat(NodeConfig.OPTIONS).as(key).anySatisfy(o -> {
-          assertThat(o.key()).isEqualTo(key);
-          assertThat(o.env()).isEqualTo(env);
+        assertThat(NodeCommand.declared()).as(key).anySatisfy(d -> {
+          assertThat(d.key()).isEqualTo(key);
+          assertThat(d.env()).isEqualTo(env);
         }));
+  }
+
+  @Test
+  void theReadmeTableListsEveryOption() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    String table = readme.substring(readme.indexOf("| key | flag | environment | default |"));
+    table = table.substring(0, table.indexOf("\n\n"));
+    for (NodeCommand.Declared d : NodeCommand.declared()) {
+      assertThat(table).as(d.key()).containsPattern("(?m)^\\| " + d.key() + " \\| `" + d.flag() + "[ `][^\\n]*\\| `" + d.env() + "`");
+    }
+  }
+
+  @Test
+  void theCommandLineIsParsedStrictly() throws Exception {
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--http-port"}, Map.of())).hasMessage("--http-port needs a value");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--http-port", "4294967377"}, Map.of()))
+        .hasMessageContaining("httpPort (--http-port)").hasMessageContaining("out of range");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--http-port", "80", "--http-port", "81"}, Map.of()))
+        .hasMessageContaining("--http-port").hasMessageContaining("only once");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--htp-port", "80"}, Map.of()))
+        .hasMessageContaining("unknown option --htp-port").hasMessageContaining("did you mean --http-port");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"market"}, Map.of())).hasMessageContaining("unexpected argument market");
+    Path args = Files.createTempFile("agentbus", ".args");
+    Files.writeString(args, "--http-port 1");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"@" + args}, Map.of()))
+        .as("an @file is an argument, never read").hasMessageContaining("unexpected argument @");
+    assertThatThrownBy(() -> NodeConfig.load(new String[0], Map.of("AGENTBUS_CLUSTERED", "yes")))
+        .hasMessageContaining("clustered (environment variable AGENTBUS_CLUSTERED): expected true or false, got 'yes'");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--llm-max-daily-cost-usd", "NaN"}, Map.of()))
+        .hasMessageContaining("llmMaxDailyCostUsd").hasMessageContaining("expected a number");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--llm-max-daily-cost-usd", "-1"}, Map.of()))
+        .hasMessageContaining("must be at least 0, got -1.0");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--http-host", " "}, Map.of()))
+        .hasMessageContaining("httpHost (--http-host): empty");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--microgrids", "0"}, Map.of()))
+        .hasMessageContaining("microgrids (--microgrids): must be 1..100000, got 0");
+    NodeConfig c = NodeConfig.load(new String[] {"--log-format", "JSON", "--verticles", "market, probe,"}, Map.of());
+    assertThat(c.logFormat()).isEqualTo("json");
+    assertThat(c.verticles()).containsExactly("market", "probe");
+  }
+
+  @Test
+  void aConfigFileTakesListsAndPairsAsJsonAndNamesItsKeyInErrors() throws Exception {
+    Path file = Files.createTempFile("agentbus", ".json");
+    Files.writeString(file, "{\"verticles\": [\"market\", \"probe\"], \"labels\": {\"zone\": \"a\"}, \"clustered\": true,"
+        + " \"members\": [\"10.0.0.2\", \"10.0.0.3:5702\"]}");
+    NodeConfig c = NodeConfig.load(new String[] {"--config=" + file}, Map.of());
+    assertThat(c.verticles()).containsExactly("market", "probe");
+    assertThat(c.nodeOptions().getLabels()).containsEntry("zone", "a");
+    assertThat(c.nodeOptions().getMembers()).containsExactly("10.0.0.2", "10.0.0.3:5702");
+    Files.writeString(file, "{\"microgrids\": \"many\"}");
+    assertThatThrownBy(() -> NodeConfig.load(new String[0], Map.of("AGENTBUS_CONFIG", file.toString())))
+        .hasMessageContaining("bad value for microgrids (key 'microgrids' in " + file + "): expected an integer, got 'many'");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--microgrids", "x"}, Map.of("AGENTBUS_CONFIG", file.toString())))
+        .as("the flag's value is the one refused").hasMessageContaining("microgrids (--microgrids)");
+    Files.writeString(file, "{\"verticles\": [[\"market\"]]}");
+    assertThatThrownBy(() -> NodeConfig.load(new String[] {"--config", file.toString()}, Map.of()))
+        .hasMessageContaining("expected a list of values");
   }
 
   @Test

@@ -72,6 +72,13 @@ final class Browser implements AutoCloseable {
     call("POST", "/session/" + session + "/execute/sync", new JsonObject().put("script", script).put("args", new JsonArray()));
   }
 
+  /** @return the text of the element with that id, as the page shows it now */
+  String text(String id) throws Exception {
+    return call("POST", "/session/" + session + "/execute/sync", new JsonObject()
+        .put("script", "return document.getElementById(arguments[0]).textContent;").put("args", new JsonArray().add(id)))
+        .getString("value");
+  }
+
   /** Saves what the page shows as a PNG (a test artifact under target/). */
   void screenshot(File png) throws Exception {
     String base64 = call("GET", "/session/" + session + "/screenshot", null).getString("value");

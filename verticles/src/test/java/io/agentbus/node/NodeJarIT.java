@@ -122,14 +122,17 @@ class NodeJarIT {
 
   @Test
   void aSecondClusteredNodeJoinsAndTheMarketSpreads() throws Exception {
-    List<Integer> ports = FreePorts.pick(4);
+    String python = System.getenv("AGENTBUS_PYTHON");
+    assertThat(python).as("AGENTBUS_PYTHON (a virtualenv with autogen-ext[grpc]: run scripts/test)").isNotBlank();
+    List<Integer> ports = FreePorts.pick(5);
     String members = "127.0.0.1:" + ports.get(2) + ",127.0.0.1:" + ports.get(3);
     List<String> common = List.of("--cluster", "--cluster-host", "127.0.0.1", "--members", members, "--namespace", "jarit",
         "--cluster-port-auto-increment", "false", "--step-interval-ms", "200", "--microgrids", "40");
     List<String> a = new ArrayList<>(common);
     a.addAll(List.of("--http-port", String.valueOf(ports.get(0)), "--cluster-port", String.valueOf(ports.get(2)), "--node-name", "first"));
     List<String> b = new ArrayList<>(common);
-    b.addAll(List.of("--http-port", String.valueOf(ports.get(1)), "--cluster-port", String.valueOf(ports.get(3)), "--node-name", "second"));
+    b.addAll(List.of("--http-port", String.valueOf(ports.get(1)), "--cluster-port", String.valueOf(ports.get(3)), "--node-name", "second",
+        "--verticles", "market,bridge", "--grpc-port", String.valueOf(ports.get(4))));
     List<Process> nodes = new ArrayList<>();
     nodes.add(start("cluster-first", a));
     try {
@@ -138,6 +141,11 @@ class NodeJarIT {
         nodes.add(start("cluster-second", b));
         until("two members", Duration.ofSeconds(60), () -> get(ports.get(1), "/api/nodes").contains("\"second\"")
             && get(ports.get(1), "/api/nodes").contains("\"first\""));
+        // an unmodified AutoGen worker on the second node's bridge, publishing 8 ticks a second
+        Process ticker = new ProcessBuilder(python, new File("src/test/resources/python/ticker.py").getAbsolutePath(),
+            "127.0.0.1:" + ports.get(4), "8").redirectErrorStream(true).redirectOutput(new File("target/ticker.log")).start();
+        nodes.add(ticker);
+        until("the worker on the bridge", Duration.ofSeconds(60), () -> read("target/ticker.log").contains("READY"));
         // with 40 microgrids the second node hosts some of them (all 40 on one node: probability 2^-39)
         until("microgrids on the second node", Duration.ofSeconds(30),
             () -> !get(ports.get(1), "/health").contains("\"localAgents\" : 0"));
@@ -174,7 +182,26 @@ class NodeJarIT {
           browser.open("http://127.0.0.1:" + ports.get(1) + "/");
           String dom = browser.domWhen("the second node's page with both nodes and a market step", Duration.ofSeconds(30),
               d -> d.contains("first ★") && d.contains("second (this node)") && d.matches("(?s).*id=\"market-step\">\\d+<.*"));
-          assertThat(dom).contains("id=\"cluster-workers\">0<");
+          // the worker, on the second node, with its type
+          browser.domWhen("the worker and its type", Duration.ofSeconds(15), d -> d.contains("id=\"cluster-workers\">1<")
+              && d.matches("(?s).*id=\"cluster-worker-table\".*<td>second</td><td>ticker</td>.*"));
+          // msgs/s as the page shows it, against the true rate: the node's own counters over the same 10 s
+          double before = messagesCounted(ports.get(1));
+          long t0 = System.nanoTime();
+          io.agentbus.testing.Await.sleep(5_000);
+          List<Double> shown = new ArrayList<>();
+          for (int i = 0; i < 6; i++) {
+            shown.add(Double.parseDouble(browser.text("msg-rate")));
+            io.agentbus.testing.Await.sleep(1_000);
+          }
+          double trueRate = (messagesCounted(ports.get(1)) - before) / ((System.nanoTime() - t0) / 1e9);
+          double meanShown = shown.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+          System.out.printf("msgs/s shown %s, true %.1f%n", shown, trueRate);
+          assertThat(trueRate).as("messages a second on the second node, the worker's 8 among them").isGreaterThan(7.2);
+          assertThat(meanShown).as("msgs/s on the page %s against the true %.1f", shown, trueRate)
+              .isBetween(trueRate * 0.9, trueRate * 1.1);
+          assertThat(shown).as("no sample far from the true rate (a per-tick rate alternates 2x and 0)")
+              .allSatisfy(v -> assertThat(v).isBetween(trueRate * 0.75, trueRate * 1.25));
           // charts with axes and units, drawn from the history the first snapshot brought
           String charts = browser.domWhen("the charts", Duration.ofSeconds(15), d -> d.contains("price, USD/MWh")
               && d.matches("(?s).*id=\"price-line\" points=\"[0-9.]+,[0-9.]+( [0-9.]+,[0-9.]+){3,}\".*"));
@@ -216,6 +243,17 @@ class NodeJarIT {
         }
       }
     }
+  }
+
+  /** @return the messages the node's meters have counted: broker publishes and runtime sends and publishes */
+  private double messagesCounted(int port) {
+    double sum = 0;
+    for (String line : get(port, "/metrics").split("\n")) {
+      if (line.startsWith("agentbus_messages_published_total{") || line.startsWith("agentbus_agent_messages_total{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private static java.util.Set<String> agentsOf(io.vertx.core.json.JsonObject cluster) {

@@ -76,4 +76,65 @@ class RuntimeRobustnessTest {
       await(node.close());
     }
   }
+
+  @Test
+  void anAgentOutlivesTheVerticleThatFirstMessagedIt() {
+    Node node = await(Node.start(new NodeOptions()));
+    try {
+      AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions().setSendTimeoutMillis(2_000)));
+      await(rt.register("counter", id -> new Calculator()));
+      AgentId id = new AgentId("counter", "k");
+      // a verticle of the application activates the agent from its own context, then goes away
+      String caller = await(node.vertx().deployVerticle(new io.vertx.core.VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return rt.send(new TestAgents.Increment(1), id, null, TestAgents.Count.class);
+        }
+      }));
+      int deployments = node.vertx().deploymentIDs().size();
+      await(node.vertx().undeploy(caller));
+      // the agent is the runtime's, not the caller's: still active (its verticle too), its state intact
+      assertThat(node.vertx().deploymentIDs()).hasSize(deployments - 1);
+      assertThat(rt.localAgents()).contains(id);
+      assertThat(await(rt.send(new TestAgents.Increment(1), id, null, TestAgents.Count.class)).value()).isEqualTo(2);
+      await(rt.close());
+    } finally {
+      await(node.close());
+    }
+  }
+
+  /** Forwards every Increment to the agent ("counter", "k") and answers with its Count. */
+  static final class Forwarder extends Agent {
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder().onRequestAsync(TestAgents.Increment.class, (m, ctx) ->
+          context().send(m, new AgentId("counter", "k"), TestAgents.Count.class)).build();
+    }
+  }
+
+  @Test
+  void anAgentOutlivesTheAgentThatActivatedIt() {
+    Node node = await(Node.start(new NodeOptions()));
+    try {
+      AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions().setSendTimeoutMillis(2_000)));
+      await(rt.register("counter", id -> new Calculator()));
+      await(rt.register("forwarder", id -> new Forwarder(), RegistrationOptions.defaults().withIdleTimeout(Duration.ofMillis(300))));
+      AgentId forwarder = new AgentId("forwarder", "f");
+      AgentId counter = new AgentId("counter", "k");
+      // the counter is activated by a message from the forwarder, on the forwarder's context
+      assertThat(await(rt.send(new TestAgents.Increment(1), forwarder, null, TestAgents.Count.class)).value()).isEqualTo(1);
+      int deployments = node.vertx().deploymentIDs().size();
+      until("the forwarder idle and deactivated", Duration.ofSeconds(5), () -> !rt.localAgents().contains(forwarder));
+      until("the forwarder's verticle undeployed", Duration.ofSeconds(5), () -> node.vertx().deploymentIDs().size() < deployments);
+      io.agentbus.testing.Await.sleep(200);
+      assertThat(node.vertx().deploymentIDs()).as("only the forwarder's verticle went, not the counter's it activated")
+          .hasSize(deployments - 1);
+      // the counter is the runtime's, not the forwarder's: still active, its count intact
+      assertThat(rt.localAgents()).contains(counter);
+      assertThat(await(rt.send(new TestAgents.Increment(1), counter, null, TestAgents.Count.class)).value()).isEqualTo(2);
+      await(rt.close());
+    } finally {
+      await(node.close());
+    }
+  }
 }

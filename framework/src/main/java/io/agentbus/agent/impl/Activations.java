@@ -185,7 +185,7 @@ final class Activations implements HostServices {
     // re-activated only once the previous activation has saved its state
     Future<Void> beingReleased = releasing.get(id);
     (beingReleased != null ? beingReleased : Future.<Void>succeededFuture())
-        .compose(v -> vertx.deployVerticle(h))
+        .compose(v -> deployUnowned(h))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             deployments.put(id, ar.result());
@@ -232,6 +232,31 @@ final class Activations implements HostServices {
     }
     release(id).onComplete(ar -> m.reply(null));
   }
+
+  /**
+   * Deploys an agent's verticle as a deployment of its own. Vert.x makes a verticle deployed from
+   * within another verticle that one's child, undeployed with it: an agent activated by a message
+   * from another agent (or from an application verticle) would stop when its activator idled or
+   * moved, behind the runtime's back. A deployment made from a thread that is not Vert.x's has no
+   * parent, so the call is made from {@link #DEPLOYER}; the agent then lives until the runtime
+   * releases it.
+   */
+  private Future<String> deployUnowned(AgentHost h) {
+    Promise<String> deployed = Promise.promise();
+    try {
+      DEPLOYER.execute(() -> vertx.deployVerticle(h).onComplete(deployed));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      deployed.fail(e);
+    }
+    return deployed.future();
+  }
+
+  /** The thread agent verticles are deployed from (a call each: deployVerticle returns at once). */
+  private static final java.util.concurrent.Executor DEPLOYER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "agentbus-agent-deployer");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * Deactivates a local agent so that another node can take it over: its verticle stops and its

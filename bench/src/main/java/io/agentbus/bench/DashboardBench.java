@@ -29,6 +29,15 @@ public final class DashboardBench {
   }
 
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1);  // the nodes' threads would keep the JVM alive
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     int clients = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
     int port = freePort();
@@ -44,21 +53,36 @@ public final class DashboardBench {
     for (int i = 0; i < 3; i++) {
       BrokerBench.await(driver.throughput(true, payload, n));
     }
-    double cpuIdle = cpuPerSecond(Duration.ofSeconds(20));
-    double[] without = rounds(driver, payload, n);
-
     Process browsers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
         "-cp", System.getProperty("java.class.path"), DashboardClients.class.getName(), String.valueOf(port), String.valueOf(clients))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(browsers.getInputStream(), StandardCharsets.UTF_8));
-    String ready = out.readLine();
-    if (ready == null || !ready.startsWith("CONNECTED")) {
-      throw new IllegalStateException("the clients did not connect: " + ready);
-    }
+    java.io.PrintStream control = new java.io.PrintStream(browsers.getOutputStream(), true, StandardCharsets.UTF_8);
+    double cpuIdle = cpuPerSecond(Duration.ofSeconds(20));
+    clients(control, out, "open", "CONNECTED");
     Thread.sleep(3_000);
     double cpuWithClients = cpuPerSecond(Duration.ofSeconds(20));
-    double[] with = rounds(driver, payload, n);
-    browsers.getOutputStream().close();
+    // throughput rounds alternate without and with the pages (ABBA...), so that the JIT's warming
+    // and the machine's drift fall on both sides alike
+    clients(control, out, "close", "CLOSED");
+    double[] without = new double[ROUNDS];
+    double[] with = new double[ROUNDS];
+    boolean pagesOpen = false;
+    for (int i = 0; i < 2 * ROUNDS; i++) {
+      boolean wantOpen = (i % 4 == 1 || i % 4 == 2);
+      if (wantOpen != pagesOpen) {
+        clients(control, out, wantOpen ? "open" : "close", wantOpen ? "CONNECTED" : "CLOSED");
+        pagesOpen = wantOpen;
+        Thread.sleep(2_000);  // the pages' first snapshots are not what a page costs while it stays open
+      }
+      double r = BrokerBench.await(driver.throughput(true, payload, n));
+      if (wantOpen) {
+        with[i / 2] = r;
+      } else {
+        without[i / 2] = r;
+      }
+    }
+    control.close();
     JsonObject received = new JsonObject(out.readLine());
     browsers.waitFor();
 
@@ -66,7 +90,7 @@ public final class DashboardBench {
     double c = median(with);
     BenchTable.print(String.format(Locale.ROOT, "Dashboard benchmark: %d WebSocket clients, 64 B broker broadcasts", clients),
         "| measure | no page open | " + clients + " pages open | ratio |", "|---|---:|---:|---:|", List.of(
-            String.format(Locale.ROOT, "| broker throughput, 1 JVM (msgs/s, median of %d) | %,.0f | %,.0f | %.3f× |",
+            String.format(Locale.ROOT, "| broker throughput, 1 JVM (msgs/s, median of %d, alternating) | %,.0f | %,.0f | %.3f× |",
                 without.length, w, c, c / w),
             String.format(Locale.ROOT, "| node CPU, market only (cores) | %.4f | %.4f | +%.4f |", cpuIdle, cpuWithClients,
                 cpuWithClients - cpuIdle),
@@ -74,16 +98,97 @@ public final class DashboardBench {
                 (cpuWithClients - cpuIdle) * 1000 / clients),
             String.format(Locale.ROOT, "| updates received by all pages (during the session) | – | %,d (%,d bytes) | – |",
                 received.getLong("updates"), received.getLong("bytes"))));
+    System.out.println("rounds without pages: " + Arrays.toString(Arrays.stream(without).mapToLong(Math::round).toArray())
+        + "; with: " + Arrays.toString(Arrays.stream(with).mapToLong(Math::round).toArray()));
     BrokerBench.await(node.stop());
+
+    List<String> rows = new java.util.ArrayList<>();
+    for (int microgrids : new int[] {3, 1000}) {
+      rows.add(summaryCost(microgrids));
+    }
+    BenchTable.print("Cluster summaries: 2 clustered nodes (one JVM), each writing its summary once a second",
+        "| microgrids | agents per node | summary (bytes, mean) | build (ms, mean) | write until held (ms, mean) "
+            + "| cost per node per second (ms of event loop) | bytes per node per second |",
+        "|---:|---:|---:|---:|---:|---:|---:|", rows);
     System.exit(0);
   }
 
-  private static double[] rounds(BrokerBench.Driver driver, JsonObject payload, int n) {
-    double[] r = new double[5];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = BrokerBench.await(driver.throughput(true, payload, n));
+  /**
+   * Two clustered nodes with the market over {@code microgrids}: what each node's summary costs —
+   * building it (on the event loop, from the node's own timer), writing it to the cluster map, its
+   * size — measured over 20 s after the agents have spread.
+   */
+  private static String summaryCost(int microgrids) throws Exception {
+    List<Integer> p = io.agentbus.testing.FreePorts.pick(4);
+    String members = "127.0.0.1:" + p.get(2) + ",127.0.0.1:" + p.get(3);
+    List<NodeMain.Running> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      nodes.add(BrokerBench.await(NodeMain.start(NodeConfig.load(new String[] {"--cluster", "--cluster-host", "127.0.0.1",
+          "--members", members, "--cluster-port", String.valueOf(p.get(2 + i)), "--cluster-port-auto-increment", "false",
+          "--namespace", "bench-summaries-" + microgrids, "--http-port", String.valueOf(p.get(i)), "--node-name", "n" + i,
+          "--microgrids", String.valueOf(microgrids)}, Map.of()))));
     }
-    return r;
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (nodes.stream().anyMatch(r -> r.node().knownMembers().size() < 2)
+        || nodes.stream().mapToInt(r -> r.runtime().localAgents().size()).sum() < microgrids) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the market's agents did not start on the two nodes");
+      }
+      Thread.sleep(500);
+    }
+    Thread.sleep(5_000);
+    double[][] before = {summaryMeters(p.get(0)), summaryMeters(p.get(1))};
+    long t0 = System.nanoTime();
+    Thread.sleep(20_000);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double[][] after = {summaryMeters(p.get(0)), summaryMeters(p.get(1))};
+    List<JsonObject> summaries = BrokerBench.await(io.agentbus.cluster.SharedMaps.<String, JsonObject>get(nodes.get(0).node().vertx(),
+        "agentbus.cluster.summaries").compose(io.vertx.core.shareddata.AsyncMap::values));
+    double bytes = summaries.stream().mapToInt(j -> j.toBuffer().length()).average().orElse(0);
+    double agents = nodes.stream().mapToInt(r -> r.runtime().localAgents().size()).average().orElse(0);
+    double builds = 0;
+    double buildSeconds = 0;
+    double writes = 0;
+    double writeSeconds = 0;
+    for (int i = 0; i < 2; i++) {
+      builds += after[i][0] - before[i][0];
+      buildSeconds += after[i][1] - before[i][1];
+      writes += after[i][2] - before[i][2];
+      writeSeconds += after[i][3] - before[i][3];
+    }
+    for (NodeMain.Running r : nodes) {
+      BrokerBench.await(r.stop());
+    }
+    return String.format(Locale.ROOT, "| %,d | %,.0f | %,.0f | %.3f | %.2f | %.3f | %,.0f |", microgrids, agents, bytes,
+        buildSeconds * 1000 / builds, writeSeconds * 1000 / writes, buildSeconds * 1000 / 2 / seconds, bytes * builds / 2 / seconds);
+  }
+
+  /** @return the summary timers of the node at that HTTP port: build count, build seconds, write count, write seconds */
+  private static double[] summaryMeters(int port) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    double[] v = new double[4];
+    for (String line : r.body().split("\n")) {
+      String[] names = {"agentbus_cluster_summary_build_seconds_count", "agentbus_cluster_summary_build_seconds_sum",
+          "agentbus_cluster_summary_write_seconds_count", "agentbus_cluster_summary_write_seconds_sum"};
+      for (int i = 0; i < names.length; i++) {
+        if (line.startsWith(names[i] + " ") || line.startsWith(names[i] + "{")) {
+          v[i] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return v;
+  }
+
+  private static final int ROUNDS = 6;
+
+  /** Sends a command to the clients' JVM and waits for its answer. */
+  private static void clients(java.io.PrintStream control, BufferedReader out, String command, String answer) throws Exception {
+    control.println(command);
+    String line = out.readLine();
+    if (line == null || !line.startsWith(answer)) {
+      throw new IllegalStateException("the clients did not answer '" + command + "': " + line);
+    }
   }
 
   /** @return this process's CPU time per wall second over {@code d}, in cores */

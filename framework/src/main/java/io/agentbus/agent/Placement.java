@@ -9,9 +9,10 @@ import java.util.Collection;
  * no coordination, and when a candidate leaves only the agents it owned move (to the next best
  * candidate of each); when one joins, it takes over only the agents it now scores best for.
  *
- * <p>The runtime places agents on the nodes that registered their type (and carry its required
- * labels); the gRPC bridge places a worker-hosted agent on one of the workers of its type, with
- * this same function. Pure and thread-safe.
+ * <p>The runtime places agents on the nodes that registered their type, carry its required labels
+ * and meet its {@link NodeRequirements} (weighted by their cores when the type asks for it); the
+ * gRPC bridge places a worker-hosted agent on one of the workers of its type, with this same
+ * function. Pure and thread-safe.
  */
 public final class Placement {
 
@@ -52,6 +53,38 @@ public final class Placement {
       if (Long.compareUnsigned(score, bestScore) > 0 || (score == bestScore && node.compareTo(best) < 0)) {
         best = node;
         bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Weighted rendezvous hashing: each candidate takes a share of the agents in proportion to its
+   * weight (a node's cores, say), and a change of one candidate's weight or presence moves only
+   * agents to or from it. With equal weights it picks what {@link #owner(AgentId, Collection,
+   * java.util.function.Predicate)} picks only by chance: use one or the other for a type.
+   *
+   * @param id the agent
+   * @param nodes the candidates, of which only those {@code eligible} accepts and with a positive weight count
+   * @param eligible which candidates may own it now
+   * @param weight each candidate's weight
+   * @return the owner of {@code id}, or null when there is none
+   */
+  public static String owner(AgentId id, Collection<String> nodes, java.util.function.Predicate<String> eligible,
+                             java.util.function.ToDoubleFunction<String> weight) {
+    String best = null;
+    double bestScore = 0;
+    for (String node : nodes) {
+      double w = eligible.test(node) ? weight.applyAsDouble(node) : 0;
+      if (!(w > 0)) {
+        continue;
+      }
+      // a uniform draw in (0, 1) from the hash; -w / ln(u) is larger for heavier candidates, in proportion
+      double u = ((score(node, id) >>> 11) + 0.5) / (double) (1L << 53);
+      double s = -w / Math.log(u);
+      if (best == null || s > bestScore || (s == bestScore && node.compareTo(best) < 0)) {
+        best = node;
+        bestScore = s;
       }
     }
     return best;

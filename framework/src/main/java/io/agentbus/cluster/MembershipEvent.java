@@ -1,9 +1,9 @@
 package io.agentbus.cluster;
 
 /**
- * A node joined or left the cluster, or this node merged back into it.
+ * A node joined or left the cluster, announced new capabilities, or this node merged back into it.
  *
- * @param type joined, left or merged
+ * @param type joined, left, updated or merged
  * @param nodeId the node's id ({@link Type#MERGED}: this node's own id)
  */
 public record MembershipEvent(Type type, String nodeId) {
@@ -20,6 +20,11 @@ public record MembershipEvent(Type type, String nodeId) {
      * reset, its node id kept). Whatever the others removed when they saw it leave must be
      * published again; what it did on its own while cut off may now be duplicated elsewhere.
      */
-    MERGED
+    MERGED,
+    /**
+     * The node announced new capabilities or labels ({@link Node#announceCapabilities}); its
+     * {@link NodeInfo} in {@link Node#knownMembers()} is the new one.
+     */
+    UPDATED
   }
 }

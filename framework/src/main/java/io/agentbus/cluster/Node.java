@@ -150,4 +150,20 @@ public interface Node {
    * @return completion
    */
   Future<Void> close();
+
+  /**
+   * Tells the cluster that what this node offers changed — a GPU attached, more cores given to
+   * its container, a label an operator set — by publishing its {@link NodeInfo} again. Every node
+   * then sees a {@link MembershipEvent.Type#UPDATED} event, and placement follows: agents of types
+   * whose {@code NodeRequirements} or labels this node now meets (or no longer meets) move, and
+   * types weighted by cores are spread anew. Only agents whose owner changed move.
+   *
+   * @param cores the processors it offers now
+   * @param gpus the GPUs it offers now
+   * @param labels its labels now
+   * @return completes once the cluster's directory holds the new info
+   */
+  default Future<Void> announceCapabilities(int cores, int gpus, java.util.Map<String, String> labels) {
+    return Future.failedFuture(new UnsupportedOperationException("this node cannot announce new capabilities"));
+  }
 }

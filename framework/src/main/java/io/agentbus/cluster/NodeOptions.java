@@ -46,7 +46,9 @@ public class NodeOptions {
       Map.entry("expectedMembers", "AGENTBUS_EXPECTED_MEMBERS"),
       Map.entry("eventBusTlsCert", "AGENTBUS_EVENT_BUS_TLS_CERT"),
       Map.entry("eventBusTlsKey", "AGENTBUS_EVENT_BUS_TLS_KEY"),
-      Map.entry("eventBusTlsCa", "AGENTBUS_EVENT_BUS_TLS_CA"));
+      Map.entry("eventBusTlsCa", "AGENTBUS_EVENT_BUS_TLS_CA"),
+      Map.entry("cores", "AGENTBUS_CORES"),
+      Map.entry("gpus", "AGENTBUS_GPUS"));
 
   private boolean clustered;
   private String namespace = Channels.DEFAULT_NAMESPACE;
@@ -67,6 +69,8 @@ public class NodeOptions {
   private String eventBusTlsCert;
   private String eventBusTlsKey;
   private String eventBusTlsCa;
+  private int cores;
+  private int gpus = -1;
   /** Not part of the JSON form (it would end up in logs and files): copied by the copy constructor only. */
   private ClusterSecret clusterSecret;
 
@@ -138,6 +142,8 @@ public class NodeOptions {
       case "eventBusTlsCert": eventBusTlsCert = String.valueOf(v); break;
       case "eventBusTlsKey": eventBusTlsKey = String.valueOf(v); break;
       case "eventBusTlsCa": eventBusTlsCa = String.valueOf(v); break;
+      case "cores": setCores(integer(v)); break;
+      case "gpus": setGpus(integer(v)); break;
       default: throw new IllegalArgumentException("unknown option");
     }
   }
@@ -158,7 +164,53 @@ public class NodeOptions {
     putIfSet(j, "eventBusTlsCert", eventBusTlsCert);
     putIfSet(j, "eventBusTlsKey", eventBusTlsKey);
     putIfSet(j, "eventBusTlsCa", eventBusTlsCa);
+    if (cores > 0) {
+      j.put("cores", cores);
+    }
+    if (gpus >= 0) {
+      j.put("gpus", gpus);
+    }
     return j;
+  }
+
+  /** @return the processors this node announces for placement; 0: those the JVM sees */
+  public int getCores() {
+    return cores;
+  }
+
+  /**
+   * Declares the processors this node offers to placement ({@code NodeRequirements}, types
+   * weighted by cores), instead of those the JVM sees: a share of a larger machine, say.
+   *
+   * @param cores 1 or more; 0 for those the JVM sees
+   * @return this
+   */
+  public NodeOptions setCores(int cores) {
+    if (cores < 0) {
+      throw new IllegalArgumentException("cores must be 0 (detected) or positive, got " + cores);
+    }
+    this.cores = cores;
+    return this;
+  }
+
+  /** @return the GPUs this node announces for placement; -1: those detected ({@code /proc/driver/nvidia/gpus}) */
+  public int getGpus() {
+    return gpus;
+  }
+
+  /**
+   * Declares the GPUs this node offers to placement, instead of those detected (NVIDIA's driver
+   * files only): for other GPUs, or to keep a GPU away from agents.
+   *
+   * @param gpus 0 or more; -1 for those detected
+   * @return this
+   */
+  public NodeOptions setGpus(int gpus) {
+    if (gpus < -1) {
+      throw new IllegalArgumentException("gpus must be -1 (detected) or 0 or more, got " + gpus);
+    }
+    this.gpus = gpus;
+    return this;
   }
 
   /** @return whether the node joins a Hazelcast cluster */

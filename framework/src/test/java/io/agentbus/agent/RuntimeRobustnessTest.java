@@ -137,4 +137,21 @@ class RuntimeRobustnessTest {
       await(node.close());
     }
   }
+
+  @Test
+  void aTypeNoNodeIsFitForFailsAtOnceSayingWhy() {
+    Node node = await(Node.start(new NodeOptions().setGpus(0)));
+    try {
+      AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions()));
+      await(rt.register("vision", id -> new Calculator(),
+          RegistrationOptions.defaults().withRequirements(NodeRequirements.none().withMinGpus(1))));
+      assertThat(awaitFailure(rt.send(new TestAgents.Add(1, 2), new AgentId("vision", "cam"), null, Sum.class)))
+          .isInstanceOf(AgentRpcException.class).hasMessageContaining("no live node may host agent type 'vision'")
+          .hasMessageContaining("node requirements");
+      assertThat(rt.localAgents()).isEmpty();
+      await(rt.close());
+    } finally {
+      await(node.close());
+    }
+  }
 }

@@ -6,6 +6,8 @@ import io.agentbus.cluster.Node;
 import io.agentbus.cluster.SharedMaps;
 import io.agentbus.grpc.AgentRpcHost;
 import io.agentbus.llm.agent.LlmAgents;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -43,17 +45,28 @@ final class ClusterSummaries {
   private final AgentRpcHost bridge;
   private final LlmAgents llm;
   private final Vertx vertx;
+  private final Timer built;
+  private final Timer written;
   private Future<AsyncMap<String, JsonObject>> map;
   private long timer = -1;
 
-  ClusterSummaries(Node node, AgentRuntime runtime, MarketVerticle market, AgentRpcHost bridge, LlmAgents llm) {
+  ClusterSummaries(Node node, AgentRuntime runtime, MarketVerticle market, AgentRpcHost bridge, LlmAgents llm, MeterRegistry registry) {
     this.node = node;
     this.runtime = runtime;
     this.market = market;
     this.bridge = bridge;
     this.llm = llm;
     this.vertx = node.vertx();
+    this.built = Timer.builder(BUILT_METER).description("time to put this node's cluster summary together (on its event loop, once a second)")
+        .register(registry);
+    this.written = Timer.builder(WRITTEN_METER).description("time until the cluster map holds this node's new summary")
+        .register(registry);
   }
+
+  /** Timer: building one summary. */
+  static final String BUILT_METER = "agentbus.cluster.summary.build";
+  /** Timer: writing one summary to the cluster map, until it is there. */
+  static final String WRITTEN_METER = "agentbus.cluster.summary.write";
 
   private synchronized Future<AsyncMap<String, JsonObject>> map() {
     if (map == null || map.failed()) {
@@ -76,8 +89,12 @@ final class ClusterSummaries {
   }
 
   private void publish() {
+    long t0 = System.nanoTime();
     JsonObject summary = self();
+    long t1 = System.nanoTime();
+    built.record(t1 - t0, TimeUnit.NANOSECONDS);
     map().compose(m -> m.put(node.id(), summary, TTL_MILLIS)).timeout(READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+        .onSuccess(v -> written.record(System.nanoTime() - t1, TimeUnit.NANOSECONDS))
         .onFailure(err -> org.slf4j.LoggerFactory.getLogger(ClusterSummaries.class)
             .debug("cluster summary not published: {}", err.getMessage()));
   }

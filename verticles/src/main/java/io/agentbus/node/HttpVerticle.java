@@ -154,7 +154,7 @@ public final class HttpVerticle extends VerticleBase {
     if (bridge != null) {
       router.get("/api/bridge").handler(ctx -> ctx.json(bridgeView()));
     }
-    summaries = new ClusterSummaries(node, runtime, market, bridge, llm);
+    summaries = new ClusterSummaries(node, runtime, market, bridge, llm, registry);
     summaries.start();
     router.get("/api/cluster").handler(ctx -> summaries.cluster().onComplete(ar -> {
       if (ar.succeeded()) {

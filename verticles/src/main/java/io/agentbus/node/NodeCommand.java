@@ -158,6 +158,14 @@ final class NodeCommand {
   @Option(names = "--labels", paramLabel = "K=V,...", description = "node labels k=v,k=v (placement constraints)")
   String labels;
 
+  @Option(names = "--cores", description = "processors this node offers to placement (default: those the JVM sees)")
+  @Setting(min = 1, max = 100_000)
+  Integer cores;
+
+  @Option(names = "--gpus", description = "GPUs this node offers to placement (default: those detected, NVIDIA's driver files)")
+  @Setting(min = 0, max = 1_000)
+  Integer gpus;
+
   @Option(names = "--cluster-secret-file", paramLabel = "FILE",
       description = "file holding the secret all members share (or AGENTBUS_CLUSTER_SECRET): event-bus mutual TLS, signed node infos, "
           + "sealed maps")

@@ -127,7 +127,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   }
 
   private void onMembership(MembershipEvent e) {
-    if (e.type() != MembershipEvent.Type.LEFT) {
+    if (e.type() == MembershipEvent.Type.JOINED || e.type() == MembershipEvent.Type.MERGED) {
       vertx.setTimer(1_000, t -> ensureReachable());
     }
     ownership.invalidate();
@@ -141,8 +141,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         registry.joined(e.nodeId());
         context.runOnContext(v -> activations.rebalance());
       }
-      default -> {
-      }
+      case UPDATED -> context.runOnContext(v -> activations.rebalance());  // its capabilities or labels changed
     }
   }
 

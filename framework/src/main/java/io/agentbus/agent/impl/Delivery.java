@@ -131,7 +131,7 @@ final class Delivery {
     String owner = ownership.owner(recipient);
     if (owner == null) {
       return Future.failedFuture(new AgentRpcException("no live node may host agent type '" + recipient.type()
-          + "' (check the required labels of its registrations)"));
+          + "' (check the required labels and node requirements of its registrations against what the nodes announce)"));
     }
     long timeout = timeoutMillis < 0 ? options.getSendTimeoutMillis() : timeoutMillis;
     Span span = tracing.enabled() ? tracing.send(recipient, sender, payloadType) : null;

@@ -1,6 +1,7 @@
 package io.agentbus.agent.impl;
 
 import io.agentbus.agent.AgentId;
+import io.agentbus.agent.NodeRequirements;
 import io.agentbus.agent.Placement;
 import io.agentbus.cluster.Node;
 import io.agentbus.cluster.NodeInfo;
@@ -14,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which node owns an agent: {@link Placement} over the nodes that registered its type, are
- * trusted (they proved the cluster secret, when there is one) and carry the labels the
- * registration requires. Decisions are cached, boundedly (agent keys may come from outside, an
+ * trusted (they proved the cluster secret, when there is one), carry the labels the registration
+ * requires and announce the capabilities it needs ({@link NodeRequirements}), weighted by their
+ * cores when the registration asks for it. Decisions are cached, boundedly (agent keys may come from outside, an
  * HTTP API), and the cache is dropped whenever the registry or the membership changes.
  *
  * <p>Threads: any; reads the directory (concurrent) and the node's member list.
@@ -45,23 +47,32 @@ final class Ownership {
     if (cached != null) {
       return cached;
     }
-    String owner = Placement.owner(id, candidates(id.type()));
+    Candidates c = candidates(id.type());
+    String owner = c.weights == null ? Placement.owner(id, c.nodes)
+        : Placement.owner(id, c.nodes, n -> true, n -> c.weights.getOrDefault(n, 0));
     if (owner != null && owners.size() < CACHE_MAX) {
       owners.put(id, owner);
     }
     return owner;
   }
 
-  private List<String> candidates(String type) {
+  /** The nodes that may host a type, with their weights when the type is weighted by cores (else null). */
+  private record Candidates(List<String> nodes, Map<String, Integer> weights) {
+  }
+
+  private Candidates candidates(String type) {
     Map<String, JsonObject> regs = directory.registrations(type);
     List<String> candidates = new ArrayList<>(regs.size());
+    Map<String, Integer> weights = null;
     Map<String, NodeInfo> infos = null;
     for (Map.Entry<String, JsonObject> r : regs.entrySet()) {
       if (!node.trusted(r.getKey())) {
         continue; // a member that cannot prove the cluster secret is never placed on
       }
       JsonObject required = r.getValue().getJsonObject("requiredLabels", new JsonObject());
-      if (required.isEmpty()) {
+      NodeRequirements needs = NodeRequirements.fromJson(r.getValue().getJsonObject("requirements"));
+      boolean weighted = r.getValue().getBoolean("weightedByCores", false);
+      if (required.isEmpty() && needs.isNone() && !weighted) {
         candidates.add(r.getKey());
         continue;
       }
@@ -72,12 +83,26 @@ final class Ownership {
         }
       }
       NodeInfo info = infos.get(r.getKey());
+      if (info == null) {
+        continue;  // what it offers is not known yet: it is considered once its node info arrives
+      }
       Map<String, String> req = new HashMap<>();
       required.forEach(x -> req.put(x.getKey(), String.valueOf(x.getValue())));
-      if (info != null && info.hasLabels(req)) {
+      if (info.hasLabels(req) && needs.satisfiedBy(info)) {
         candidates.add(r.getKey());
+        if (weighted) {
+          if (weights == null) {
+            weights = new HashMap<>();
+          }
+          weights.put(r.getKey(), Math.max(1, info.cores()));
+        }
       }
     }
-    return candidates;
+    if (weights != null) {
+      for (String c : candidates) {
+        weights.putIfAbsent(c, 1);  // a node that registered the type unweighted counts as one core
+      }
+    }
+    return new Candidates(candidates, weights);
   }
 }

@@ -229,6 +229,12 @@ final class Registry {
 
   private JsonObject registerOp(String type, RegistrationOptions options) {
     JsonObject reg = new JsonObject().put("requiredLabels", new JsonObject(new LinkedHashMap<>(options.requiredLabels())));
+    if (!options.requirements().isNone()) {
+      reg.put("requirements", options.requirements().toJson());
+    }
+    if (options.weightedByCores()) {
+      reg.put("weightedByCores", true);
+    }
     return new JsonObject().put("op", Directory.REGISTER).put("type", type).put("node", me).put("registration", reg);
   }
 

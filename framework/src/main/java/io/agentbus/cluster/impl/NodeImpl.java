@@ -36,7 +36,7 @@ public final class NodeImpl implements Node {
   private static final String HOST = hostName();
 
   private final Vertx vertx;
-  private final NodeInfo info;
+  private volatile NodeInfo info;
   private final boolean ownsVertx;
   private final ClusterMembership membership;
   private final String namespace;
@@ -251,10 +251,15 @@ public final class NodeImpl implements Node {
       live.add(info.id()); // this node knows itself even while its entry is being put back
       known.keySet().retainAll(live);
       for (NodeInfo n : list) {
-        if (known.put(n.id(), n) == null && secured) {
+        NodeInfo before = known.put(n.id(), n);
+        if (before == null && secured) {
           // newly trusted: placement may now choose it
           MembershipEvent joined = new MembershipEvent(MembershipEvent.Type.JOINED, n.id());
           trustHandlers.forEach(h -> h.handle(joined));
+        } else if (before != null && !before.equals(n)) {
+          // it announced new capabilities or labels: placement follows
+          MembershipEvent updated = new MembershipEvent(MembershipEvent.Type.UPDATED, n.id());
+          trustHandlers.forEach(h -> h.handle(updated));
         }
       }
     }).mapEmpty();
@@ -372,6 +377,21 @@ public final class NodeImpl implements Node {
   }
 
   @Override
+  public Future<Void> announceCapabilities(int cores, int gpus, Map<String, String> labels) {
+    if (cores < 1 || gpus < 0) {
+      return Future.failedFuture(new IllegalArgumentException("cores must be at least 1 and gpus at least 0, got " + cores
+          + " and " + gpus));
+    }
+    NodeInfo old = info;
+    info = new NodeInfo(old.id(), old.name(), old.host(), cores, old.maxMemoryBytes(), gpus, labels, old.startedAtMillis());
+    if (directory == null) {
+      return Future.failedFuture(new IllegalStateException("the node is not started"));
+    }
+    return directory.put(info.id(), info.toJson()).compose(v -> refresh())
+        .onSuccess(v -> vertx.eventBus().publish(announceAddress, new JsonObject().put("id", info.id())));
+  }
+
+  @Override
   public AutoCloseable onMembershipChange(Handler<MembershipEvent> handler) {
     AutoCloseable registration = membership.addHandler(handler);
     trustHandlers.add(handler);
@@ -434,7 +454,8 @@ public final class NodeImpl implements Node {
     String advertised = options.getEventBusPublicHost() != null ? options.getEventBusPublicHost()
         : options.getClusterHost() != null ? options.getClusterHost() : host;
     return new NodeInfo(id, options.getNodeName() != null ? options.getNodeName() : host, advertised,
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(), gpus(),
+        options.getCores() > 0 ? options.getCores() : Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(),
+        options.getGpus() >= 0 ? options.getGpus() : gpus(),
         options.getLabels(), System.currentTimeMillis());
   }
 

@@ -193,9 +193,9 @@ public final class DashboardImpl implements Dashboard {
     pages.forEach((ws, page) -> {
       Inspection i = page.inspection;
       // a page that reads slowly keeps its batch (bounded: the oldest messages are dropped first)
-      JsonObject batch = i == null || ws.writeQueueFull() ? null : i.drain();
+      JsonObject batch = i == null || ws.isClosed() || ws.writeQueueFull() ? null : i.drain();
       if (batch != null) {
-        ws.writeTextMessage(batch.encode());
+        write(ws, batch.encode());
       }
     });
   }
@@ -226,6 +226,9 @@ public final class DashboardImpl implements Dashboard {
     if (sent == null) {
       return;
     }
+    if (ws.isClosed()) {
+      return;  // gone; its close handler (on its own event loop) removes it
+    }
     if (!snapshot && ws.writeQueueFull()) {
       return;  // coalesce: this client catches up with the next tick's delta
     }
@@ -244,8 +247,21 @@ public final class DashboardImpl implements Dashboard {
       v = ++version;
     }
     // the sections were encoded once for every client; the message is put together around them
-    ws.writeTextMessage("{\"type\":\"" + (snapshot ? "snapshot" : "delta") + "\",\"version\":" + v + ",\"time\":"
+    write(ws, "{\"type\":\"" + (snapshot ? "snapshot" : "delta") + "\",\"version\":" + v + ",\"time\":"
         + System.currentTimeMillis() + ",\"sections\":{" + changed + "}}");
+  }
+
+  /**
+   * Writes to one page. A page closes on its own connection's event loop, not the dashboard's: one
+   * that closed between the check and the write is skipped (Vert.x throws), and the other pages of
+   * the tick still get theirs.
+   */
+  private static void write(ServerWebSocket ws, String text) {
+    try {
+      ws.writeTextMessage(text);
+    } catch (IllegalStateException closed) {
+      // its close handler removes it
+    }
   }
 
   /** @return each section's JSON text, encoded once for all the clients of a tick */

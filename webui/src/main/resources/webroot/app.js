@@ -82,6 +82,9 @@
 
   function addRate(t, v) {
     if (typeof v !== 'number') { return; }
+    // one point per half second whatever the update interval (the server's history has the same spacing)
+    const last = series.rateTime[series.rateTime.length - 1];
+    if (last !== undefined && t - last < 450) { return; }
     series.rateTime.push(t); series.rate.push(v);
     if (series.rate.length > HISTORY) { series.rateTime.shift(); series.rate.shift(); }
   }

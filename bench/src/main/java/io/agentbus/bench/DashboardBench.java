@@ -21,7 +21,7 @@ import java.util.Map;
  * node's own Vert.x), measured with no dashboard page open and with {@code clients} pages (WebSocket
  * clients reading every update, in a child JVM), same run: bus throughput with and without them,
  * and the node's CPU per client (the node idle but for the market, 20 s each way).
- * Usage: {@code DashboardBench [clients] [messages]}.
+ * Usage: {@code DashboardBench [clients] [messages] [updateIntervalMs]} (default 50, 300,000, 100: 10 Hz).
  */
 public final class DashboardBench {
 
@@ -41,8 +41,9 @@ public final class DashboardBench {
     int clients = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int n = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
     int port = freePort();
+    int intervalMs = args.length > 2 ? Integer.parseInt(args[2]) : 100;
     NodeMain.Running node = BrokerBench.await(NodeMain.start(NodeConfig.load(new String[] {"--http-port",
-        String.valueOf(port)}, Map.of())));
+        String.valueOf(port), "--dashboard-interval-ms", String.valueOf(intervalMs)}, Map.of())));
     Vertx vertx = node.node().vertx();
     BrokerBench.await(vertx.deployVerticle(new BenchPeer()));
     BrokerBench.Driver driver = new BrokerBench.Driver();
@@ -88,7 +89,8 @@ public final class DashboardBench {
 
     double w = median(without);
     double c = median(with);
-    BenchTable.print(String.format(Locale.ROOT, "Dashboard benchmark: %d WebSocket clients, 64 B broker broadcasts", clients),
+    BenchTable.print(String.format(Locale.ROOT, "Dashboard benchmark: %d WebSocket clients updated every %d ms, 64 B broker broadcasts",
+        clients, intervalMs),
         "| measure | no page open | " + clients + " pages open | ratio |", "|---|---:|---:|---:|", List.of(
             String.format(Locale.ROOT, "| broker throughput, 1 JVM (msgs/s, median of %d, alternating) | %,.0f | %,.0f | %.3f× |",
                 without.length, w, c, c / w),

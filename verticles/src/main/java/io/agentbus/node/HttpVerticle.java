@@ -184,7 +184,8 @@ public final class HttpVerticle extends VerticleBase {
     if (llm != null) {
       mountLlm(router);
     }
-    dashboard = Dashboard.mount(router, runtime, registry);
+    dashboard = Dashboard.mount(router, runtime, registry,
+        new io.agentbus.webui.DashboardOptions().setUpdateIntervalMillis(http.dashboardIntervalMs()));
     // the cluster section: a read of one entry per node each second while a page is open, every
     // 10 s otherwise (so a page's first snapshot is at most that old, not empty)
     long[] ticks = {0};

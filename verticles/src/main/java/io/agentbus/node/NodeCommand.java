@@ -107,6 +107,11 @@ final class NodeCommand {
   @Setting(min = 1, max = 1_000_000)
   int httpMaxConnections;
 
+  @Option(names = "--dashboard-interval-ms", defaultValue = "500",
+      description = "how often the dashboard's pages get what changed (500: twice a second; 100: 10 Hz, more CPU per page)")
+  @Setting(min = 50, max = 60_000)
+  long dashboardIntervalMs;
+
   @Option(names = "--namespace", description = "cluster namespace (default 'default')")
   String namespace;
 

@@ -219,7 +219,7 @@ public final class NodeConfig {
       throw new ConfigException("the HTTP token (" + (cmd.httpTokenFile != null ? sources.of("httpTokenFile") : HTTP_TOKEN_ENV)
           + ") is shorter than " + io.agentbus.cluster.BearerToken.MIN_LENGTH + " characters: use a random one, e.g. openssl rand -hex 32");
     }
-    return new HttpConfig(cmd.httpHost, token, cmd.httpMaxConnections);
+    return new HttpConfig(cmd.httpHost, token, cmd.httpMaxConnections, cmd.dashboardIntervalMs);
   }
 
   private String otelEndpoint(SettingSources sources, Map<String, String> env) {

@@ -81,4 +81,40 @@ class DashboardStreamTest {
       await(node.stop());
     }
   }
+
+  @Test
+  void pagesAreUpdatedAtTheConfiguredIntervalAndTheRateHistoryKeepsItsSpacing() throws Exception {
+    int port = FreePorts.pick(1).get(0);
+    NodeMain.Running node = await(NodeMain.start(NodeConfig.load(new String[] {"--http-port", String.valueOf(port),
+        "--step-interval-ms", "50", "--dashboard-interval-ms", "100"}, Map.of())));
+    Vertx client = Vertx.vertx();
+    try {
+      List<Long> deltas = new CopyOnWriteArrayList<>();
+      WebSocketClient ws = client.createWebSocketClient();
+      await(ws.webSocket().textMessageHandler(t -> {
+        if (t.startsWith("{\"type\":\"delta\"")) {
+          deltas.add(System.nanoTime());
+        }
+      }).connect(port, "127.0.0.1", "/ws"));
+      until("3 s of deltas", Duration.ofSeconds(15), () -> deltas.size() >= 2
+          && deltas.get(deltas.size() - 1) - deltas.get(0) >= 3_000_000_000L);
+      double perSecond = (deltas.size() - 1) / ((deltas.get(deltas.size() - 1) - deltas.get(0)) / 1e9);
+      // the market steps every 50 ms, so every update has something new: about 10 a second, not 2
+      assertThat(perSecond).as("updates a second").isGreaterThan(6);
+      List<JsonObject> later = new CopyOnWriteArrayList<>();
+      WebSocketClient second = client.createWebSocketClient();
+      await(second.webSocket().textMessageHandler(t -> later.add(new JsonObject(t))).connect(port, "127.0.0.1", "/ws"));
+      until("a second page's snapshot", Duration.ofSeconds(10), () -> !later.isEmpty());
+      io.vertx.core.json.JsonArray times = later.get(0).getJsonObject("sections").getJsonObject("rates").getJsonArray("time");
+      assertThat(times.size()).isGreaterThan(3);
+      for (int i = 1; i < times.size(); i++) {
+        assertThat(times.getLong(i) - times.getLong(i - 1)).as("rate points half a second apart").isGreaterThanOrEqualTo(400);
+      }
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> NodeConfig.load(new String[] {"--dashboard-interval-ms", "10"},
+          Map.of()))).hasMessageContaining("dashboardIntervalMs (--dashboard-interval-ms): must be 50..60000");
+    } finally {
+      await(client.close());
+      await(node.stop());
+    }
+  }
 }

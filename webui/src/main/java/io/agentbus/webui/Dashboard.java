@@ -29,7 +29,16 @@ public interface Dashboard {
    * @return the dashboard
    */
   static Dashboard mount(Router router, AgentRuntime runtime, MeterRegistry meters) {
-    return new DashboardImpl(router, runtime, meters);
+    return mount(router, runtime, meters, new DashboardOptions());
+  }
+
+  /**
+   * Mounts the dashboard with its update interval (see {@link DashboardOptions}).
+   *
+   * @return the dashboard
+   */
+  static Dashboard mount(Router router, AgentRuntime runtime, MeterRegistry meters, DashboardOptions options) {
+    return new DashboardImpl(router, runtime, meters, options);
   }
 
   /**
@@ -42,7 +51,7 @@ public interface Dashboard {
   /**
    * Adds a section sent in snapshots only (a page opening, a reconnect): history a page needs once,
    * then extends from the live sections (the node's {@code history}: the last market steps). The
-   * dashboard's own {@code rates} (msgs/s per tick, the last 240 ticks) is one.
+   * dashboard's own {@code rates} (msgs/s, a point per half second, the last 240) is one.
    *
    * @return this
    */

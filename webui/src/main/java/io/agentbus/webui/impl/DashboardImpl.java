@@ -23,7 +23,8 @@ import java.util.function.Supplier;
 /** {@link Dashboard}: one timer builds the sections, each client gets what changed for it. */
 public final class DashboardImpl implements Dashboard {
 
-  private static final long TICK_MILLIS = 500;
+  private final long tickMillis;
+  private long lastRatePoint;
   private static final int LIFECYCLE_TAIL = 50;
 
   private final Vertx vertx;
@@ -31,7 +32,7 @@ public final class DashboardImpl implements Dashboard {
   private final MeterRegistry meters;
   private final Map<String, Supplier<JsonObject>> sections = new LinkedHashMap<>();
   private final Map<String, Supplier<JsonObject>> snapshotSections = new LinkedHashMap<>();
-  /** msgs/s at each tick, the last {@link #RATE_HISTORY} ticks (sent with snapshots). */
+  /** msgs/s, a point per half second at most, the last {@link #RATE_HISTORY} (sent with snapshots). */
   private static final int RATE_HISTORY = 240;
   private final java.util.ArrayDeque<long[]> rates = new java.util.ArrayDeque<>();
   private final Map<ServerWebSocket, Map<String, String>> clients = new ConcurrentHashMap<>();
@@ -50,7 +51,8 @@ public final class DashboardImpl implements Dashboard {
   private final SlidingRate totalRate = new SlidingRate(RATE_WINDOW_NANOS);
   private final Map<String, SlidingRate> rateByKind = new java.util.HashMap<>();
 
-  public DashboardImpl(Router router, AgentRuntime runtime, MeterRegistry meters) {
+  public DashboardImpl(Router router, AgentRuntime runtime, MeterRegistry meters, io.agentbus.webui.DashboardOptions options) {
+    this.tickMillis = options.getUpdateIntervalMillis();
     this.vertx = runtime.node().vertx();
     this.runtime = runtime;
     this.meters = meters;
@@ -65,7 +67,7 @@ public final class DashboardImpl implements Dashboard {
     router.route("/ui/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.get("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(this::onClient)
         .onFailure(err -> ctx.fail(400, err)));
-    this.timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+    this.timer = vertx.setPeriodic(tickMillis, id -> tick());
   }
 
   @Override
@@ -135,8 +137,8 @@ public final class DashboardImpl implements Dashboard {
     ws.closeHandler(v -> gone(ws));
     ws.exceptionHandler(err -> gone(ws));
     ws.textMessageHandler(text -> inspector.onRequest(page, text).onSuccess(reply -> {
-      if (clients.containsKey(ws)) {
-        ws.writeTextMessage(reply.encode());
+      if (clients.containsKey(ws) && !ws.isClosed()) {
+        write(ws, reply.encode());
       }
     }));
     Map<String, JsonObject> now = new LinkedHashMap<>(latest != null ? latest : current());
@@ -168,7 +170,9 @@ public final class DashboardImpl implements Dashboard {
   private synchronized void recordRate(Map<String, JsonObject> now) {
     JsonObject m = now.get("messages");
     Object rate = m == null ? null : m.getValue("ratePerSecond");
-    if (rate instanceof Number n) {
+    long nowMillis = System.currentTimeMillis();
+    if (rate instanceof Number n && nowMillis - lastRatePoint >= io.agentbus.webui.DashboardOptions.HISTORY_POINT_MILLIS - tickMillis / 2) {
+      lastRatePoint = nowMillis;
       rates.addLast(new long[] {System.currentTimeMillis(), Math.round(n.doubleValue() * 1000)});
       while (rates.size() > RATE_HISTORY) {
         rates.removeFirst();

@@ -1,6 +1,6 @@
 package io.agentbus.agent;
 
-import io.agentbus.message.impl.FrozenJson;
+import io.agentbus.message.FrozenJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.DatabindCodec;

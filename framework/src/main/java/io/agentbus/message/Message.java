@@ -1,8 +1,6 @@
 package io.agentbus.message;
 
 import io.agentbus.channel.Ids;
-import io.agentbus.message.impl.FrozenJson;
-import io.agentbus.message.impl.MessageIds;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 

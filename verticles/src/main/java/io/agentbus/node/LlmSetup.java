@@ -80,7 +80,7 @@ final class LlmSetup {
           .compose(b -> {
             var limited = EventSink.rateLimited(b.events, config.maxBroadcastsPerSecond(), 2 * config.maxBroadcastsPerSecond());
             io.micrometer.core.instrument.FunctionCounter.builder("agentbus.llm.broadcasts.dropped", limited,
-                    io.agentbus.llm.events.impl.RateLimitedEventSink::dropped)
+                    EventSink.RateLimited::dropped)
                 .description("Intentions and tool-audit records not published: over --llm-max-broadcasts-per-second")
                 .register(registry);
             return LlmAgents.install(runtime, client, BudgetLedger.shared(vertx, clock), b.market, b.runs, b.snapshots, limited, clock);

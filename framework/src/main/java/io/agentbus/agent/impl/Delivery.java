@@ -16,7 +16,7 @@ import io.agentbus.cluster.impl.EventBusRegistrations;
 import io.agentbus.cluster.impl.RequestsInFlight;
 import io.agentbus.error.ErrorCode;
 import io.agentbus.message.impl.CorruptFrame;
-import io.agentbus.message.impl.MessageIds;
+import io.agentbus.message.MessageIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -11,7 +11,7 @@ import io.agentbus.message.Message;
 import io.agentbus.message.MessageTypeRegistry;
 import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.MessageCodecImpl;
-import io.agentbus.message.impl.MessageIds;
+import io.agentbus.message.MessageIds;
 import io.agentbus.metrics.BrokerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;

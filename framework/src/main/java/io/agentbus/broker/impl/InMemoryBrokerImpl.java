@@ -9,7 +9,7 @@ import io.agentbus.channel.Channels;
 import io.agentbus.channel.Ids;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageTypeRegistry;
-import io.agentbus.message.impl.MessageIds;
+import io.agentbus.message.MessageIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import org.slf4j.Logger;

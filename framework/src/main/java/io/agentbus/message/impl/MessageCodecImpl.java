@@ -1,6 +1,7 @@
 package io.agentbus.message.impl;
 
 import io.agentbus.message.Message;
+import io.agentbus.message.FrozenJson;
 import io.agentbus.message.MessageType;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;

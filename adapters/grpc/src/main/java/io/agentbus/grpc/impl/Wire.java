@@ -10,7 +10,7 @@ import io.agentbus.agent.TypePrefixSubscription;
 import io.agentbus.agent.TypeSubscription;
 import io.agentbus.grpc.proto.Payload;
 import io.agentbus.grpc.proto.cloudevents.CloudEvent;
-import io.agentbus.message.impl.FrozenJson;
+import io.agentbus.message.FrozenJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 

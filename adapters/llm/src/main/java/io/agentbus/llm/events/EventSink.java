@@ -61,9 +61,15 @@ public interface EventSink {
    * @param sink where what passes goes
    * @param perSecond the sustained rate
    * @param burst the bucket's size
-   * @return the limited sink
+   * @return the limited sink, which counts what it dropped
    */
-  static io.agentbus.llm.events.impl.RateLimitedEventSink rateLimited(EventSink sink, double perSecond, int burst) {
+  static RateLimited rateLimited(EventSink sink, double perSecond, int burst) {
     return new io.agentbus.llm.events.impl.RateLimitedEventSink(sink, perSecond, burst, System::nanoTime);
+  }
+
+  /** A sink behind the broadcast token bucket ({@link #rateLimited}). */
+  interface RateLimited extends EventSink {
+    /** @return the events dropped so far for exceeding the rate */
+    long dropped();
   }
 }

@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * finds no token is dropped (the future succeeds: a dropped broadcast is not the run's failure)
  * and counted. Offers and budget warnings are never limited.
  */
-public final class RateLimitedEventSink implements EventSink {
+public final class RateLimitedEventSink implements EventSink.RateLimited {
 
   private final EventSink sink;
   private final double perNano;
@@ -55,7 +55,7 @@ public final class RateLimitedEventSink implements EventSink {
     return false;
   }
 
-  /** @return how many broadcasts were dropped */
+  @Override
   public long dropped() {
     return dropped.get();
   }

@@ -1,9 +1,12 @@
-package io.agentbus.message.impl;
+package io.agentbus.message;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Random (version 4) UUIDs without the contention of {@link UUID#randomUUID()}'s SecureRandom. */
+/**
+ * Message ids: random (version 4) UUIDs without the contention of {@link UUID#randomUUID()}'s
+ * SecureRandom (ids are unique, not secret). What {@link Message} uses when the sender gives none.
+ */
 public final class MessageIds {
 
   private MessageIds() {

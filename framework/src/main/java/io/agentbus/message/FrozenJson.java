@@ -1,4 +1,4 @@
-package io.agentbus.message.impl;
+package io.agentbus.message;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -14,8 +14,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Deeply read-only JSON: every nested object and array is wrapped in a read-only view of our own
- * type, so a payload that is already frozen is recognised and shared instead of copied.
+ * Deeply read-only JSON, what every {@link Message} payload and {@code JsonPayload} carries: every
+ * nested object and array is wrapped in a read-only view of our own type, so a payload that is
+ * already frozen is recognised and shared instead of copied (a message fanned out to many agents
+ * in one JVM is one object), and no receiver can change what another sees. Writes throw
+ * {@link UnsupportedOperationException}.
+ *
+ * <pre>{@code
+ * JsonObject frozen = FrozenJson.copyOf(new JsonObject().put("kw", 3.5));
+ * FrozenJson.copyOf(frozen) == frozen;  // true: shared, not copied
+ * }</pre>
+ *
+ * <p>Adapters that read JSON off a wire use {@link #freezeOwned} to wrap what they parsed without a
+ * second copy, and {@link #encode} to write a frozen object with its encoding cached.
  */
 public final class FrozenJson {
 

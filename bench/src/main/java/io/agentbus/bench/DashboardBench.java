@@ -21,7 +21,7 @@ import java.util.Map;
  * node's own Vert.x), measured with no dashboard page open and with {@code clients} pages (WebSocket
  * clients reading every update, in a child JVM), same run: bus throughput with and without them,
  * and the node's CPU per client (the node idle but for the market, 20 s each way).
- * Usage: {@code DashboardBench [clients] [messages] [updateIntervalMs]} (default 50, 300,000, 100: 10 Hz).
+ * Usage: {@code DashboardBench [clients] [messages] [updateIntervalMs]} (default 50, 1,000,000, 100: 10 Hz).
  */
 public final class DashboardBench {
 
@@ -39,7 +39,7 @@ public final class DashboardBench {
 
   private static void run(String[] args) throws Exception {
     int clients = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-    int n = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     int port = freePort();
     int intervalMs = args.length > 2 ? Integer.parseInt(args[2]) : 100;
     NodeMain.Running node = BrokerBench.await(NodeMain.start(NodeConfig.load(new String[] {"--http-port",
@@ -100,6 +100,11 @@ public final class DashboardBench {
                 (cpuWithClients - cpuIdle) * 1000 / clients),
             String.format(Locale.ROOT, "| updates received by all pages (during the session) | – | %,d (%,d bytes) | – |",
                 received.getLong("updates"), received.getLong("bytes"))));
+    double[] pairs = new double[ROUNDS];
+    for (int i = 0; i < ROUNDS; i++) {
+      pairs[i] = with[i] / without[i];  // neighbours in time: the drift between them is small
+    }
+    System.out.printf(Locale.ROOT, "ratio of neighbouring rounds (with / without), median: %.3f%n", median(pairs));
     System.out.println("rounds without pages: " + Arrays.toString(Arrays.stream(without).mapToLong(Math::round).toArray())
         + "; with: " + Arrays.toString(Arrays.stream(with).mapToLong(Math::round).toArray()));
     BrokerBench.await(node.stop());
@@ -182,7 +187,7 @@ public final class DashboardBench {
     return v;
   }
 
-  private static final int ROUNDS = 6;
+  private static final int ROUNDS = 8;
 
   /** Sends a command to the clients' JVM and waits for its answer. */
   private static void clients(java.io.PrintStream control, BufferedReader out, String command, String answer) throws Exception {

@@ -9,7 +9,6 @@ import io.agentbus.channel.Channels;
 import io.agentbus.channel.Ids;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageTypeRegistry;
-import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.agentbus.message.MessageIds;
 import io.agentbus.metrics.BrokerMetrics;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -55,9 +53,6 @@ import java.util.stream.Collectors;
 public final class EventBusBrokerImpl implements MessageBroker {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusBrokerImpl.class);
-  private static final String CHANNEL_HEADER = "agentbus-channel";
-  private static final int STATUS_REJECTED = 503;
-  private static final int STATUS_BAD_REQUEST = 400;
 
   private final Vertx vertx;
   private final EventBus eventBus;
@@ -65,23 +60,13 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private final BrokerSupport support;
   private final String me;
   private final String controlPrefix;
-  private final Map<Channel, Mailbox> mailboxes = new ConcurrentHashMap<>();
-  private final Map<String, String> owners = new ConcurrentHashMap<>();
-  private final Map<String, Future<String>> claiming = new ConcurrentHashMap<>();
+  private final LocalMailboxes mailboxes;
   private final Set<MessageConsumer<?>> consumers = ConcurrentHashMap.newKeySet();
-  private AsyncMap<String, String> claims;
+  private MailboxClaims claims;
   private volatile boolean closed;
   private final io.agentbus.cluster.impl.ClusterMembership membership;
   /** Requests waiting for each owner's reply: failed at once (as "no handlers") when its node leaves. */
   private final io.agentbus.cluster.impl.RequestsInFlight<String> awaiting = new io.agentbus.cluster.impl.RequestsInFlight<>();
-  /** Brokers that announced their close, most recent last (bounded): their claims are stale. */
-  private final java.util.Set<String> closedOwners = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(
-      new java.util.LinkedHashMap<String, Boolean>() {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
-          return size() > 1_024;
-        }
-      }));
   private AutoCloseable membershipRegistration;
 
   private EventBusBrokerImpl(Vertx vertx, BrokerOptions options) {
@@ -93,6 +78,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     this.me = membership.localNodeId() + "/" + MessageIds.next();
     this.support = new BrokerSupport(options, me);
     this.controlPrefix = support.channels.namespace() + "/_broker/";
+    this.mailboxes = new LocalMailboxes(support, me, () -> closed);
   }
 
   /**
@@ -124,15 +110,15 @@ public final class EventBusBrokerImpl implements MessageBroker {
     String mapName = "agentbus." + support.channels.namespace() + ".channels";
     Future<AsyncMap<String, String>> map = io.agentbus.cluster.SharedMaps.get(vertx, mapName);
     MessageConsumer<Object> store = consumer(controlAddress(me, "store"), null);
-    store.handler(this::onStore);
-    MessageConsumer<JsonObject> consume = eventBus.consumer(controlAddress(me, "consume"), this::onConsume);
-    MessageConsumer<JsonObject> clear = eventBus.consumer(controlAddress(me, "clear"), this::onClear);
+    store.handler(mailboxes::onStore);
+    MessageConsumer<JsonObject> consume = eventBus.consumer(controlAddress(me, "consume"), mailboxes::onConsume);
+    MessageConsumer<JsonObject> clear = eventBus.consumer(controlAddress(me, "clear"), mailboxes::onClear);
     // a broker that closes says so: its mailboxes are forgotten here and what waits for it fails at
     // once (Vert.x drops a request that reaches a node after its handler is gone: it would time out)
     MessageConsumer<String> closing = eventBus.consumer(closedAddress(), m -> ownerClosed(m.body()));
     consumers.addAll(List.of(store, consume, clear, closing));
     return Future.all(List.of(map, store.completion(), consume.completion(), clear.completion(), closing.completion()))
-        .onSuccess(v -> claims = map.result()).mapEmpty();
+        .onSuccess(v -> claims = new MailboxClaims(me, membership, map.result(), mailboxes::of)).mapEmpty();
   }
 
   @Override
@@ -147,7 +133,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   @Override
   public Future<Void> createChannel(Channel channel) {
-    return guarded("createChannel", () -> owner(support.checkChannel(channel)).mapEmpty());
+    return guarded("createChannel", () -> claims.owner(support.checkChannel(channel)).mapEmpty());
   }
 
   @Override
@@ -155,9 +141,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
     return guarded("publish", () -> {
       support.checkPublish(channel, message);
       return onBusContext(() -> {
-        String owner = owners.get(channel.address());
+        String owner = claims.known(channel.address());
         if (owner == null) {
-          return owner(channel).compose(o -> publishTo(channel, message, o));
+          return claims.owner(channel).compose(o -> publishTo(channel, message, o));
         }
         return publishTo(channel, message, owner);
       });
@@ -167,7 +153,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private Future<Void> publishTo(Channel channel, Message message, String owner) {
     if (owner.equals(me)) {
       try {
-        mailbox(channel).store(message);
+        mailboxes.of(channel).store(message);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
@@ -183,18 +169,18 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private Future<Void> storeRemotely(Channel channel, Message message, String owner, boolean mayRetry) {
-    DeliveryOptions opts = requestOptions().addHeader(CHANNEL_HEADER, channel.address());
+    DeliveryOptions opts = requestOptions().addHeader(LocalMailboxes.CHANNEL_HEADER, channel.address());
     return this.<Object>requestTo(owner, controlAddress(owner, "store"), message, opts)
         .<Void>mapEmpty()
         .recover(err -> ownerGone(err) && mayRetry
-            ? replaceOwner(channel, owner).compose(o -> o.equals(me)
+            ? claims.replace(channel, owner).compose(o -> o.equals(me)
                 ? storeLocally(channel, message) : storeRemotely(channel, message, o, false))
             : Future.failedFuture(requestFailure("store in the mailbox of", channel, owner, err)));
   }
 
   private Future<Void> storeLocally(Channel channel, Message message) {
     try {
-      mailbox(channel).store(message);
+      mailboxes.of(channel).store(message);
       return Future.succeededFuture();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -205,7 +191,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   public Future<List<Message>> consume(Channel channel, String recipientId, String envId, boolean clear) {
     return guarded("consume", () -> {
       support.checkConsume(channel, recipientId, envId);
-      return onBusContext(() -> owner(channel)
+      return onBusContext(() -> claims.owner(channel)
           .compose(id -> consumeFrom(channel, recipientId, envId, clear, id, true)));
     });
   }
@@ -213,14 +199,14 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private Future<List<Message>> consumeFrom(Channel channel, String recipientId, String envId, boolean clear,
                                             String owner, boolean mayRetry) {
     if (owner.equals(me)) {
-      return Future.succeededFuture(mailbox(channel).consume(recipientId, envId, clear));
+      return Future.succeededFuture(mailboxes.of(channel).consume(recipientId, envId, clear));
     }
     JsonObject req = new JsonObject().put("channel", channel.address()).put("recipientId", recipientId)
         .put("envId", envId).put("clear", clear);
     return this.<Buffer>requestTo(owner, controlAddress(owner, "consume"), req, requestOptions())
         .map(reply -> MessageFrames.decode(reply.body()))
         .recover(err -> ownerGone(err) && mayRetry
-            ? replaceOwner(channel, owner).compose(o -> consumeFrom(channel, recipientId, envId, clear, o, false))
+            ? claims.replace(channel, owner).compose(o -> consumeFrom(channel, recipientId, envId, clear, o, false))
             : Future.failedFuture(requestFailure("consume from the mailbox of", channel, owner, err)));
   }
 
@@ -254,11 +240,8 @@ public final class EventBusBrokerImpl implements MessageBroker {
   public Future<Void> clearEnvironment(String envId) {
     return guarded("clearEnvironment", () -> {
       Ids.check("env id", envId);
-      mailboxes.values().forEach(mb -> mb.clearEnvironment(envId));
-      return claims.entries().compose(all -> {
-        Set<String> remoteOwners = all.entrySet().stream()
-            .filter(e -> envOf(e.getKey()).equals(envId) && !e.getValue().equals(me))
-            .map(Map.Entry::getValue).collect(Collectors.toSet());
+      mailboxes.clearEnvironment(envId);
+      return claims.otherOwnersIn(envId).compose(remoteOwners -> {
         List<Future<?>> acks = new ArrayList<>();
         for (String owner : remoteOwners) {
           acks.add(eventBus.request(controlAddress(owner, "clear"), new JsonObject().put("envId", envId), requestOptions())
@@ -275,7 +258,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   public Future<List<Channel>> environmentChannels(String envId) {
     return guarded("environmentChannels", () -> {
       Ids.check("env id", envId);
-      return claims.keys().map(keys -> keys.stream().filter(k -> envOf(k).equals(envId)).map(Channel::parse)
+      return claims.addressesIn(envId).map(addresses -> addresses.stream().map(Channel::parse)
           .sorted(Comparator.comparing(Channel::address)).collect(Collectors.toList()));
     });
   }
@@ -298,33 +281,12 @@ public final class EventBusBrokerImpl implements MessageBroker {
     List<Future<?>> done = new ArrayList<>();
     consumers.forEach(c -> done.add(c.unregister()));
     consumers.clear();
-    mailboxes.values().forEach(Mailbox::discard);
-    mailboxes.clear();
-    owners.clear();
-    done.add(claims.entries().compose(all -> Future.all(all.entrySet().stream()
-        .filter(e -> e.getValue().equals(me))
-        .map(e -> claims.removeIfPresent(e.getKey(), me)).collect(Collectors.toList()))));
+    mailboxes.discardAll();
+    done.add(claims.releaseMine());
     return Future.join(done).<Void>mapEmpty().otherwiseEmpty();
   }
 
-  // --- mailbox ownership -----------------------------------------------------------------------
-
-  /** @return the cluster node of a mailbox owner id, or null for an id without one */
-  private static String nodeOf(String owner) {
-    int slash = owner.indexOf('/');
-    return slash < 0 ? null : owner.substring(0, slash);
-  }
-
-  private boolean alive(String owner) {
-    if (closedOwners.contains(owner)) {
-      return false;
-    }
-    if (!membership.isClustered()) {
-      return true;  // one JVM: every broker of it is alive (a closed one withdraws its claims)
-    }
-    String node = nodeOf(owner);
-    return node == null || membership.nodes().contains(node);
-  }
+  // --- owners that went away ----------------------------------------------------------------
 
   private <T> Future<io.vertx.core.eventbus.Message<T>> requestTo(String owner, String address, Object body, DeliveryOptions opts) {
     return awaiting.track(owner, eventBus.<T>request(address, body, opts));
@@ -335,8 +297,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
     if (owner == null || owner.equals(me)) {
       return;
     }
-    closedOwners.add(owner);
-    owners.values().removeIf(owner::equals);
+    if (claims != null) {
+      claims.ownerClosed(owner);
+    }
     awaiting.failAll(owner::equals, o -> new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + o + " closed"));
   }
 
@@ -346,69 +309,12 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   /** A node left: forget the mailbox owners on it and fail what waits for them, so the next claim takes over. */
   private void nodeLeft(String node) {
-    owners.values().removeIf(o -> node.equals(nodeOf(o)));
+    if (claims != null) {
+      claims.nodeLeft(node);
+    }
     // failed as "no handlers": the callers then claim the mailbox again, as for an owner that closed
-    awaiting.failAll(o -> node.equals(nodeOf(o)), o -> new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + o + " left with its node"));
-  }
-
-
-  private Future<String> owner(Channel channel) {
-    String known = owners.get(channel.address());
-    return known != null ? Future.succeededFuture(known) : claim(channel, null);
-  }
-
-  private Future<String> replaceOwner(Channel channel, String stale) {
-    owners.remove(channel.address(), stale);
-    LOG.info("mailbox owner {} of {} is gone; claiming it again", stale, channel);
-    return claim(channel, stale);
-  }
-
-  private Future<String> claim(Channel channel, String stale) {
-    String address = channel.address();
-    Future<String> pending = claiming.get(address);
-    if (pending != null) {
-      return pending;
-    }
-    Promise<String> promise = Promise.promise();
-    pending = claiming.putIfAbsent(address, promise.future());
-    if (pending != null) {
-      return pending;
-    }
-    claimOnce(address, stale, 3).onComplete(ar -> {
-      if (ar.succeeded()) {
-        if (ar.result().equals(me)) {
-          mailbox(channel);
-        }
-        owners.put(address, ar.result());
-      }
-      claiming.remove(address, promise.future());
-      promise.handle(ar);
-    });
-    return promise.future();
-  }
-
-  /** Reads the claim; takes it when free or held by {@code stale}; retries when racing another claimer. */
-  private Future<String> claimOnce(String address, String stale, int attempts) {
-    return claims.get(address).compose(current -> {
-      // a claim held by a broker whose node has left is as stale as one known to be gone
-      String gone = current != null && !alive(current) ? current : stale;
-      if (current != null && !current.equals(gone)) {
-        return Future.succeededFuture(current);
-      }
-      Future<Boolean> taken = current == null
-          ? claims.putIfAbsent(address, me).map(prev -> prev == null)
-          : claims.replaceIfPresent(address, gone, me);
-      return taken.compose(ok -> {
-        if (ok) {
-          return Future.succeededFuture(me);
-        }
-        if (attempts <= 1) {
-          return Future.failedFuture(new IllegalStateException("could not claim the mailbox of " + address
-              + ": it changed hands concurrently"));
-        }
-        return claimOnce(address, stale, attempts - 1);
-      });
-    });
+    awaiting.failAll(o -> node.equals(MailboxClaims.nodeOf(o)),
+        o -> new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + o + " left with its node"));
   }
 
   /**
@@ -423,66 +329,6 @@ public final class EventBusBrokerImpl implements MessageBroker {
     Promise<T> promise = Promise.promise();
     context.runOnContext(v -> work.get().onComplete(promise));
     return promise.future();
-  }
-
-  private Mailbox mailbox(Channel channel) {
-    return mailboxes.computeIfAbsent(channel, support::newMailbox);
-  }
-
-  // --- endpoints served to other brokers -------------------------------------------------------
-
-  private void onStore(io.vertx.core.eventbus.Message<Object> request) {
-    String address = request.headers().get(CHANNEL_HEADER);
-    Object body = request.body();
-    Channel channel;
-    try {
-      channel = Channel.parse(address);
-    } catch (RuntimeException e) {
-      malformed(null, "bad channel header: " + e.getMessage());
-      request.fail(STATUS_BAD_REQUEST, e.getMessage());
-      return;
-    }
-    if (!(body instanceof Message)) {
-      malformed(channel, body);
-      request.fail(STATUS_BAD_REQUEST, "malformed message frame");
-      return;
-    }
-    if (closed) {
-      support.metrics.dropped(channel, BrokerMetrics.REASON_CLOSED, 1);
-      request.fail(STATUS_REJECTED, "broker " + me + " is closed");
-      return;
-    }
-    try {
-      mailbox(channel).store((Message) body);
-      request.reply(null);
-    } catch (io.agentbus.broker.MailboxFullException e) {
-      request.fail(io.agentbus.broker.MailboxFullException.FAILURE_CODE, e.getMessage());
-    } catch (RuntimeException e) {
-      request.fail(STATUS_REJECTED, e.getMessage());
-    }
-  }
-
-  private void onConsume(io.vertx.core.eventbus.Message<JsonObject> request) {
-    try {
-      JsonObject q = request.body();
-      Channel channel = Channel.parse(q.getString("channel"));
-      support.checkConsume(channel, q.getString("recipientId"), q.getString("envId"));
-      List<Message> out = mailbox(channel).consume(q.getString("recipientId"), q.getString("envId"),
-          q.getBoolean("clear", true));
-      request.reply(MessageFrames.encode(out));
-    } catch (RuntimeException e) {
-      request.fail(STATUS_BAD_REQUEST, e.getMessage());
-    }
-  }
-
-  private void onClear(io.vertx.core.eventbus.Message<JsonObject> request) {
-    try {
-      String envId = Ids.check("env id", request.body().getString("envId"));
-      mailboxes.values().forEach(mb -> mb.clearEnvironment(envId));
-      request.reply(null);
-    } catch (RuntimeException e) {
-      request.fail(STATUS_BAD_REQUEST, e.getMessage());
-    }
   }
 
   // --- helpers ---------------------------------------------------------------------------------
@@ -502,10 +348,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private void malformed(Channel channel, Object body) {
-    String reason = body instanceof CorruptFrame ? ((CorruptFrame) body).reason()
-        : "unexpected body " + (body == null ? "null" : body.getClass().getName());
-    support.metrics.dropped(channel, BrokerMetrics.REASON_MALFORMED, 1);
-    LOG.warn("dropped a malformed message on {}: {}", channel == null ? "broker " + me : channel, reason);
+    mailboxes.malformed(channel, body);
   }
 
   private String controlAddress(String broker, String op) {
@@ -531,11 +374,6 @@ public final class EventBusBrokerImpl implements MessageBroker {
     }
     return new IllegalStateException("could not " + what + " " + channel + " on broker " + owner + ": "
         + err.getMessage(), err);
-  }
-
-  private static String envOf(String address) {
-    String[] parts = address.split("/", 4);
-    return parts.length >= 3 ? parts[2] : "";
   }
 
   private <T> Future<T> guarded(String operation, Supplier<Future<T>> body) {

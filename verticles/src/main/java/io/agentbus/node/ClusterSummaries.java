@@ -88,7 +88,17 @@ final class ClusterSummaries {
     map().compose(m -> m.remove(node.id())).otherwiseEmpty();
   }
 
+  /** The process's CPU load, sampled on a worker thread (the JDK reads it in about a millisecond). */
+  private volatile double processCpu = -1;
+
+  private void sampleProcessCpu() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      vertx.executeBlocking(os::getProcessCpuLoad, false).onSuccess(v -> processCpu = Math.max(0, v));
+    }
+  }
+
   private void publish() {
+    sampleProcessCpu();  // for the next summary: a second old at most
     long t0 = System.nanoTime();
     JsonObject summary = self();
     long t1 = System.nanoTime();
@@ -104,9 +114,10 @@ final class ClusterSummaries {
     Runtime rt = Runtime.getRuntime();
     JsonObject load = new JsonObject().put("heapUsedBytes", rt.totalMemory() - rt.freeMemory()).put("heapMaxBytes", rt.maxMemory())
         .put("threads", Thread.activeCount());
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-      load.put("processCpu", Math.max(0, os.getProcessCpuLoad())).put("systemLoadAverage", os.getSystemLoadAverage());
+    if (processCpu >= 0) {
+      load.put("processCpu", processCpu);
     }
+    load.put("systemLoadAverage", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     List<AgentId> local = new ArrayList<>(runtime.localAgents());
     local.sort(Comparator.comparing(AgentId::toString));
     java.util.Map<AgentId, io.agentbus.agent.AgentStats> stats = new java.util.HashMap<>();

@@ -62,7 +62,11 @@ public final class DashboardBench {
     double cpuIdle = cpuPerSecond(Duration.ofSeconds(20));
     clients(control, out, "open", "CONNECTED");
     Thread.sleep(3_000);
+    long clientsCpu0 = browsers.toHandle().info().totalCpuDuration().orElseThrow().toNanos();
+    long clientsT0 = System.nanoTime();
     double cpuWithClients = cpuPerSecond(Duration.ofSeconds(20));
+    double clientsCpu = (browsers.toHandle().info().totalCpuDuration().orElseThrow().toNanos() - clientsCpu0)
+        / (double) (System.nanoTime() - clientsT0);
     // throughput rounds alternate without and with the pages (ABBA...), so that the JIT's warming
     // and the machine's drift fall on both sides alike
     clients(control, out, "close", "CLOSED");
@@ -98,6 +102,7 @@ public final class DashboardBench {
                 cpuWithClients - cpuIdle),
             String.format(Locale.ROOT, "| node CPU per page (ms of CPU per second) | – | %.3f | – |",
                 (cpuWithClients - cpuIdle) * 1000 / clients),
+            String.format(Locale.ROOT, "| the clients' JVM, reading the %d pages' updates (cores) | – | %.4f | – |", clients, clientsCpu),
             String.format(Locale.ROOT, "| updates received by all pages (during the session) | – | %,d (%,d bytes) | – |",
                 received.getLong("updates"), received.getLong("bytes"))));
     double[] pairs = new double[ROUNDS];

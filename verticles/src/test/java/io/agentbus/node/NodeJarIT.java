@@ -182,6 +182,10 @@ class NodeJarIT {
           browser.open("http://127.0.0.1:" + ports.get(1) + "/");
           String dom = browser.domWhen("the second node's page with both nodes and a market step", Duration.ofSeconds(30),
               d -> d.contains("first ★") && d.contains("second (this node)") && d.matches("(?s).*id=\"market-step\">\\d+<.*"));
+          // the agents of each node in the page's agent table (type, key, node)
+          browser.domWhen("agents of both nodes in the page's table", Duration.ofSeconds(15),
+              d -> d.matches("(?s).*id=\"cluster-agent-table\".*<td>microgrid</td><td>[^<]+</td><td>first</td>.*")
+                  && d.matches("(?s).*id=\"cluster-agent-table\".*<td>microgrid</td><td>[^<]+</td><td>second</td>.*"));
           // the worker, on the second node, with its type
           browser.domWhen("the worker and its type", Duration.ofSeconds(15), d -> d.contains("id=\"cluster-workers\">1<")
               && d.matches("(?s).*id=\"cluster-worker-table\".*<td>second</td><td>ticker</td>.*"));

@@ -89,6 +89,13 @@ public final class NodeMain {
       running = start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof io.agentbus.cluster.PortInUseException taken) {
+        System.err.println("agentbus: the node did not start: " + taken.getMessage() + " (--cluster-host, --cluster-port): another "
+            + "node on this machine? give each its own --cluster-port, or let it take the next free one with "
+            + "--cluster-port-auto-increment true");
+        System.exit(1);
+        return;
+      }
       System.err.println("agentbus: the node did not start: " + cause.getMessage());
       System.exit(cause instanceof BackendUnavailableException ? 2 : 1);
       return;

@@ -105,6 +105,26 @@ class NodeJarIT {
   }
 
   @Test
+  void takenPortsFailAtStartInOneLineNamingTheirFlags() throws Exception {
+    List<Integer> ports = FreePorts.pick(2);
+    try (java.net.ServerSocket hazelcast = new java.net.ServerSocket(ports.get(0), 50, java.net.InetAddress.getByName("127.0.0.1"));
+         java.net.ServerSocket http = new java.net.ServerSocket(ports.get(1), 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      Process p = start("taken-cluster-port", List.of("--cluster", "--cluster-host", "127.0.0.1", "--cluster-port",
+          String.valueOf(ports.get(0)), "--cluster-port-auto-increment", "false", "--http-port", "0"));
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(1);
+      String log = read("target/taken-cluster-port.log");
+      assertThat(log).contains("127.0.0.1:" + ports.get(0)).contains("--cluster-port").contains("in use")
+          .doesNotContain("\tat ").doesNotContain("Exception");
+      Process q = start("taken-http-port", List.of("--http-port", String.valueOf(ports.get(1))));
+      assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(q.exitValue()).isEqualTo(1);
+      assertThat(read("target/taken-http-port.log")).contains("127.0.0.1:" + ports.get(1)).contains("--http-port")
+          .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
   void anUnreachableBackendFailsAtStartWithStatus2NamingTheFlag() throws Exception {
     // nothing listens on the port; the local model loads first (its native library is in the jar), then Firestore is checked
     int closed = FreePorts.pick(1).get(0);

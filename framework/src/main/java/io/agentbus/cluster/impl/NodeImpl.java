@@ -98,6 +98,17 @@ public final class NodeImpl implements Node {
           + "read the cluster's maps and talk to its agents; set --cluster-secret-file or AGENTBUS_CLUSTER_SECRET before "
           + "binding anything but loopback", options.getClusterHost(), options.getNamespace());
     }
+    if (!options.isClusterPortAutoIncrement()) {
+      // Hazelcast would log its own stack trace before failing; one clear failure instead
+      String host = options.getClusterHost() != null ? options.getClusterHost() : "0.0.0.0";
+      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+        probe.bind(new java.net.InetSocketAddress(host, options.getClusterPort()));
+      } catch (java.net.BindException e) {
+        return Future.failedFuture(new io.agentbus.cluster.PortInUseException("Hazelcast", host, options.getClusterPort()));
+      } catch (java.io.IOException e) {
+        // anything else (an unknown interface): Hazelcast's own check says what
+      }
+    }
     VertxOptions vo = new VertxOptions(vertxOptions);
     EventBusOptions eb = vo.getEventBusOptions();
     SecretKeys keys = options.getClusterSecret() == null ? null : new SecretKeys(options.getClusterSecret());

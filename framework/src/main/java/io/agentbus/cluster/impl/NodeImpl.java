@@ -12,15 +12,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
-import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-import java.io.File;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,8 +27,6 @@ import java.util.stream.Collectors;
 /** {@link Node} implementation. */
 public final class NodeImpl implements Node {
 
-  /** Resolved once, on the thread that first starts a node, never on an event loop. */
-  private static final String HOST = hostName();
 
   private final Vertx vertx;
   private volatile NodeInfo info;
@@ -68,7 +61,7 @@ public final class NodeImpl implements Node {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.membership = ClusterMembership.of(vertx);
-    this.info = describe(membership.localNodeId(), options, vertx);
+    this.info = NodeDescription.of(membership.localNodeId(), options);
     this.namespace = options.getNamespace();
     this.announceAddress = namespace + "/_node/announce";
     this.secured = options.getClusterSecret() != null;
@@ -89,55 +82,7 @@ public final class NodeImpl implements Node {
       }
       return attach(b.build(), options, true);
     }
-    if (options.getClusterSecret() == null && options.getClusterHost() == null) {
-      // no secret: never all interfaces (open-source Hazelcast authenticates nobody)
-      options = new NodeOptions(options).setClusterHost("127.0.0.1");
-    }
-    if (options.getClusterSecret() == null) {
-      LOG.warn("clustered WITHOUT a cluster secret, on {}: whoever reaches the Hazelcast port with namespace '{}' can join, "
-          + "read the cluster's maps and talk to its agents; set --cluster-secret-file or AGENTBUS_CLUSTER_SECRET before "
-          + "binding anything but loopback", options.getClusterHost(), options.getNamespace());
-    }
-    if (!options.isClusterPortAutoIncrement()) {
-      // Hazelcast would log its own stack trace before failing; one clear failure instead
-      String host = options.getClusterHost() != null ? options.getClusterHost() : "0.0.0.0";
-      try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-        probe.bind(new java.net.InetSocketAddress(host, options.getClusterPort()));
-      } catch (java.net.BindException e) {
-        return Future.failedFuture(new io.agentbus.cluster.PortInUseException("Hazelcast", host, options.getClusterPort()));
-      } catch (java.io.IOException e) {
-        // anything else (an unknown interface): Hazelcast's own check says what
-      }
-    }
-    VertxOptions vo = new VertxOptions(vertxOptions);
-    EventBusOptions eb = vo.getEventBusOptions();
-    SecretKeys keys = options.getClusterSecret() == null ? null : new SecretKeys(options.getClusterSecret());
-    if (keys != null && options.getEventBusTlsCert() != null) {
-      EventBusTls.fromFiles(eb, options.getEventBusTlsCert(), options.getEventBusTlsKey(), options.getEventBusTlsCa());
-    } else if (keys != null) {
-      EventBusTls.derived(eb, keys);
-    }
-    String ebHost = options.getEventBusHost() != null ? options.getEventBusHost() : options.getClusterHost();
-    if (ebHost != null) {
-      eb.setHost(ebHost);
-    }
-    eb.setPort(options.getEventBusPort());
-    if (options.getEventBusPublicHost() != null) {
-      eb.setClusterPublicHost(options.getEventBusPublicHost());
-    }
-    HazelcastClusterManager cm = new HazelcastClusterManager(HazelcastConfigs.build(options));
-    VertxBuilder b = Vertx.builder().with(vo).withClusterManager(cm);
-    if (metrics != null) {
-      b.withMetrics(metrics);
-    }
-    NodeOptions effective = options;
-    return b.buildClustered()
-        .compose(vertx -> {
-          if (keys != null) {
-            SharedMapsImpl.seal(vertx, keys);
-          }
-          return attach(vertx, effective, true);
-        });
+    return ClusteredVertx.start(options, vertxOptions, metrics).compose(started -> attach(started.vertx(), started.options(), true));
   }
 
   /** Attaches to a Vert.x instance (see {@link Node#attach(Vertx, NodeOptions)}). */
@@ -458,28 +403,5 @@ public final class NodeImpl implements Node {
       }
     });
     return closed.future();
-  }
-
-  private static NodeInfo describe(String id, NodeOptions options, Vertx vertx) {
-    String host = HOST;
-    String advertised = options.getEventBusPublicHost() != null ? options.getEventBusPublicHost()
-        : options.getClusterHost() != null ? options.getClusterHost() : host;
-    return new NodeInfo(id, options.getNodeName() != null ? options.getNodeName() : host, advertised,
-        options.getCores() > 0 ? options.getCores() : Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory(),
-        options.getGpus() >= 0 ? options.getGpus() : gpus(),
-        options.getLabels(), System.currentTimeMillis());
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      return "localhost";
-    }
-  }
-
-  private static int gpus() {
-    File[] nvidia = new File("/proc/driver/nvidia/gpus").listFiles();
-    return nvidia == null ? 0 : nvidia.length;
   }
 }

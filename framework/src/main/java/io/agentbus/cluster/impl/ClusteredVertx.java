@@ -19,7 +19,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  */
 final class ClusteredVertx {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeImpl.class);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusteredVertx.class);
 
   /** The clustered Vert.x, and the options as applied (the cluster host filled in). */
   record Started(Vertx vertx, NodeOptions options) {

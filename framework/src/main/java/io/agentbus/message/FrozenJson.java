@@ -85,36 +85,106 @@ public final class FrozenJson {
   }
 
   /**
-   * An upper bound of the UTF-8 JSON size of a frozen payload, computed without encoding: strings
-   * count six bytes a character (the longest escape), numbers 24 bytes.
+   * The UTF-8 JSON size of a frozen payload as the Vert.x codec writes it, computed without
+   * encoding and kept with the payload: exact for strings (escapes and multi-byte characters
+   * counted), integers, booleans, null and the structure, and an upper bound for floating-point
+   * numbers, which count 24 bytes (their longest form), so the result is never below the real
+   * size. What bounds a mailbox in bytes: cheap for payloads that never leave this JVM.
    *
-   * @param json a frozen payload
-   * @return the bound, in bytes
+   * @param json a payload (frozen: the result is cached; otherwise computed each time)
+   * @return the size, in bytes
    */
-  public static long sizeBound(JsonObject json) {
-    return bound(json.getMap());
+  public static long sizeEstimate(JsonObject json) {
+    Map<String, Object> map = json.getMap();
+    if (!(map instanceof FrozenMap)) {
+      return estimate(map);
+    }
+    FrozenMap frozen = (FrozenMap) map;
+    long n = frozen.sizeEstimate;
+    if (n < 0) {
+      n = estimate(frozen);
+      frozen.sizeEstimate = n;
+    }
+    return n;
   }
 
-  private static long bound(Object v) {
-    if (v == null || v instanceof Boolean) {
-      return 5;
-    }
-    if (v instanceof Number) {
-      return 24;
+  private static long estimate(Object v) {
+    if (v == null) {
+      return 4;
     }
     if (v instanceof String) {
-      return 2 + 6L * ((String) v).length();
+      return 2 + utf8Escaped((String) v);
+    }
+    if (v instanceof Boolean) {
+      return (Boolean) v ? 4 : 5;
+    }
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+      long x = ((Number) v).longValue();
+      return x == Long.MIN_VALUE ? 20 : (x < 0 ? 1 : 0) + digits(Math.abs(x));
+    }
+    if (v instanceof Double || v instanceof Float) {
+      return 24;
+    }
+    if (v instanceof Number) {
+      return v.toString().length();
     }
     if (v instanceof Map) {
-      long n = 2;
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-        n += 2 + bound(String.valueOf(e.getKey())) + bound(e.getValue());
+      Map<?, ?> m = (Map<?, ?>) v;
+      long n = 2 + Math.max(0, m.size() - 1);
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        n += 3 + utf8Escaped(String.valueOf(e.getKey())) + estimate(e.getValue());
       }
       return n;
     }
-    long n = 2;
-    for (Object o : (List<?>) v) {
-      n += 1 + bound(o);
+    if (v instanceof JsonObject) {
+      return estimate(((JsonObject) v).getMap());
+    }
+    if (v instanceof JsonArray) {
+      return estimate(((JsonArray) v).getList());
+    }
+    if (v instanceof List) {
+      List<?> l = (List<?>) v;
+      long n = 2 + Math.max(0, l.size() - 1);
+      for (Object o : l) {
+        n += estimate(o);
+      }
+      return n;
+    }
+    // anything else (an enum is frozen as its name): the bound of its string form
+    return 2 + 6L * String.valueOf(v).length();
+  }
+
+  private static int digits(long x) {
+    int d = 1;
+    while (x >= 10) {
+      x /= 10;
+      d++;
+    }
+    return d;
+  }
+
+  /**
+   * UTF-8 bytes of a JSON string's content as Jackson writes it: short escapes for the usual
+   * control characters, {@code \\uXXXX} for the others and for each surrogate, raw UTF-8 for the
+   * rest of the BMP.
+   */
+  private static long utf8Escaped(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20) {
+        n += c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 2 : 6;
+      } else if (c == '"' || c == '\\') {
+        n += 2;
+      } else if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isSurrogate(c)) {
+        n += 6; // Jackson writes each half of a pair as a \\uXXXX escape
+      } else {
+        n += 3;
+      }
     }
     return n;
   }
@@ -180,6 +250,8 @@ public final class FrozenJson {
     private final Map<String, Object> delegate;
     /** Immutable content, so its encoding can be kept; racy but idempotent. */
     private volatile Buffer encoded;
+    /** {@link #sizeEstimate}, once computed (-1 before); racy but idempotent. */
+    private volatile long sizeEstimate = -1;
 
     FrozenMap(Map<String, Object> map) {
       this.delegate = Collections.unmodifiableMap(map);

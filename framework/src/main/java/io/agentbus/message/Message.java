@@ -161,7 +161,7 @@ public final class Message {
    * @return the exact size, or a bound of at most {@code limit}
    */
   public long payloadSize(long limit) {
-    long bound = FrozenJson.sizeBound(payload);
+    long bound = FrozenJson.sizeEstimate(payload);
     return bound <= limit ? bound : encodedPayload().length();
   }
 

@@ -72,8 +72,13 @@ final class Mailbox {
     metrics.depthChanged(1 - dropped);
   }
 
+  /**
+   * A message's size for the byte bound: its payload's JSON size, estimated without encoding (exact
+   * but for floating-point numbers, which count their longest form), so that a mailbox whose
+   * messages never leave this JVM encodes nothing. Stable for a message, as its removal needs.
+   */
   private static long size(Message m) {
-    return m.encodedPayload().length();
+    return io.agentbus.message.FrozenJson.sizeEstimate(m.payload());
   }
 
   /** @return the recipient's messages of {@code envId}, oldest first, removed when {@code clear} */

@@ -11,13 +11,15 @@ public final class ChannelKind {
   public static final String INFO = "info";
   /** An agent's broadcasts: detail is the agent. */
   public static final String BROADCAST = "broadcast";
+  /** Messages between peers of one level (horizontal protocols): detail is the recipient. */
+  public static final String PEER = "peer";
   /** Environment-wide state updates: no details. */
   public static final String STATE_UPDATES = "state_updates";
   /** Results for an agent: detail is the agent. */
   public static final String RESULTS = "results";
 
   /** Every built-in kind; custom kinds may not reuse these names. */
-  public static final Set<String> BUILT_IN = Set.of(ACTION, INFO, BROADCAST, STATE_UPDATES, RESULTS);
+  public static final Set<String> BUILT_IN = Set.of(ACTION, INFO, BROADCAST, PEER, STATE_UPDATES, RESULTS);
 
   /** The kind used for metrics when a channel's kind is a custom one. */
   public static final String CUSTOM = "custom";

@@ -67,6 +67,15 @@ public final class Channels {
     return Channel.of(namespace, envId, ChannelKind.BROADCAST, agentId);
   }
 
+  /**
+   * An agent's inbox for messages from its peers, HERON's horizontal protocols (a microgrid's P2P
+   * offer to another, and the accept back): {@code <ns>/env/<env>/peer/<agentId>}. The sender is
+   * the message's sender id; the recipient creates the channel, so its mailbox lives with it.
+   */
+  public Channel peer(String agentId, String envId) {
+    return Channel.of(namespace, envId, ChannelKind.PEER, agentId);
+  }
+
   /** Environment-wide state updates: {@code <ns>/env/<env>/state_updates}. */
   public Channel stateUpdates(String envId) {
     return Channel.of(namespace, envId, ChannelKind.STATE_UPDATES);

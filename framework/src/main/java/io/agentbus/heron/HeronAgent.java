@@ -1,5 +1,7 @@
 package io.agentbus.heron;
 
+import io.agentbus.agent.Agent;
+import io.agentbus.agent.Handlers;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.channel.Channel;
 import io.agentbus.channel.Ids;
@@ -16,18 +18,30 @@ import java.util.Objects;
 
 /**
  * An agent of HERON's hierarchy, talking over a {@link MessageBroker}: actions go down on action
- * channels, information goes up on info channels, broadcasts go to every listener.
+ * channels, information goes up on info channels, broadcasts go to every listener, and peers of
+ * one level talk on each other's {@linkplain io.agentbus.channel.Channels#peer peer inbox}.
  *
  * <p>Subclasses are {@link FieldAgent} (a device, bottom), {@link CoordinatorAgent} (manages
  * subordinates) and {@link SystemAgent} (top, no upstream). The messaging methods work with any
  * broker: in-memory for centralized runs, event bus for distributed ones.
+ *
+ * <p><b>One agent model.</b> A HERON agent is an {@link Agent} of the runtime. Used on its own (as
+ * HERON's examples do: construct it, {@link #setMessageBroker set a broker}, call its methods) it
+ * handles no runtime messages. Registered as a type on an {@link io.agentbus.agent.AgentRuntime}
+ * it is placed, activated, moved with its state and failed over like any other agent; its
+ * {@link #handlers()} are then the clock its environment drives it by (for example "step now"),
+ * while the data of a step travels on the broker's channels, as in HERON. The microgrid case study
+ * works this way: its operator is a {@link SystemAgent}, each microgrid a {@link ProxyAgent}.
+ *
+ * <p>Threads: the methods return futures and may be called from any thread; a runtime-hosted
+ * agent calls them from its own context, where their futures also complete.
  */
-public abstract class HeronAgent {
+public abstract class HeronAgent extends Agent {
 
   private final String agentId;
   private final String envId;
   private final String upstreamId;
-  private final List<String> subordinateIds;
+  private volatile List<String> subordinateIds;
   private MessageBroker broker;
   private double timestamp;
 
@@ -45,7 +59,16 @@ public abstract class HeronAgent {
     this.subordinateIds = List.copyOf(subordinateIds);
   }
 
-  /** @return the agent id */
+  /**
+   * A standalone HERON agent handles no runtime messages; runtime-hosted subclasses override this
+   * with the messages their environment drives them by.
+   */
+  @Override
+  public Handlers handlers() {
+    return Handlers.builder().build();
+  }
+
+  /** @return the agent id within its environment (its HERON id, part of its channels' names) */
   public String agentId() {
     return agentId;
   }
@@ -77,6 +100,37 @@ public abstract class HeronAgent {
     List<Future<Void>> created = new ArrayList<>();
     for (Channel ch : broker.channels().agentChannels(agentId, upstreamId, subordinateIds, envId).subscribe()) {
       created.add(broker.createChannel(ch));
+    }
+    created.add(broker.createChannel(broker.channels().peer(agentId, envId)));
+    return Future.all(created).mapEmpty();
+  }
+
+  /** @return whether a broker has been set */
+  public boolean hasMessageBroker() {
+    return broker != null;
+  }
+
+  /**
+   * Replaces the subordinates (a coordinator whose children are known only when its environment
+   * is reset) and, when a broker is set, creates the info channels of the new ones here.
+   *
+   * @param ids the new subordinates
+   * @return completion, once their channels exist; failed with an
+   *     {@link io.agentbus.channel.InvalidIdException} if an id is invalid (nothing is changed then)
+   */
+  protected Future<Void> setSubordinates(List<String> ids) {
+    try {
+      ids.forEach(s -> Ids.check("subordinate id", s));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    subordinateIds = List.copyOf(ids);
+    if (broker == null) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> created = new ArrayList<>();
+    for (String sub : subordinateIds) {
+      created.add(broker.createChannel(broker.channels().info(sub, agentId, envId)));
     }
     return Future.all(created).mapEmpty();
   }
@@ -135,6 +189,44 @@ public abstract class HeronAgent {
   public Future<Void> broadcast(JsonObject payload) {
     Channel ch = broker().channels().broadcast(agentId, envId);
     return broker().publish(ch, message("all", MessageType.BROADCAST, payload));
+  }
+
+  /**
+   * Sends a message to a peer (HERON's horizontal protocols, such as a P2P offer from one
+   * microgrid to another): a message of type INFO on the peer's {@linkplain
+   * io.agentbus.channel.Channels#peer inbox}, with this agent as its sender.
+   *
+   * @param peerId the peer (any agent of this environment)
+   * @param payload what to tell it
+   * @return completion, once the message is in the peer's inbox
+   */
+  public Future<Void> sendToPeer(String peerId, JsonObject payload) {
+    try {
+      Ids.check("peer id", peerId);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return broker().publish(broker().channels().peer(peerId, envId), message(peerId, MessageType.INFO, payload));
+  }
+
+  /**
+   * Pulls what peers sent to this agent, oldest first (and removes it).
+   *
+   * @return the messages; {@link Message#senderId()} says which peer sent each
+   */
+  public Future<List<Message>> receivePeerMessages() {
+    return broker().consume(broker().channels().peer(agentId, envId), agentId, envId);
+  }
+
+  /**
+   * Removes this agent's earlier broadcasts from its broadcast channel, once every listener has
+   * read them (listeners read broadcasts without removing them, so the sender retracts them; a
+   * coordinator that broadcasts every step does this at the end of the step).
+   *
+   * @return how many were removed
+   */
+  public Future<Integer> retractBroadcasts() {
+    return broker().consume(broker().channels().broadcast(agentId, envId), "all", envId).map(List::size);
   }
 
   /** Sends an action to a child (a message of type ACTION with payload {@code {"action": action}}). */

@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * HERON's proxy: wraps an actual agent so that it is stepped by messages instead of direct calls.
  * {@link #stepDistributed()} pulls what the upstream sent (its broadcasts and the actions addressed
- * to this agent), forwards each to the actual agent, and sends the resulting actions upstream as
- * info messages.
+ * to this agent), hands them to the actual agent ({@link PolicyAgent#actOn}), and sends the
+ * resulting actions upstream as info messages. As a runtime agent (see {@link HeronAgent}) a proxy
+ * is stepped by a message from its coordinator, wherever the cluster placed it.
  *
  * <pre>{@code
  * ProxyAgent proxy = new ProxyAgent("mg1_proxy", gridAgent, "system_operator", "env_0");
@@ -42,14 +43,22 @@ public class ProxyAgent extends FieldAgent {
    * One distributed step: every pending upstream broadcast and action goes to the actual agent,
    * each resulting action goes upstream.
    *
+   * <p>Both channels are read at once. If reading the broadcasts fails (their mailbox's node just
+   * left), the step fails and the actions read with them are not replayed: the coordinator's next
+   * step sends its actions again, as the microgrid case study's operator does.
+   *
    * @return the actions sent upstream, in order
    */
   public Future<List<JsonObject>> stepDistributed() {
     Channel broadcasts = broker().channels().broadcast(upstreamId(), envId());
     Channel actions = broker().channels().action(upstreamId(), agentId(), envId());
-    // broadcasts are shared by every subordinate: read them without removing, skip those seen
-    return broker().consume(broadcasts, "all", envId(), false).compose(signals ->
-        broker().consume(actions, agentId(), envId()).compose(direct -> {
+    // broadcasts are shared by every subordinate: read them without removing, skip those seen;
+    // both channels are pulled at once (one round trip, not two, when their mailboxes are remote)
+    Future<List<Message>> signalsRead = broker().consume(broadcasts, "all", envId(), false);
+    Future<List<Message>> directRead = broker().consume(actions, agentId(), envId());
+    return Future.all(signalsRead, directRead).compose(both -> {
+          List<Message> signals = signalsRead.result();
+          List<Message> direct = directRead.result();
           List<JsonObject> inputs = new ArrayList<>();
           Set<String> current = new HashSet<>();
           for (Message m : signals) {
@@ -60,15 +69,18 @@ public class ProxyAgent extends FieldAgent {
           }
           seenBroadcasts = current;
           direct.forEach(m -> inputs.add(observation(m)));
-          List<JsonObject> out = new ArrayList<>();
+          List<JsonObject> out = List.copyOf(actual.actOn(inputs));
           Future<Void> chain = Future.succeededFuture();
-          for (JsonObject in : inputs) {
-            JsonObject action = actual.act(in);
-            out.add(action);
+          for (JsonObject action : out) {
             chain = chain.compose(v -> sendInfoToUpstream(action));
           }
           return chain.map(out);
-        }));
+        });
+  }
+
+  /** @return the wrapped agent */
+  protected PolicyAgent actual() {
+    return actual;
   }
 
   private static JsonObject observation(Message m) {

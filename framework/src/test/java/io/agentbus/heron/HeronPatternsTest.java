@@ -192,4 +192,102 @@ class HeronPatternsTest {
     // a second step without a new signal does nothing
     assertThat(await(proxies.get(0).stepDistributed())).isEmpty();
   }
+
+  /** HERON's horizontal protocols: peers talk on each other's inbox; the sender is on every message. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void peersTalkOnTheirInboxes(Topology t) {
+    List<MessageBroker> b = brokers(t, 2);
+    FieldAgent mg1 = new FieldAgent("mg1", "system_operator", "env_0");
+    FieldAgent mg2 = new FieldAgent("mg2", "system_operator", "env_0");
+    await(mg1.setMessageBroker(b.get(0)));
+    await(mg2.setMessageBroker(b.get(1)));
+    await(mg1.sendToPeer("mg2", new JsonObject().put("type", "offer").put("quantity", 0.5).put("price", 52.0)));
+    List<Message> inbox = await(mg2.receivePeerMessages());
+    assertThat(inbox).hasSize(1);
+    assertThat(inbox.get(0).senderId()).isEqualTo("mg1");
+    assertThat(inbox.get(0).payload().getString("type")).isEqualTo("offer");
+    await(mg2.sendToPeer("mg1", new JsonObject().put("type", "accept").put("quantity", 0.5)));
+    assertThat(await(mg1.receivePeerMessages())).extracting(m -> m.payload().getString("type")).containsExactly("accept");
+    // pulled messages are gone; nothing leaked into the other inbox
+    assertThat(await(mg2.receivePeerMessages())).isEmpty();
+    assertThat(await(mg1.receivePeerMessages())).isEmpty();
+    assertThat(io.agentbus.testing.Await.awaitFailure(mg1.sendToPeer("bad/peer", new JsonObject())))
+        .isInstanceOf(io.agentbus.channel.InvalidIdException.class).hasMessageContaining("peer id");
+  }
+
+  /** A coordinator retracts what it broadcast once read; listeners see each broadcast once either way. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void broadcastsAreRetractedBySender(Topology t) {
+    List<MessageBroker> b = brokers(t, 2);
+    SystemAgent dso = new SystemAgent("system_operator", "env_0", List.of("mg1"));
+    await(dso.setMessageBroker(b.get(0)));
+    ProxyAgent p = new ProxyAgent("mg1", obs -> new JsonObject().put("seen", obs.getDouble("price")), "system_operator", "env_0");
+    await(p.setMessageBroker(b.get(1)));
+    await(dso.broadcast(new JsonObject().put("price", 1.0)));
+    assertThat(await(p.stepDistributed())).hasSize(1);
+    assertThat(await(dso.retractBroadcasts())).isEqualTo(1);
+    assertThat(await(dso.retractBroadcasts())).isZero();
+    await(dso.broadcast(new JsonObject().put("price", 2.0)));
+    assertThat(await(p.stepDistributed())).extracting(j -> j.getDouble("seen")).containsExactly(2.0);
+  }
+
+  /** A coordinator whose children are known late gets their channels when it learns them. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void subordinatesCanBeSetLater(Topology t) {
+    List<MessageBroker> b = brokers(t, 2);
+    class Late extends SystemAgent {
+      Late() {
+        super("system_operator", "env_0", List.of());
+      }
+
+      io.vertx.core.Future<Void> adopt(List<String> ids) {
+        return setSubordinates(ids);
+      }
+    }
+    Late dso = new Late();
+    await(dso.setMessageBroker(b.get(0)));
+    assertThat(io.agentbus.testing.Await.awaitFailure(dso.sendActionToSubordinate("mg1", 1.0)))
+        .hasMessageContaining("not a subordinate");
+    await(dso.adopt(List.of("mg1")));
+    FieldAgent mg1 = new FieldAgent("mg1", "system_operator", "env_0");
+    await(mg1.setMessageBroker(b.get(1)));
+    await(dso.sendActionToSubordinate("mg1", 1.0));
+    assertThat(await(mg1.receiveActionMessages())).containsExactly(1.0);
+    await(mg1.sendInfoToUpstream(new JsonObject().put("ok", true)));
+    assertThat(await(dso.receiveSubordinateInfo())).containsOnlyKeys("mg1");
+    assertThat(io.agentbus.testing.Await.awaitFailure(dso.adopt(List.of("bad id")))).hasMessageContaining("subordinate id");
+    assertThat(dso.subordinateIds()).containsExactly("mg1");
+  }
+
+  /** The default {@link PolicyAgent#actOn} acts on each input alone, in order; an override sees them together. */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void aProxyHandsAStepsInputsToItsAgent(Topology t) {
+    List<MessageBroker> b = brokers(t, 2);
+    SystemAgent dso = new SystemAgent("system_operator", "env_0", List.of("mg1"));
+    await(dso.setMessageBroker(b.get(0)));
+    List<Integer> batches = new ArrayList<>();
+    PolicyAgent together = new PolicyAgent() {
+      @Override
+      public JsonObject act(JsonObject observation) {
+        throw new AssertionError("actOn is overridden");
+      }
+
+      @Override
+      public List<JsonObject> actOn(List<JsonObject> inputs) {
+        batches.add(inputs.size());
+        return List.of(new JsonObject().put("inputs", inputs.size()));
+      }
+    };
+    ProxyAgent p = new ProxyAgent("mg1", together, "system_operator", "env_0");
+    await(p.setMessageBroker(b.get(1)));
+    await(dso.broadcast(new JsonObject().put("price", 55.0)));
+    await(dso.sendActionToSubordinate("mg1", new JsonObject().put("p_gen", 1.0)));
+    assertThat(await(p.stepDistributed())).extracting(j -> j.getInteger("inputs")).containsExactly(2);
+    assertThat(batches).containsExactly(2);
+    assertThat(await(dso.receiveSubordinateInfo()).get("mg1")).hasSize(1);
+  }
 }

@@ -61,6 +61,14 @@ public final class MarketMessages {
   public record PhaseDone(String microgrid, int step) {
   }
 
+  /** Environment → operator, after a refusal: which driver term is the newest you have seen? */
+  public record TermQuery(String envId) {
+  }
+
+  /** Operator → environment: the newest driver term it has seen. */
+  public record Term(long term) {
+  }
+
   /** Operator → environment: the whole step. */
   public record StepReport(int step, double price, List<MicrogridAction> actions, List<Market.Trade> trades,
                            List<MicrogridResult> results, List<Observation> observations) {

@@ -4,6 +4,7 @@ import io.agentbus.agent.AgentId;
 import io.agentbus.agent.AgentRuntime;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.env.EnvMode;
+import io.agentbus.error.ErrorCode;
 import io.agentbus.env.MultiAgentEnv;
 import io.agentbus.env.StepResult;
 import io.agentbus.message.Message;
@@ -159,7 +160,7 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
       }
       return Future.succeededFuture(byMicrogrid(obs));
     }
-    return runtime.send(new ResetEnv(envId, seed, configs, term), operator(), null, ResetDone.class)
+    return refusalTyped(runtime.send(new ResetEnv(envId, seed, configs, term), operator(), null, ResetDone.class))
         .map(done -> byMicrogrid(done.observations()));
   }
 
@@ -176,7 +177,7 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
       }
     }
     Future<StepReport> report = mode == EnvMode.CENTRALIZED ? Future.succeededFuture(stepCentralized(imposed))
-        : runtime.send(new RunStep(envId, step, imposed, term), operator(), null, StepReport.class);
+        : refusalTyped(runtime.send(new RunStep(envId, step, imposed, term), operator(), null, StepReport.class));
     return report.compose(r -> {
       step++;
       lastReport = r;
@@ -185,6 +186,19 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
           .timestamp(r.step()).type(MessageType.RESULT).payload(info).build();
       return broker.publish(broker.channels().results(envId, OperatorAgent.TYPE), m).map(v -> toStepResult(r, info));
     });
+  }
+
+  /**
+   * A refusal of this driver's term ({@link ErrorCode#ABORTED} from the operator, wherever it runs)
+   * becomes a {@link DeposedDriverException} carrying the operator's newest term, asked for with a
+   * typed request rather than read from the error's text; any other failure passes unchanged.
+   */
+  private <T> Future<T> refusalTyped(Future<T> sent) {
+    return sent.recover(err -> ErrorCode.of(err) != ErrorCode.ABORTED ? Future.failedFuture(err)
+        : runtime.send(new MarketMessages.TermQuery(envId), operator(), null, MarketMessages.Term.class)
+            .transform(ar -> ar.succeeded() && ar.result().term() > term
+                ? Future.failedFuture(new DeposedDriverException(term, ar.result().term()))
+                : Future.failedFuture(err)));
   }
 
   private StepReport stepCentralized(Map<String, MicrogridAction> imposed) {

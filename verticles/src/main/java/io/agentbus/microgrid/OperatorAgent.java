@@ -75,30 +75,14 @@ public final class OperatorAgent extends SystemAgent {
     return Handlers.builder()
         .onRequestAsync(ResetEnv.class, (r, ctx) -> reset(r))
         .onRequestAsync(RunStep.class, (s, ctx) -> step(s))
+        .onRequest(MarketMessages.TermQuery.class, (q, ctx) -> new MarketMessages.Term(term))
         .build();
-  }
-
-  private static final java.util.regex.Pattern NEWER_TERM = java.util.regex.Pattern.compile("is older than term (\\d+)");
-
-  /**
-   * @return the term a refusal of this agent names as the newest it has seen, if {@code error} is
-   *     such a refusal (the driver then raises its own above it)
-   */
-  public static java.util.OptionalLong newerTermIn(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      java.util.regex.Matcher m = t.getMessage() == null ? null : NEWER_TERM.matcher(t.getMessage());
-      if (m != null && m.find()) {
-        return java.util.OptionalLong.of(Long.parseLong(m.group(1)));
-      }
-    }
-    return java.util.OptionalLong.empty();
   }
 
   /** Refuses a driver whose term is older than the newest seen (a deposed leader); remembers a newer one. */
   private void fence(long t) {
     if (t < term) {
-      throw new IllegalStateException("refused: driver term " + t + " is older than term " + term
-          + " (another node leads the market now)");
+      throw new DeposedDriverException(t, term);
     }
     term = t;
   }

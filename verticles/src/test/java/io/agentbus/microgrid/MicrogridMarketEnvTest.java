@@ -257,9 +257,15 @@ class MicrogridMarketEnvTest {
     await(newer.reset(1));
     MicrogridMarketEnv older = MicrogridMarketEnv.distributed("env_t", MicrogridMarketEnv.defaultMicrogrids(3), rt, bus).fence(3);
     Throwable refused = io.agentbus.testing.Await.awaitFailure(older.reset(1));
-    // the market driver reads the operator's newest term from the refusal and raises its lease above it
-    org.assertj.core.api.Assertions.assertThat(OperatorAgent.newerTermIn(refused)).hasValue(5);
-    org.assertj.core.api.Assertions.assertThat(OperatorAgent.newerTermIn(new IllegalStateException("unrelated"))).isEmpty();
+    // the refusal is typed, with the operator's newest term: the market driver raises its lease above it
+    assertThat(refused).isInstanceOfSatisfying(DeposedDriverException.class, d -> {
+      assertThat(d.term()).isEqualTo(3);
+      assertThat(d.newestTerm()).isEqualTo(5);
+      assertThat(d.code()).isEqualTo(io.agentbus.error.ErrorCode.ABORTED);
+    });
+    // other failures are not mistaken for a refusal
+    assertThat(io.agentbus.testing.Await.awaitFailure(newer.step(Map.of("nope", new JsonObject()))))
+        .isNotInstanceOf(DeposedDriverException.class);
     await(older.fence(6).reset(1));  // a term above the newest is accepted
   }
 

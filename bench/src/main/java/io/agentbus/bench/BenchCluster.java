@@ -36,12 +36,18 @@ final class BenchCluster implements AutoCloseable {
   static BenchCluster start(String namespace, Class<?> peerMain, String secret) throws Exception {
     int[] ports = freePorts(2);
     String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
-    ProcessBuilder pb = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx2g",
+    List<String> cmd = new ArrayList<>(List.of(new File(System.getProperty("java.home"), "bin/java").getPath(), "-Xmx2g",
         "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=slf4j",
         "--add-modules", "java.se", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), peerMain.getName(), namespace, String.valueOf(ports[1]), members)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED"));
+    // BENCH_PEER_JAVA_OPTS: extra flags for the peer JVM (a profiler, say)
+    String extra = System.getenv("BENCH_PEER_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(Arrays.asList(extra.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), peerMain.getName(), namespace, String.valueOf(ports[1]),
+        members));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     if (secret != null) {
       pb.environment().put(SECRET_ENV, secret);
     } else {

@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Market step time, centralized against distributed, same run: 3 microgrids on one node and on 2
- * JVMs, 100 and 1,000 microgrids on 2 JVMs. Usage: {@code MarketBench [steps [local]]} ({@code local}: the
- * one-JVM rows only, for profiling).
+ * JVMs, 100 and 1,000 microgrids on 2 JVMs. Usage: {@code MarketBench [steps [local|big]]} ({@code local}: the
+ * one-JVM rows only; {@code big}: and the 1,000-microgrid 2-JVM row; for profiling).
  */
 public final class MarketBench {
 
@@ -60,7 +60,8 @@ public final class MarketBench {
       AgentRuntime drt = BrokerBench.await(AgentRuntime.create(c.driver, new AgentRuntimeOptions()));
       MessageBroker cbus = BrokerBench.await(MessageBroker.eventBus(c.driver.vertx(), new BrokerOptions()));
       BrokerBench.await(MicrogridMarketEnv.registerAgents(drt, cbus, MicrogridPolicy.ruleBased()));
-      for (int n : new int[] {3, 100, 1000}) {
+      boolean bigOnly = args.length > 1 && args[1].equals("big");
+      for (int n : bigOnly ? new int[] {1000} : new int[] {3, 100, 1000}) {
         // an environment id whose microgrids really are on both JVMs (placement depends on the node ids)
         String envId = null;
         long onPeer = 0;

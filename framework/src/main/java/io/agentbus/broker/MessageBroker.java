@@ -10,7 +10,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * HERON's message broker contract, asynchronous.
@@ -100,6 +103,36 @@ public interface MessageBroker {
   /** {@link #consume(Channel, String, String, boolean)} with {@code clear = true}. */
   default Future<List<Message>> consume(Channel channel, String recipientId, String envId) {
     return consume(channel, recipientId, envId, true);
+  }
+
+  /**
+   * Pulls the messages addressed to {@code recipientId} from several channels at once (a
+   * coordinator reading every subordinate's information). On the event-bus broker this is one
+   * request per node that keeps some of the mailboxes, however many channels it keeps, instead of
+   * one per channel; the in-memory broker reads each channel in turn.
+   *
+   * <p>Each channel is read as {@link #consume(Channel, String, String, boolean)} reads it. Every
+   * channel is checked before any is read (a bad one fails the call and removes nothing); if one
+   * node's part fails later, the whole call fails and the other parts may already have been
+   * removed when {@code clear} is set, as with separate consumes.
+   *
+   * @param channels the channels (duplicates are read once)
+   * @param recipientId the recipient
+   * @param envId the environment
+   * @param clear whether to remove the returned messages
+   * @return each channel's messages (possibly empty), keyed in the order given
+   */
+  default Future<Map<Channel, List<Message>>> consumeAll(List<Channel> channels, String recipientId, String envId,
+                                                         boolean clear) {
+    Map<Channel, Future<List<Message>>> reads = new LinkedHashMap<>();
+    for (Channel c : channels) {
+      reads.computeIfAbsent(c, ch -> consume(ch, recipientId, envId, clear));
+    }
+    return Future.all(new ArrayList<>(reads.values())).map(v -> {
+      Map<Channel, List<Message>> out = new LinkedHashMap<>();
+      reads.forEach((c, f) -> out.put(c, f.result()));
+      return out;
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import io.agentbus.agent.Agent;
 import io.agentbus.agent.Handlers;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.channel.Channel;
+import io.agentbus.channel.Channels;
 import io.agentbus.channel.Ids;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageType;
@@ -89,19 +90,26 @@ public abstract class HeronAgent extends Agent {
   }
 
   /**
-   * Connects the agent to a broker and creates the channels it receives on (so their mailboxes
-   * live where this agent runs).
+   * Connects the agent to a broker and creates the channels whose mailboxes belong with it: those
+   * it alone reads (the actions from its upstream, its peer inbox) and those it alone writes (its
+   * information for its upstream, its broadcasts). A coordinator reads its subordinates' info with
+   * one pull per node that keeps some of it ({@link MessageBroker#consumeAll}), so an info mailbox
+   * kept by its writer costs the writer nothing and the reader one round trip per node, not one
+   * per subordinate.
    *
    * @param broker the broker
    * @return completion
    */
   public Future<Void> setMessageBroker(MessageBroker broker) {
     this.broker = Objects.requireNonNull(broker, "broker");
+    Channels ch = broker.channels();
     List<Future<Void>> created = new ArrayList<>();
-    for (Channel ch : broker.channels().agentChannels(agentId, upstreamId, subordinateIds, envId).subscribe()) {
-      created.add(broker.createChannel(ch));
+    if (upstreamId != null) {
+      created.add(broker.createChannel(ch.action(upstreamId, agentId, envId)));
+      created.add(broker.createChannel(ch.info(agentId, upstreamId, envId)));
     }
-    created.add(broker.createChannel(broker.channels().peer(agentId, envId)));
+    created.add(broker.createChannel(ch.broadcast(agentId, envId)));
+    created.add(broker.createChannel(ch.peer(agentId, envId)));
     return Future.all(created).mapEmpty();
   }
 
@@ -112,11 +120,11 @@ public abstract class HeronAgent extends Agent {
 
   /**
    * Replaces the subordinates (a coordinator whose children are known only when its environment
-   * is reset) and, when a broker is set, creates the info channels of the new ones here.
+   * is reset). Their info channels are theirs to create (see {@link #setMessageBroker}).
    *
    * @param ids the new subordinates
-   * @return completion, once their channels exist; failed with an
-   *     {@link io.agentbus.channel.InvalidIdException} if an id is invalid (nothing is changed then)
+   * @return completion; failed with an {@link io.agentbus.channel.InvalidIdException} if an id is
+   *     invalid (nothing is changed then)
    */
   protected Future<Void> setSubordinates(List<String> ids) {
     try {
@@ -125,14 +133,7 @@ public abstract class HeronAgent extends Agent {
       return Future.failedFuture(e);
     }
     subordinateIds = List.copyOf(ids);
-    if (broker == null) {
-      return Future.succeededFuture();
-    }
-    List<Future<Void>> created = new ArrayList<>();
-    for (String sub : subordinateIds) {
-      created.add(broker.createChannel(broker.channels().info(sub, agentId, envId)));
-    }
-    return Future.all(created).mapEmpty();
+    return Future.succeededFuture();
   }
 
   /** @return the broker, once set */
@@ -239,27 +240,24 @@ public abstract class HeronAgent extends Agent {
     return broker().publish(ch, message(subordinateId, MessageType.ACTION, new JsonObject().put("action", action)));
   }
 
-  /** Pulls every child's information, keyed by child, children without news left out. */
+  /** Pulls every child's information at once, keyed by child, children without news left out. */
   protected Future<Map<String, List<JsonObject>>> receiveInfo() {
-    Map<String, List<JsonObject>> all = new LinkedHashMap<>();
-    List<Future<?>> pulls = new ArrayList<>();
-    for (String sub : subordinateIds) {
-      Channel ch = broker().channels().info(sub, agentId, envId);
-      pulls.add(broker().consume(ch, agentId, envId).onSuccess(msgs -> {
-        if (!msgs.isEmpty()) {
-          List<JsonObject> payloads = new ArrayList<>();
-          msgs.forEach(m -> payloads.add(m.payload()));
-          synchronized (all) {
-            all.put(sub, payloads);
-          }
-        }
-      }));
+    List<String> subs = subordinateIds;
+    if (subs.isEmpty()) {
+      return Future.succeededFuture(new LinkedHashMap<>());
     }
-    return Future.all(pulls).map(v -> {
+    List<Channel> channels = new ArrayList<>(subs.size());
+    for (String sub : subs) {
+      channels.add(broker().channels().info(sub, agentId, envId));
+    }
+    return broker().consumeAll(channels, agentId, envId, true).map(read -> {
       Map<String, List<JsonObject>> ordered = new LinkedHashMap<>();
-      for (String sub : subordinateIds) {
-        if (all.containsKey(sub)) {
-          ordered.put(sub, all.get(sub));
+      for (int i = 0; i < subs.size(); i++) {
+        List<Message> msgs = read.get(channels.get(i));
+        if (msgs != null && !msgs.isEmpty()) {
+          List<JsonObject> payloads = new ArrayList<>(msgs.size());
+          msgs.forEach(m -> payloads.add(m.payload()));
+          ordered.put(subs.get(i), payloads);
         }
       }
       return ordered;

@@ -458,4 +458,51 @@ public abstract class MessageBrokerContract {
     await(a.publish(ch, msg(env, "coord", "field", 2)));
     assertThat(seqs(await(a.consume(ch, "field", env)))).contains(2);
   }
+
+  /** A coordinator reads every subordinate's info at once, whichever nodes keep the mailboxes. */
+  @Test
+  void consumeAllReadsSeveralChannelsWhereverTheirMailboxesAre() {
+    String env = newEnv();
+    MessageBroker reader = broker(0);
+    List<Channel> infos = new ArrayList<>();
+    List<MessageBroker> writers = new ArrayList<>();
+    for (int n = 0; n < nodes(); n++) {
+      writers.add(broker(n));
+    }
+    for (int i = 0; i < 6; i++) {
+      // each writer keeps its own channels' mailboxes: two or more on every node
+      MessageBroker writer = writers.get(i % nodes());
+      Channel ch = writer.channels().info("field_" + i, "coordinator", env);
+      await(writer.createChannel(ch));
+      for (int k = 0; k <= i; k++) {
+        await(writer.publish(ch, msg(env, "field_" + i, "coordinator", 10 * i + k)));
+      }
+      await(writer.publish(ch, msg(env, "field_" + i, "someone_else", 99)));
+      infos.add(ch);
+    }
+    Channel never = reader.channels().info("field_x", "coordinator", env);
+    List<Channel> asked = new ArrayList<>(infos);
+    asked.add(never);
+    asked.add(infos.get(0));  // named twice: read once
+    java.util.Map<Channel, List<Message>> got = await(reader.consumeAll(asked, "coordinator", env, true));
+    assertThat(got.keySet()).containsExactly(infos.get(0), infos.get(1), infos.get(2), infos.get(3), infos.get(4),
+        infos.get(5), never);
+    for (int i = 0; i < 6; i++) {
+      List<Integer> expected = new ArrayList<>();
+      for (int k = 0; k <= i; k++) {
+        expected.add(10 * i + k);
+      }
+      assertThat(seqs(got.get(infos.get(i)))).as("channel " + i).isEqualTo(expected);
+    }
+    assertThat(got.get(never)).isEmpty();
+    // removed for the recipient, kept for the other one
+    assertThat(await(reader.consumeAll(infos, "coordinator", env, true)).values()).allSatisfy(l -> assertThat(l).isEmpty());
+    assertThat(seqs(await(reader.consume(infos.get(3), "someone_else", env)))).containsExactly(99);
+    // a bad channel fails the call and removes nothing
+    await(broker(nodes() - 1).publish(infos.get(1), msg(env, "field_1", "coordinator", 7)));
+    Channel foreign = Channels.create("another_ns", reader.channels().registry()).info("field_1", "coordinator", env);
+    assertThat(awaitFailure(reader.consumeAll(List.of(infos.get(1), foreign), "coordinator", env, true)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(seqs(await(reader.consume(infos.get(1), "coordinator", env)))).containsExactly(7);
+  }
 }

@@ -49,7 +49,7 @@ public final class MicrogridAgent extends ProxyAgent {
   /** How long a microgrid waits for its counterparties in one step. */
   static final long PEER_WAIT_MS = 5_000;
   /** How often it pulls its inbox while waiting, doorbell or not. */
-  static final long POLL_MS = 25;
+  static final long POLL_MS = 250;
 
   private final MessageBroker broker;
   private Context context;

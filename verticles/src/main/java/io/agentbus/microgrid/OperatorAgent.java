@@ -93,15 +93,16 @@ public final class OperatorAgent extends SystemAgent {
       return Future.failedFuture(new IllegalArgumentException("the operator of " + envId() + " cannot reset " + r.envId()));
     }
     List<String> ids = r.microgrids().stream().map(MicrogridConfig::id).sorted().collect(Collectors.toList());
-    // what an earlier episode (or a failed attempt) left on this operator's channels is dropped
-    return setSubordinates(ids).compose(v -> receiveSubordinateInfo()).compose(v -> retractBroadcasts()).compose(v -> {
+    return setSubordinates(ids).compose(v -> retractBroadcasts()).compose(v -> {
       reset = true;
       List<Future<Observed>> all = new ArrayList<>();
       for (MicrogridConfig c : r.microgrids()) {
         all.add(send(new ResetMicrogrid(c, r.seed()), microgridAgent(envId(), c.id()), Observed.class));
       }
-      return Future.all(all).map(w -> new ResetDone(all.stream().map(f -> f.result().observation())
-          .collect(Collectors.toList())));
+      // what an earlier episode (or a failed attempt) left up the info channels is dropped, once the
+      // microgrids (activated by their reset) have created those channels where they run
+      return Future.all(all).compose(w -> receiveSubordinateInfo()).map(w -> new ResetDone(all.stream()
+          .map(f -> f.result().observation()).collect(Collectors.toList())));
     });
   }
 

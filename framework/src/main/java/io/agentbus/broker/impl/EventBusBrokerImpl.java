@@ -26,6 +26,7 @@ import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -112,12 +115,14 @@ public final class EventBusBrokerImpl implements MessageBroker {
     MessageConsumer<Object> store = consumer(controlAddress(me, "store"), null);
     store.handler(mailboxes::onStore);
     MessageConsumer<JsonObject> consume = eventBus.consumer(controlAddress(me, "consume"), mailboxes::onConsume);
+    MessageConsumer<JsonObject> consumeMany = eventBus.consumer(controlAddress(me, "consume-many"), mailboxes::onConsumeMany);
     MessageConsumer<JsonObject> clear = eventBus.consumer(controlAddress(me, "clear"), mailboxes::onClear);
     // a broker that closes says so: its mailboxes are forgotten here and what waits for it fails at
     // once (Vert.x drops a request that reaches a node after its handler is gone: it would time out)
     MessageConsumer<String> closing = eventBus.consumer(closedAddress(), m -> ownerClosed(m.body()));
-    consumers.addAll(List.of(store, consume, clear, closing));
-    return Future.all(List.of(map, store.completion(), consume.completion(), clear.completion(), closing.completion()))
+    consumers.addAll(List.of(store, consume, consumeMany, clear, closing));
+    return Future.all(List.of(map, store.completion(), consume.completion(), consumeMany.completion(), clear.completion(),
+            closing.completion()))
         .onSuccess(v -> claims = new MailboxClaims(me, membership, map.result(), mailboxes::of)).mapEmpty();
   }
 
@@ -208,6 +213,67 @@ public final class EventBusBrokerImpl implements MessageBroker {
         .recover(err -> ownerGone(err) && mayRetry
             ? claims.replace(channel, owner).compose(o -> consumeFrom(channel, recipientId, envId, clear, o, false))
             : Future.failedFuture(requestFailure("consume from the mailbox of", channel, owner, err)));
+  }
+
+  @Override
+  public Future<Map<Channel, List<Message>>> consumeAll(List<Channel> channels, String recipientId, String envId,
+                                                         boolean clear) {
+    return guarded("consume", () -> {
+      List<Channel> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(channels));
+      distinct.forEach(c -> support.checkConsume(c, recipientId, envId));
+      return onBusContext(() -> {
+        List<Future<String>> owners = new ArrayList<>(distinct.size());
+        distinct.forEach(c -> owners.add(claims.owner(c)));
+        return Future.all(owners).compose(v -> {
+          Map<String, List<Channel>> byOwner = new LinkedHashMap<>();
+          for (int i = 0; i < distinct.size(); i++) {
+            byOwner.computeIfAbsent(owners.get(i).result(), o -> new ArrayList<>()).add(distinct.get(i));
+          }
+          Map<Channel, List<Message>> read = new java.util.concurrent.ConcurrentHashMap<>();
+          List<Future<Void>> parts = new ArrayList<>(byOwner.size());
+          byOwner.forEach((owner, chs) -> parts.add(consumeMany(chs, recipientId, envId, clear, owner, read)));
+          return Future.all(parts).map(w -> {
+            Map<Channel, List<Message>> out = new LinkedHashMap<>();
+            distinct.forEach(c -> out.put(c, read.get(c)));
+            return out;
+          });
+        });
+      });
+    });
+  }
+
+  /** One owner's part of a batched consume: one request for all its channels (one by one if it is gone). */
+  private Future<Void> consumeMany(List<Channel> chs, String recipientId, String envId, boolean clear, String owner,
+                                   Map<Channel, List<Message>> read) {
+    if (owner.equals(me) || chs.size() == 1 || chs.size() > LocalMailboxes.MAX_BATCH) {
+      return consumeEach(chs, recipientId, envId, clear, owner, read);
+    }
+    JsonArray addresses = new JsonArray();
+    chs.forEach(c -> addresses.add(c.address()));
+    JsonObject req = new JsonObject().put("channels", addresses).put("recipientId", recipientId).put("envId", envId)
+        .put("clear", clear);
+    return this.<Buffer>requestTo(owner, controlAddress(owner, "consume-many"), req, requestOptions())
+        .<Void>map(reply -> {
+          List<List<Message>> lists = MessageFrames.decodeAll(reply.body(), chs.size());
+          for (int i = 0; i < chs.size(); i++) {
+            read.put(chs.get(i), lists.get(i));
+          }
+          return null;
+        })
+        .recover(err -> ownerGone(err)
+            // its owner left: each channel is claimed again and read on its own
+            ? consumeEach(chs, recipientId, envId, clear, owner, read)
+            : Future.failedFuture(requestFailure("consume from the mailbox of", chs.get(0), owner, err)));
+  }
+
+  private Future<Void> consumeEach(List<Channel> chs, String recipientId, String envId, boolean clear, String owner,
+                                   Map<Channel, List<Message>> read) {
+    List<Future<Void>> each = new ArrayList<>(chs.size());
+    chs.forEach(c -> each.add(consumeFrom(c, recipientId, envId, clear, owner, true).map(l -> {
+      read.put(c, l);
+      return null;
+    })));
+    return Future.all(each).mapEmpty();
   }
 
   @Override

@@ -85,6 +85,22 @@ public final class InMemoryBrokerImpl implements MessageBroker {
   }
 
   @Override
+  public Future<java.util.Map<Channel, List<Message>>> consumeAll(List<Channel> channels, String recipientId, String envId,
+                                                                   boolean clear) {
+    return call("consume", () -> {
+      channels.forEach(c -> support.checkConsume(c, recipientId, envId));  // all checked before any is read
+      java.util.Map<Channel, List<Message>> out = new java.util.LinkedHashMap<>();
+      for (Channel c : channels) {
+        if (!out.containsKey(c)) {
+          Mailbox mb = mailboxes.get(c);
+          out.put(c, mb == null ? List.of() : mb.consume(recipientId, envId, clear));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
   public Future<ChannelSubscription> subscribe(Channel channel, Handler<Message> handler) {
     return call("subscribe", () -> {
       support.checkChannel(channel);

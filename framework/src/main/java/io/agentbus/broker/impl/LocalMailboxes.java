@@ -31,6 +31,8 @@ final class LocalMailboxes {
   static final String CHANNEL_HEADER = "agentbus-channel";
   private static final int STATUS_REJECTED = 503;
   private static final int STATUS_BAD_REQUEST = 400;
+  /** The most channels one batched consume may name (a bounded request from any peer). */
+  static final int MAX_BATCH = 4_096;
 
   private final BrokerSupport support;
   private final String me;
@@ -99,6 +101,35 @@ final class LocalMailboxes {
       support.checkConsume(channel, q.getString("recipientId"), q.getString("envId"));
       List<Message> out = of(channel).consume(q.getString("recipientId"), q.getString("envId"), q.getBoolean("clear", true));
       request.reply(MessageFrames.encode(out));
+    } catch (RuntimeException e) {
+      request.fail(STATUS_BAD_REQUEST, e.getMessage());
+    }
+  }
+
+  /**
+   * Another broker consumes from several of these mailboxes at once: {@code {"channels": [...],
+   * "recipientId", "envId", "clear"}}, answered with one list of messages per channel, in order.
+   * Every channel is checked before any is read, so a bad request removes nothing.
+   */
+  void onConsumeMany(io.vertx.core.eventbus.Message<JsonObject> request) {
+    try {
+      JsonObject q = request.body();
+      String recipient = q.getString("recipientId");
+      String env = q.getString("envId");
+      io.vertx.core.json.JsonArray addresses = q.getJsonArray("channels");
+      if (addresses == null || addresses.isEmpty() || addresses.size() > MAX_BATCH) {
+        throw new IllegalArgumentException("a batched consume names 1 to " + MAX_BATCH + " channels");
+      }
+      List<Channel> channels = new java.util.ArrayList<>(addresses.size());
+      for (Object a : addresses) {
+        Channel c = Channel.parse(String.valueOf(a));
+        support.checkConsume(c, recipient, env);
+        channels.add(c);
+      }
+      boolean clear = q.getBoolean("clear", true);
+      List<List<Message>> out = new java.util.ArrayList<>(channels.size());
+      channels.forEach(c -> out.add(of(c).consume(recipient, env, clear)));
+      request.reply(MessageFrames.encodeAll(out));
     } catch (RuntimeException e) {
       request.fail(STATUS_BAD_REQUEST, e.getMessage());
     }

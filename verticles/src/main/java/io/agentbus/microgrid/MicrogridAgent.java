@@ -54,8 +54,12 @@ public final class MicrogridAgent extends ProxyAgent {
   private final MessageBroker broker;
   private Context context;
   private ChannelSubscription doorbell;
-  /** What a waiting phase does when the doorbell rings; null when nothing waits. */
-  private Runnable onRing;
+  /** The phases waiting for peer messages (normally one; a redelivered request can make two). */
+  private final List<PeerWait> waits = new ArrayList<>();
+  /** Peer messages pulled from the inbox and not yet taken by a phase (bounded). */
+  private final List<Message> inbox = new ArrayList<>();
+  /** At most this many pulled peer messages are kept for a later phase (the oldest go first). */
+  private static final int INBOX_LIMIT = 4_096;
 
   /**
    * @param id its runtime id ({@code microgrid/<env>.<microgrid>})
@@ -109,10 +113,8 @@ public final class MicrogridAgent extends ProxyAgent {
   }
 
   private void wake() {
-    Runnable r = onRing;
-    onRing = null;
-    if (r != null) {
-      r.run();
+    for (PeerWait w : new ArrayList<>(waits)) {
+      w.pull();
     }
   }
 
@@ -133,6 +135,7 @@ public final class MicrogridAgent extends ProxyAgent {
           + " cannot be reset as " + r.config().id()));
     }
     Observation first = gridAgent().reset(r.config(), r.seed());
+    inbox.clear();
     // what an earlier episode left in this proxy's inboxes is dropped
     return receiveActionMessages().compose(a -> receivePeerMessages()).map(p -> new Observed(first));
   }
@@ -203,47 +206,108 @@ public final class MicrogridAgent extends ProxyAgent {
   /**
    * Pulls this proxy's peer inbox until {@code count} messages of {@code type} for {@code step}
    * are in (the newest per trade index), pulling again at each doorbell and every
-   * {@value #POLL_MS} ms, for at most {@value #PEER_WAIT_MS} ms.
+   * {@value #POLL_MS} ms, and failing after {@value #PEER_WAIT_MS} ms.
    *
    * @return the messages by trade index, in clearing order
    */
   private Future<Map<Integer, Message>> awaitPeers(String type, int step, int count) {
-    io.vertx.core.Promise<Map<Integer, Message>> promise = io.vertx.core.Promise.promise();
-    Map<Integer, Message> got = new TreeMap<>();
-    long deadline = System.currentTimeMillis() + PEER_WAIT_MS;
-    Vertx vertx = context == null ? null : context.owner();
-    Runnable[] pull = new Runnable[1];
-    pull[0] = () -> receivePeerMessages().onComplete(ar -> {
-      if (ar.failed()) {
-        promise.tryFail(ar.cause());
+    PeerWait w = new PeerWait(type, step, count);
+    waits.add(w);
+    w.start();
+    return w.promise.future().onComplete(ar -> waits.remove(w));
+  }
+
+  /**
+   * One phase waiting for its peers. Every pull goes through the agent's shared {@link #inbox},
+   * from which each wait takes only its own messages, so two waits never take each other's; each
+   * has its own poll timer and its own deadline, so a wait ends whatever the other does.
+   */
+  private final class PeerWait {
+    final String type;
+    final int step;
+    final int count;
+    final io.vertx.core.Promise<Map<Integer, Message>> promise = io.vertx.core.Promise.promise();
+    final Map<Integer, Message> got = new TreeMap<>();
+    private long pollTimer = -1;
+    private long deadlineTimer = -1;
+    private boolean pulling;
+
+    PeerWait(String type, int step, int count) {
+      this.type = type;
+      this.step = step;
+      this.count = count;
+    }
+
+    void start() {
+      Vertx vertx = context == null ? null : context.owner();
+      if (vertx != null) {
+        deadlineTimer = vertx.setTimer(PEER_WAIT_MS, id -> finish(new IllegalStateException("microgrid " + agentId()
+            + " waited " + PEER_WAIT_MS + " ms for " + count + " " + type + "s in step " + step + " and received "
+            + got.size())));
+      }
+      pull();
+    }
+
+    /** Pulls the inbox (unless a pull is already on its way) and takes this wait's messages. */
+    void pull() {
+      if (promise.future().isComplete() || pulling) {
         return;
       }
-      for (Message m : ar.result()) {
-        if (GridMessages.is(m.payload(), type, step)) {
-          got.put(m.payload().getInteger("index"), m);
+      pulling = true;
+      receivePeerMessages().onComplete(ar -> {
+        pulling = false;
+        if (ar.failed()) {
+          finish(ar.cause());
+          return;
+        }
+        inbox.addAll(ar.result());
+        while (inbox.size() > INBOX_LIMIT) {
+          inbox.remove(0);
+        }
+        for (java.util.Iterator<Message> it = inbox.iterator(); it.hasNext(); ) {
+          Message m = it.next();
+          if (GridMessages.is(m.payload(), type, step)) {
+            got.put(m.payload().getInteger("index"), m);
+            it.remove();
+          } else if (m.payload().getInteger("step", Integer.MAX_VALUE) < step) {
+            it.remove();  // left by an earlier step's failed attempt
+          }
+        }
+        if (got.size() >= count) {
+          finish(null);
+        } else if (context == null) {
+          finish(new IllegalStateException("microgrid " + agentId() + " is not running on a Vert.x context"));
+        } else {
+          Vertx vertx = context.owner();
+          if (pollTimer >= 0) {
+            vertx.cancelTimer(pollTimer);
+          }
+          pollTimer = vertx.setTimer(POLL_MS, id -> {
+            pollTimer = -1;
+            pull();
+          });
+        }
+      });
+    }
+
+    private void finish(Throwable failure) {
+      if (promise.future().isComplete()) {
+        return;
+      }
+      if (context != null) {
+        if (pollTimer >= 0) {
+          context.owner().cancelTimer(pollTimer);
+        }
+        if (deadlineTimer >= 0) {
+          context.owner().cancelTimer(deadlineTimer);
         }
       }
-      if (got.size() >= count) {
-        promise.tryComplete(got);
-      } else if (System.currentTimeMillis() > deadline || vertx == null) {
-        promise.tryFail(new IllegalStateException("microgrid " + agentId() + " waited " + PEER_WAIT_MS + " ms for "
-            + count + " " + type + "s in step " + step + " and received " + got.size()));
+      if (failure == null) {
+        promise.complete(got);
       } else {
-        long[] timer = new long[1];
-        onRing = () -> {
-          vertx.cancelTimer(timer[0]);
-          pull[0].run();
-        };
-        timer[0] = vertx.setTimer(POLL_MS, id -> {
-          if (onRing != null) {
-            onRing = null;
-            pull[0].run();
-          }
-        });
+        promise.fail(failure);
       }
-    });
-    pull[0].run();
-    return promise.future();
+    }
   }
 
   private Future<PhaseDone> report(int step, List<IndexedTrade> settled) {

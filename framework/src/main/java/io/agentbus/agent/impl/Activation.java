@@ -47,8 +47,14 @@ final class Activation {
 
   /** The agent started: the messages handed over so far go to it first, in order. */
   synchronized void started(AgentHost started) {
-    for (Waiting w : waiting) {
-      started.dispatch(w.envelope()).onComplete(w.reply());
+    // a reply completing at once can run a callback on this thread that hands this activation a
+    // new message (re-entering the lock): it joins the next round, after the ones before it
+    while (!waiting.isEmpty()) {
+      List<Waiting> round = waiting;
+      waiting = new ArrayList<>();
+      for (Waiting w : round) {
+        started.dispatch(w.envelope()).onComplete(w.reply());
+      }
     }
     waiting = null;
     host = started;

@@ -16,19 +16,25 @@ import java.util.List;
  * the completing thread is still calling back, so an agent could see a caller's messages out of
  * order (the event-sink contract saw intentions 1, 2, 3, 5, 4).
  */
-final class Activation {
+final class Activation<H extends Activation.Target> {
+
+  /** What an activation hands its messages to once started ({@link AgentHost}; a fake in tests). */
+  interface Target {
+    /** @return the handler's reply to {@code e} */
+    Future<Object> dispatch(Envelope e);
+  }
 
   private record Waiting(Envelope envelope, Promise<Object> reply) {
   }
 
   /** Set once, after every waiting message was passed on; read without the lock when set. */
-  private volatile AgentHost host;
+  private volatile H host;
   private Throwable failure;
   private List<Waiting> waiting = new ArrayList<>();
 
   /** Hands one message to the agent; completes with its handler's reply. */
   Future<Object> dispatch(Envelope e) {
-    AgentHost h = host;
+    H h = host;
     if (h != null) {
       return h.dispatch(e);
     }
@@ -46,7 +52,7 @@ final class Activation {
   }
 
   /** The agent started: the messages handed over so far go to it first, in order. */
-  synchronized void started(AgentHost started) {
+  synchronized void started(H started) {
     // a reply completing at once can run a callback on this thread that hands this activation a
     // new message (re-entering the lock): it joins the next round, after the ones before it
     while (!waiting.isEmpty()) {
@@ -70,7 +76,7 @@ final class Activation {
   }
 
   /** @return the started host, or null while it starts (or when it failed to) */
-  AgentHost startedHost() {
+  H startedHost() {
     return host;
   }
 }

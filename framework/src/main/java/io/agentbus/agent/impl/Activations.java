@@ -57,7 +57,7 @@ final class Activations implements HostServices {
   private final long drainTimeoutMillis;
   private final Counter duplicates;
   private final Map<String, Registered> factories = new ConcurrentHashMap<>();
-  private final Map<AgentId, Activation> hosts = new ConcurrentHashMap<>();
+  private final Map<AgentId, Activation<AgentHost>> hosts = new ConcurrentHashMap<>();
   private final Map<AgentId, String> deployments = new ConcurrentHashMap<>();
   private final Map<AgentId, Future<Void>> releasing = new ConcurrentHashMap<>();
   private final Map<AgentId, InlineAgent> inlineAgents = new ConcurrentHashMap<>();
@@ -139,7 +139,7 @@ final class Activations implements HostServices {
             + ex.getMessage()));
       }
     }
-    Activation activation;
+    Activation<AgentHost> activation;
     try {
       activation = activation(e.recipient, r);
     } catch (AgentCapacityException ex) {
@@ -159,8 +159,8 @@ final class Activations implements HostServices {
    *     it takes messages at once, and hands them to the agent in order once it has started
    * @throws AgentCapacityException when its type already has {@code maxActive} agents here
    */
-  private Activation activation(AgentId id, Registered r) {
-    Activation existing = hosts.get(id);
+  private Activation<AgentHost> activation(AgentId id, Registered r) {
+    Activation<AgentHost> existing = hosts.get(id);
     if (existing != null) {
       return existing;
     }
@@ -168,7 +168,7 @@ final class Activations implements HostServices {
       throw new AgentCapacityException("node " + me + " already hosts " + r.options().maxActive()
           + " active agents of type '" + id.type() + "' (its maxActive); " + id + " was not activated, retry later");
     }
-    Activation activation = new Activation();
+    Activation<AgentHost> activation = new Activation<>();
     existing = hosts.putIfAbsent(id, activation);
     if (existing != null) {
       return existing;
@@ -280,7 +280,7 @@ final class Activations implements HostServices {
       done.complete();
       return done.future();
     }
-    Activation activation = hosts.remove(id);
+    Activation<AgentHost> activation = hosts.remove(id);
     AgentHost host = activation == null ? null : activation.startedHost();
     // messages it is handling finish first (their timers and replies live on its context)
     (host != null ? host.idle(deadline) : Future.<Void>succeededFuture())
@@ -352,7 +352,7 @@ final class Activations implements HostServices {
     LOG.warn("agent {} was also activated on node {}, which holds its record; this node's copy is discarded "
         + "(its state since then is lost)", id, claimedBy);
     if (stillRunning) {
-      Activation a = hosts.get(id);
+      Activation<AgentHost> a = hosts.get(id);
       AgentHost h = a == null ? null : a.startedHost();
       if (h != null) {
         h.discard();

@@ -14,7 +14,7 @@ import io.vertx.core.json.JsonObject;
  * the agent is single-threaded. Restores the agent's state on start and saves it on stop (and
  * after each message when the registration asks for it).
  */
-final class AgentHost extends VerticleBase {
+final class AgentHost extends VerticleBase implements Activation.Target {
 
   private final AgentId id;
   private final Agent agent;
@@ -142,7 +142,8 @@ final class AgentHost extends VerticleBase {
   }
 
   /** Handles one envelope on this agent's context; completes with the reply payload. */
-  Future<Object> dispatch(Envelope e) {
+  @Override
+  public Future<Object> dispatch(Envelope e) {
     Promise<Object> reply = Promise.promise();
     inflight.incrementAndGet();
     long seq = sequence.incrementAndGet();

@@ -113,11 +113,6 @@ public abstract class HeronAgent extends Agent {
     return Future.all(created).mapEmpty();
   }
 
-  /** @return whether a broker has been set */
-  public boolean hasMessageBroker() {
-    return broker != null;
-  }
-
   /**
    * Replaces the subordinates (a coordinator whose children are known only when its environment
    * is reset). Their info channels are theirs to create (see {@link #setMessageBroker}).

@@ -40,11 +40,13 @@ public final class BrokerMetrics {
   public static final String REASON_CONSUMER_OVERFLOW = "consumer_overflow";
   /** Drop reason: a message that arrived after close. */
   public static final String REASON_CLOSED = "closed";
+  /** Drop reason: after a split, a mailbox this side kept could not be handed to the owner the merged cluster chose. */
+  public static final String REASON_HANDOVER = "handover_failed";
 
   private static final java.util.Map<String, String> HELP = java.util.Map.of(
       PUBLISHED, "messages accepted by publish, per channel kind",
       DELIVERED, "messages handed to a subscriber (mode=subscribe) or returned by consume (mode=consume), per channel kind",
-      DROPPED, "messages lost, per channel kind and reason (mailbox_overflow, malformed, consumer_overflow, closed)",
+      DROPPED, "messages lost, per channel kind and reason (mailbox_overflow, malformed, consumer_overflow, closed, handover_failed)",
       HANDLER_FAILURES, "subscriber handlers that threw, per channel kind");
   /** One depth per registry and namespace, whatever the number of brokers. */
   private static final java.util.Map<MeterRegistry, ConcurrentHashMap<String, AtomicLong>> DEPTHS =

@@ -13,7 +13,7 @@ import io.agentbus.agent.TopicId;
 import io.agentbus.cluster.MembershipEvent;
 import io.agentbus.cluster.Node;
 import io.agentbus.cluster.SharedMaps;
-import io.agentbus.cluster.impl.EventBusRegistrations;
+import io.agentbus.cluster.impl.ReachableConsumers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -58,7 +58,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
   private final Ownership ownership;
   private final Activations activations;
   private final Delivery delivery;
-  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final ReachableConsumers consumers;
   private AutoCloseable membership;
   private volatile boolean closed;
 
@@ -70,6 +70,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     this.options = options;
     this.me = node.id();
     this.addresses = new RuntimeAddresses(options.getNamespace());
+    this.consumers = new ReachableConsumers(vertx, "agent runtime " + me);
     RuntimeTracing tracing = new RuntimeTracing(options.getOpenTelemetry());
     this.registry = new Registry(node, addresses, options.getSendTimeoutMillis(), this::registryChanged);
     this.ownership = new Ownership(node, registry.directory());
@@ -109,14 +110,14 @@ public final class AgentRuntimeImpl implements AgentRuntime {
 
   /** Registers the consumers of the components (inbox, directory, release); completes when the cluster knows them. */
   private Future<Void> registerConsumers() {
-    MessageConsumer<Object> inbox = eventBus.consumer(new MessageConsumerOptions().setAddress(addresses.inbox(me))
-        .setMaxBufferedMessages(INBOX_BUFFER));
-    inbox.handler(delivery::onInbox);
-    MessageConsumer<JsonObject> directory = eventBus.consumer(addresses.directory(me), registry::onPushed);
-    MessageConsumer<String> release = eventBus.consumer(addresses.release(me), activations::onReleaseRequest);
-    consumers.add(inbox);
-    consumers.add(directory);
-    consumers.add(release);
+    ReachableConsumers.Endpoint inbox = consumers.add(() -> {
+      MessageConsumer<Object> c = eventBus.consumer(new MessageConsumerOptions().setAddress(addresses.inbox(me))
+          .setMaxBufferedMessages(INBOX_BUFFER));
+      return c.handler(delivery::onInbox);
+    });
+    ReachableConsumers.Endpoint directory = consumers.add(() -> eventBus.consumer(addresses.directory(me), registry::onPushed));
+    ReachableConsumers.Endpoint release = consumers.add(() -> eventBus.consumer(addresses.release(me),
+        activations::onReleaseRequest));
     return Future.all(inbox.completion(), directory.completion(), release.completion()).mapEmpty();
   }
 
@@ -160,22 +161,13 @@ public final class AgentRuntimeImpl implements AgentRuntime {
 
   /**
    * After the cluster changed, checks that it still knows this runtime's inbox; when it does not
-   * (its registration was lost with partitions this node held no replica of), registers the
+   * (its registration was lost when the cluster re-formed around this node), registers the
    * consumers again and then drops the old ones.
    */
   private void ensureReachable() {
-    if (closed) {
-      return;
+    if (!closed) {
+      consumers.verify(addresses.inbox(me));
     }
-    EventBusRegistrations.known(vertx, addresses.inbox(me)).onSuccess(known -> {
-      if (known || closed) {
-        return;
-      }
-      LOG.warn("the cluster lost this node's agent inbox registration (it re-formed around this node): registering again");
-      List<MessageConsumer<?>> old = new ArrayList<>(consumers);
-      consumers.clear();
-      registerConsumers().onComplete(ar -> old.forEach(MessageConsumer::unregister));
-    });
   }
 
   // --- registry ---------------------------------------------------------------------------------
@@ -268,14 +260,12 @@ public final class AgentRuntimeImpl implements AgentRuntime {
         // (a release request to it after that would be dropped, not refused, by the event bus)
         .compose(x -> registry.announceClosed().otherwiseEmpty())
         .compose(x -> {
-          List<Future<?>> unregistered = new ArrayList<>();
-          consumers.forEach(c -> unregistered.add(c.unregister()));
           try {
             membership.close();
           } catch (Exception ignored) {
             // nothing to release
           }
-          return Future.join(unregistered).<Void>mapEmpty().otherwiseEmpty();
+          return consumers.closeAll().otherwiseEmpty();
         }));
   }
 

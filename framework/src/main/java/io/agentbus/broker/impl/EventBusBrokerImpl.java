@@ -64,7 +64,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private final String me;
   private final String controlPrefix;
   private final LocalMailboxes mailboxes;
-  private final Set<MessageConsumer<?>> consumers = ConcurrentHashMap.newKeySet();
+  private final io.agentbus.cluster.impl.ReachableConsumers consumers;
   private MailboxClaims claims;
   private volatile boolean closed;
   private final io.agentbus.cluster.impl.ClusterMembership membership;
@@ -82,6 +82,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     this.support = new BrokerSupport(options, me);
     this.controlPrefix = support.channels.namespace() + "/_broker/";
     this.mailboxes = new LocalMailboxes(support, me, () -> closed);
+    this.consumers = new io.agentbus.cluster.impl.ReachableConsumers(vertx, "broker " + me);
   }
 
   /**
@@ -106,24 +107,74 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   private Future<Void> start() {
     membershipRegistration = membership.addHandler(e -> {
-      if (e.type() == io.agentbus.cluster.MembershipEvent.Type.LEFT) {
-        nodeLeft(e.nodeId());
+      switch (e.type()) {
+        case LEFT -> nodeLeft(e.nodeId());
+        case MERGED -> context.runOnContext(v -> mergedBack());
+        default -> { }
+      }
+      if (e.type() == io.agentbus.cluster.MembershipEvent.Type.JOINED
+          || e.type() == io.agentbus.cluster.MembershipEvent.Type.MERGED) {
+        // the cluster may have lost this node's registrations when it re-formed around it
+        vertx.setTimer(1_000, t -> consumers.verify(controlAddress(me, "store")));
       }
     });
     String mapName = "agentbus." + support.channels.namespace() + ".channels";
     Future<AsyncMap<String, String>> map = io.agentbus.cluster.SharedMaps.get(vertx, mapName);
-    MessageConsumer<Object> store = consumer(controlAddress(me, "store"), null);
-    store.handler(mailboxes::onStore);
-    MessageConsumer<JsonObject> consume = eventBus.consumer(controlAddress(me, "consume"), mailboxes::onConsume);
-    MessageConsumer<JsonObject> consumeMany = eventBus.consumer(controlAddress(me, "consume-many"), mailboxes::onConsumeMany);
-    MessageConsumer<JsonObject> clear = eventBus.consumer(controlAddress(me, "clear"), mailboxes::onClear);
+    List<Future<Void>> listening = new ArrayList<>();
+    listening.add(consumers.add(() -> this.<Object>consumer(controlAddress(me, "store"), null).handler(mailboxes::onStore))
+        .completion());
+    listening.add(consumers.add(() -> eventBus.consumer(controlAddress(me, "consume"), mailboxes::onConsume)).completion());
+    listening.add(consumers.add(() -> eventBus.consumer(controlAddress(me, "consume-many"), mailboxes::onConsumeMany))
+        .completion());
+    listening.add(consumers.add(() -> eventBus.consumer(controlAddress(me, "clear"), mailboxes::onClear)).completion());
     // a broker that closes says so: its mailboxes are forgotten here and what waits for it fails at
     // once (Vert.x drops a request that reaches a node after its handler is gone: it would time out)
-    MessageConsumer<String> closing = eventBus.consumer(closedAddress(), m -> ownerClosed(m.body()));
-    consumers.addAll(List.of(store, consume, consumeMany, clear, closing));
-    return Future.all(List.of(map, store.completion(), consume.completion(), consumeMany.completion(), clear.completion(),
-            closing.completion()))
+    listening.add(consumers.add(() -> eventBus.<String>consumer(closedAddress(), m -> ownerClosed(m.body())))
+        .completion());
+    return Future.all(map, Future.all(listening))
         .onSuccess(v -> claims = new MailboxClaims(me, membership, map.result(), mailboxes::of)).mapEmpty();
+  }
+
+  /**
+   * This node merged back into the cluster after a split. While apart, this side may have claimed
+   * mailboxes the other side claimed too; the merged claim map keeps the other side's claim, so
+   * the owners cached here are read again and every mailbox kept here that another broker owns
+   * now is handed to it, its messages stored there in order (what cannot be stored is counted as
+   * dropped and logged). Mailboxes nobody else claimed stay here.
+   *
+   * @return completes when every mailbox is settled (package-private for the test)
+   */
+  Future<Void> mergedBack() {
+    if (closed || claims == null) {
+      return Future.succeededFuture();
+    }
+    claims.forgetOwners();
+    List<Future<Void>> handed = new ArrayList<>();
+    for (Channel channel : mailboxes.channels()) {
+      handed.add(claims.owner(channel).compose(owner -> owner.equals(me) ? Future.succeededFuture()
+          : handOver(channel, owner), err -> {
+            LOG.warn("merged back: could not read the owner of {}: {}", channel, err.getMessage());
+            return Future.succeededFuture();
+          }));
+    }
+    return Future.join(handed).mapEmpty();
+  }
+
+  /** Moves the mailbox kept here of a channel {@code owner} holds to it, in order, one message at a time. */
+  private Future<Void> handOver(Channel channel, String owner) {
+    List<Message> held = mailboxes.handOver(channel);
+    if (!held.isEmpty()) {
+      LOG.info("merged back: handing {} messages of {} to its owner {}", held.size(), channel, owner);
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (Message m : held) {
+      chain = chain.compose(v -> storeRemotely(channel, m, owner, true).recover(err -> {
+        support.metrics.dropped(channel, BrokerMetrics.REASON_HANDOVER, 1);
+        LOG.warn("merged back: message {} of {} could not be handed to {}: {}", m.id(), channel, owner, err.getMessage());
+        return Future.succeededFuture();
+      }));
+    }
+    return chain;
   }
 
   @Override
@@ -280,10 +331,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
   public Future<ChannelSubscription> subscribe(Channel channel, Handler<Message> handler) {
     return guarded("subscribe", () -> {
       support.checkChannel(channel);
-      MessageConsumer<Object> consumer = consumer(channel.address(), channel);
       Counter delivered = support.metrics.subscriberDeliveries(channel);
-      consumer.handler(m -> deliver(channel, m.body(), handler, delivered));
-      consumers.add(consumer);
+      io.agentbus.cluster.impl.ReachableConsumers.Endpoint consumer = consumers.add(() -> this.<Object>consumer(
+          channel.address(), channel).handler(m -> deliver(channel, m.body(), handler, delivered)));
       return consumer.completion().<ChannelSubscription>map(v -> new BusSubscription(channel, consumer));
     });
   }
@@ -345,8 +395,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     }
     membership.close();
     List<Future<?>> done = new ArrayList<>();
-    consumers.forEach(c -> done.add(c.unregister()));
-    consumers.clear();
+    done.add(consumers.closeAll());
     mailboxes.discardAll();
     done.add(claims.releaseMine());
     return Future.join(done).<Void>mapEmpty().otherwiseEmpty();
@@ -455,9 +504,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   private final class BusSubscription implements ChannelSubscription {
     private final Channel channel;
-    private final MessageConsumer<Object> consumer;
+    private final io.agentbus.cluster.impl.ReachableConsumers.Endpoint consumer;
 
-    BusSubscription(Channel channel, MessageConsumer<Object> consumer) {
+    BusSubscription(Channel channel, io.agentbus.cluster.impl.ReachableConsumers.Endpoint consumer) {
       this.channel = channel;
       this.consumer = consumer;
     }
@@ -469,8 +518,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
     @Override
     public Future<Void> unsubscribe() {
-      consumers.remove(consumer);
-      return consumer.isRegistered() ? consumer.unregister() : Future.succeededFuture();
+      return consumer.unregister();
     }
   }
 }

@@ -50,6 +50,20 @@ final class LocalMailboxes {
     return mailboxes.computeIfAbsent(channel, support::newMailbox);
   }
 
+  /** @return the channels whose mailbox is kept here */
+  java.util.Set<Channel> channels() {
+    return java.util.Set.copyOf(mailboxes.keySet());
+  }
+
+  /**
+   * Stops keeping the channel's mailbox here (another broker owns it now) and returns what it held,
+   * oldest first, for the new owner.
+   */
+  List<Message> handOver(Channel channel) {
+    Mailbox mb = mailboxes.remove(channel);
+    return mb == null ? List.of() : mb.drainAll();
+  }
+
   /** Clears environment {@code envId} from every mailbox here. */
   void clearEnvironment(String envId) {
     mailboxes.values().forEach(mb -> mb.clearEnvironment(envId));

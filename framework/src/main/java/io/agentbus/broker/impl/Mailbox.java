@@ -121,6 +121,21 @@ final class Mailbox {
     metrics.depthChanged(-removed);
   }
 
+  /**
+   * Removes and returns every message, oldest first (the mailbox is handed to another owner).
+   * Nothing is counted as dropped or delivered: the messages move.
+   */
+  List<Message> drainAll() {
+    List<Message> out;
+    synchronized (messages) {
+      out = new ArrayList<>(messages);
+      messages.clear();
+      bytes = 0;
+    }
+    metrics.depthChanged(-out.size());
+    return out;
+  }
+
   /** Drops everything (close). */
   void discard() {
     int n;

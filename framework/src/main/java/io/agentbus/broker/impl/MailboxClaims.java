@@ -83,6 +83,15 @@ final class MailboxClaims {
     owners.values().removeIf(o -> node.equals(nodeOf(o)));
   }
 
+  /**
+   * This node merged back after a split: the owners cached here may be ones this side of the split
+   * chose, which the merged claim map no longer holds (Hazelcast keeps the larger side's entries),
+   * so every owner is read again on its next use.
+   */
+  void forgetOwners() {
+    owners.clear();
+  }
+
   /** @return the brokers other than this one that hold a mailbox of environment {@code envId} */
   Future<Set<String>> otherOwnersIn(String envId) {
     return claims.entries().map(all -> all.entrySet().stream()

@@ -3,7 +3,14 @@ package io.agentbus.agent;
 import io.agentbus.agent.TestAgents.Add;
 import io.agentbus.agent.TestAgents.Calculator;
 import io.agentbus.agent.TestAgents.Sum;
+import io.agentbus.broker.BrokerOptions;
+import io.agentbus.broker.MessageBroker;
+import io.agentbus.broker.impl.EventBusBrokerImpl;
+import io.agentbus.channel.Channel;
 import io.agentbus.cluster.Node;
+import io.agentbus.message.Message;
+import io.agentbus.message.MessageType;
+import io.vertx.core.json.JsonObject;
 import io.agentbus.testing.FreePorts;
 import io.agentbus.testing.LocalCluster;
 import io.vertx.core.Promise;
@@ -14,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import static io.agentbus.testing.Await.await;
@@ -21,9 +29,10 @@ import static io.agentbus.testing.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When the cluster loses a node's inbox registration (what happens when it re-forms around a node
- * that was alone: vertx-hazelcast does not republish that node's registrations), the next
- * membership change makes the runtime register again, and its agents are reachable again.
+ * When the cluster loses a node's registrations (what happens when it re-forms around a node that
+ * was alone: vertx-hazelcast does not republish that node's registrations), the next membership
+ * change makes the runtime and the broker register again: its agents, its mailboxes and its
+ * subscriptions are reachable again.
  */
 class LostRegistrationIT {
 
@@ -36,8 +45,26 @@ class LostRegistrationIT {
     }
   }
 
+  private static Message text(String text) {
+    return Message.of("env", "operator", "mg1", 0, MessageType.INFO, new JsonObject().put("text", text));
+  }
+
+  /** Removes every registration of {@code address} by {@code node} from the cluster's registry. */
+  private static void forget(Node node, String address) {
+    ClusterManager cm = ((VertxInternal) node.vertx()).clusterManager();
+    Promise<List<RegistrationInfo>> regs = Promise.promise();
+    cm.getRegistrations(address, regs);
+    for (RegistrationInfo info : await(regs.future())) {
+      if (info.nodeId().equals(node.id())) {
+        Promise<Void> removed = Promise.promise();
+        cm.removeRegistration(address, info, removed);
+        await(removed.future());
+      }
+    }
+  }
+
   @Test
-  void aLostInboxRegistrationIsRestoredAtTheNextMembershipChange() throws Exception {
+  void lostRegistrationsAreRestoredAtTheNextMembershipChange() throws Exception {
     List<Integer> ports = FreePorts.pick(3);
     List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.toList());
     Node n0 = await(Node.start(LocalCluster.options("lostreg_it", ports.get(0), members)));
@@ -53,23 +80,30 @@ class LostRegistrationIT {
       r0.payloadTypes().register(Sum.class);
       assertThat(await(r0.send(new Add(1, 2), calc, null, Sum.class))).isEqualTo(new Sum(3));
 
-      // the cluster forgets node 1's inbox (as after a re-formed cluster)
-      ClusterManager cm = ((VertxInternal) n1.vertx()).clusterManager();
-      String inbox = "default/_runtime/" + n1.id() + "/inbox";
-      Promise<List<RegistrationInfo>> regs = Promise.promise();
-      cm.getRegistrations(inbox, regs);
-      for (RegistrationInfo info : await(regs.future())) {
-        if (info.nodeId().equals(n1.id())) {
-          Promise<Void> removed = Promise.promise();
-          cm.removeRegistration(inbox, info, removed);
-          await(removed.future());
-        }
+      // a broker on each node: node 1's owns a pull channel and subscribes to it
+      MessageBroker b0 = await(MessageBroker.eventBus(n0.vertx(), new BrokerOptions().setRequestTimeoutMillis(2_000)));
+      MessageBroker b1 = await(MessageBroker.eventBus(n1.vertx(), new BrokerOptions().setRequestTimeoutMillis(2_000)));
+      Channel ch = b1.channels().peer("mg1", "env");
+      await(b1.createChannel(ch));
+      List<String> pushed = new CopyOnWriteArrayList<>();
+      await(b1.subscribe(ch, m -> pushed.add(m.payload().getString("text"))));
+      await(b0.publish(ch, text("before")));
+      until("the subscriber on node 1 reached", Duration.ofSeconds(10), () -> pushed.contains("before"));
+
+      // the cluster forgets node 1's registrations (as after a re-formed cluster)
+      String store = b1.channels().namespace() + "/_broker/" + ((EventBusBrokerImpl) b1).id() + "/store";
+      for (String address : List.of("default/_runtime/" + n1.id() + "/inbox", store, ch.address())) {
+        forget(n1, address);
       }
       // node 0 sees the removal once its copy of the registrations is updated
       until("sends to node 1 failing", Duration.ofSeconds(10), () -> {
         Throwable err = awaitFailureOrNull(r0.send(new Add(1, 2), calc, null, Sum.class));
         return err != null && err.getMessage().contains("no running agent runtime");
       });
+      // ...and, not finding the mailbox's owner, takes the mailbox over: what it stores now node 1
+      // cannot see, and its subscriber hears nothing
+      await(b0.publish(ch, text("cut off")));
+      assertThat(pushed).doesNotContain("cut off");
 
       // a node joins: node 1 finds its inbox missing and registers again
       n2 = await(Node.start(LocalCluster.options("lostreg_it", ports.get(2), members)));
@@ -80,6 +114,16 @@ class LostRegistrationIT {
           return false;
         }
       });
+      // the broker's endpoints and subscription are back: a publish on node 0 reaches the subscriber
+      // on node 1, and both brokers read one mailbox
+      until("node 1's subscriber reached again", Duration.ofSeconds(20), () -> {
+        await(b0.publish(ch, text("after")));
+        return pushed.contains("after");
+      });
+      assertThat(await(b1.consume(ch, "mg1", "env", false)))
+          .isEqualTo(await(b0.consume(ch, "mg1", "env", false)));
+      await(b0.close());
+      await(b1.close());
       await(r0.close());
       await(r1.close());
     } finally {

@@ -109,13 +109,18 @@ public final class EventBusBrokerImpl implements MessageBroker {
     membershipRegistration = membership.addHandler(e -> {
       switch (e.type()) {
         case LEFT -> nodeLeft(e.nodeId());
-        case MERGED -> context.runOnContext(v -> mergedBack());
+        case MERGED -> context.runOnContext(v -> settleMailboxes());
         default -> { }
       }
       if (e.type() == io.agentbus.cluster.MembershipEvent.Type.JOINED
           || e.type() == io.agentbus.cluster.MembershipEvent.Type.MERGED) {
         // the cluster may have lost this node's registrations when it re-formed around it
-        vertx.setTimer(1_000, t -> consumers.verify(controlAddress(me, "store")));
+        // (and meanwhile the others, finding no owner there, may have taken this broker's mailboxes over)
+        vertx.setTimer(1_000, t -> consumers.verify(controlAddress(me, "store")).onSuccess(renewed -> {
+          if (renewed) {
+            settleMailboxes();
+          }
+        }));
       }
     });
     String mapName = "agentbus." + support.channels.namespace() + ".channels";
@@ -136,15 +141,16 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   /**
-   * This node merged back into the cluster after a split. While apart, this side may have claimed
-   * mailboxes the other side claimed too; the merged claim map keeps the other side's claim, so
-   * the owners cached here are read again and every mailbox kept here that another broker owns
-   * now is handed to it, its messages stored there in order (what cannot be stored is counted as
-   * dropped and logged). Mailboxes nobody else claimed stay here.
+   * This node merged back into the cluster after a split, or found its registrations lost. While
+   * apart, this side may have claimed mailboxes the other side claimed too (the merged claim map
+   * keeps the other side's claim), and the others, finding no owner here, may have taken over this
+   * broker's mailboxes. So the owners cached here are read again and every mailbox kept here that
+   * another broker owns now is handed to it, its messages stored there in order (what cannot be
+   * stored is counted as dropped and logged). Mailboxes nobody else claimed stay here.
    *
    * @return completes when every mailbox is settled (package-private for the test)
    */
-  Future<Void> mergedBack() {
+  Future<Void> settleMailboxes() {
     if (closed || claims == null) {
       return Future.succeededFuture();
     }
@@ -153,7 +159,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     for (Channel channel : mailboxes.channels()) {
       handed.add(claims.owner(channel).compose(owner -> owner.equals(me) ? Future.succeededFuture()
           : handOver(channel, owner), err -> {
-            LOG.warn("merged back: could not read the owner of {}: {}", channel, err.getMessage());
+            LOG.warn("after a split: could not read the owner of {}: {}", channel, err.getMessage());
             return Future.succeededFuture();
           }));
     }
@@ -164,13 +170,13 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private Future<Void> handOver(Channel channel, String owner) {
     List<Message> held = mailboxes.handOver(channel);
     if (!held.isEmpty()) {
-      LOG.info("merged back: handing {} messages of {} to its owner {}", held.size(), channel, owner);
+      LOG.info("after a split: handing {} messages of {} to its owner {}", held.size(), channel, owner);
     }
     Future<Void> chain = Future.succeededFuture();
     for (Message m : held) {
       chain = chain.compose(v -> storeRemotely(channel, m, owner, true).recover(err -> {
         support.metrics.dropped(channel, BrokerMetrics.REASON_HANDOVER, 1);
-        LOG.warn("merged back: message {} of {} could not be handed to {}: {}", m.id(), channel, owner, err.getMessage());
+        LOG.warn("after a split: message {} of {} could not be handed to {}: {}", m.id(), channel, owner, err.getMessage());
         return Future.succeededFuture();
       }));
     }

@@ -69,7 +69,7 @@ class MergedBackTest {
     // before the hand-over the brokers disagree: b reads only its own orphan mailbox
     assertEquals(List.of("b1", "b2"), texts(await(b.consume(ch, "mg1", "env", false))));
 
-    await(b.mergedBack());
+    await(b.settleMailboxes());
 
     // one mailbox now, at a: b's messages moved there in their order, nothing is left behind at b
     assertEquals(List.of("a1", "b1", "b2"), texts(await(a.consume(ch, "mg1", "env", false))));
@@ -82,7 +82,7 @@ class MergedBackTest {
   void aMailboxNobodyElseClaimedStaysWhereItIs() {
     Channel ch = b.channels().peer("mg2", "env");
     await(b.publish(ch, msg("b1")));
-    await(b.mergedBack());
+    await(b.settleMailboxes());
     assertEquals(b.id(), await(claimMap.get(ch.address())));
     assertEquals(List.of("b1"), texts(await(a.consume(ch, "mg1", "env", true))));
   }
@@ -92,7 +92,7 @@ class MergedBackTest {
     Channel ch = b.channels().peer("mg3", "env");
     await(b.publish(ch, msg("b1")));
     await(claimMap.remove(ch.address()));
-    await(b.mergedBack());
+    await(b.settleMailboxes());
     assertEquals(b.id(), await(claimMap.get(ch.address())));
     assertEquals(List.of("b1"), texts(await(a.consume(ch, "mg1", "env", true))));
   }

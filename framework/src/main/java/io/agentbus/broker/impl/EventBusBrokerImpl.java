@@ -18,27 +18,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.eventbus.impl.MessageConsumerImpl;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -52,6 +43,12 @@ import java.util.stream.Collectors;
  * message in the mailbox directly when this broker owns it, otherwise by a request to the owner
  * (acknowledged, so a later consume anywhere sees it). An owner that has gone (its endpoints have
  * no handlers any more) is replaced on the next call.
+ *
+ * <p>Its parts: {@link MailboxClaims} (who owns each mailbox), {@link LocalMailboxes} (the
+ * mailboxes owned here and the endpoints other brokers reach them by), {@link MailboxAccess} (a
+ * mailbox read or written wherever its owner is) and the event-bus consumers, kept reachable
+ * across partitions; this class checks the API's arguments, fans publishes out to subscribers,
+ * and settles its mailboxes after a split (see {@link #settleMailboxes()}).
  */
 public final class EventBusBrokerImpl implements MessageBroker {
 
@@ -66,10 +63,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private final LocalMailboxes mailboxes;
   private final io.agentbus.cluster.impl.ReachableConsumers consumers;
   private MailboxClaims claims;
+  private MailboxAccess access;
   private volatile boolean closed;
   private final io.agentbus.cluster.impl.ClusterMembership membership;
-  /** Requests waiting for each owner's reply: failed at once (as "no handlers") when its node leaves. */
-  private final io.agentbus.cluster.impl.RequestsInFlight<String> awaiting = new io.agentbus.cluster.impl.RequestsInFlight<>();
   private AutoCloseable membershipRegistration;
 
   private EventBusBrokerImpl(Vertx vertx, BrokerOptions options) {
@@ -137,7 +133,10 @@ public final class EventBusBrokerImpl implements MessageBroker {
     listening.add(consumers.add(() -> eventBus.<String>consumer(closedAddress(), m -> ownerClosed(m.body())))
         .completion());
     return Future.all(map, Future.all(listening))
-        .onSuccess(v -> claims = new MailboxClaims(me, membership, map.result(), mailboxes::of)).mapEmpty();
+        .onSuccess(v -> {
+          claims = new MailboxClaims(me, membership, map.result(), mailboxes::of);
+          access = new MailboxAccess(eventBus, support, me, controlPrefix, mailboxes, claims);
+        }).mapEmpty();
   }
 
   /**
@@ -174,7 +173,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     }
     Future<Void> chain = Future.succeededFuture();
     for (Message m : held) {
-      chain = chain.compose(v -> storeRemotely(channel, m, owner, true).recover(err -> {
+      chain = chain.compose(v -> access.store(channel, m, owner).recover(err -> {
         support.metrics.dropped(channel, BrokerMetrics.REASON_HANDOVER, 1);
         LOG.warn("after a split: message {} of {} could not be handed to {}: {}", m.id(), channel, owner, err.getMessage());
         return Future.succeededFuture();
@@ -213,40 +212,11 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private Future<Void> publishTo(Channel channel, Message message, String owner) {
-    if (owner.equals(me)) {
-      try {
-        mailboxes.of(channel).store(message);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-      eventBus.publish(channel.address(), message);
-      support.metrics.published(channel);
-      return Future.succeededFuture();
-    }
-    // as on the local path: stored first, handed to subscribers only once the mailbox accepted it
-    return storeRemotely(channel, message, owner, true).onSuccess(v -> {
+    // stored first, handed to subscribers only once the mailbox accepted it
+    return access.store(channel, message, owner).onSuccess(v -> {
       eventBus.publish(channel.address(), message);
       support.metrics.published(channel);
     });
-  }
-
-  private Future<Void> storeRemotely(Channel channel, Message message, String owner, boolean mayRetry) {
-    DeliveryOptions opts = requestOptions().addHeader(LocalMailboxes.CHANNEL_HEADER, channel.address());
-    return this.<Object>requestTo(owner, controlAddress(owner, "store"), message, opts)
-        .<Void>mapEmpty()
-        .recover(err -> ownerGone(err) && mayRetry
-            ? claims.replace(channel, owner).compose(o -> o.equals(me)
-                ? storeLocally(channel, message) : storeRemotely(channel, message, o, false))
-            : Future.failedFuture(requestFailure("store in the mailbox of", channel, owner, err)));
-  }
-
-  private Future<Void> storeLocally(Channel channel, Message message) {
-    try {
-      mailboxes.of(channel).store(message);
-      return Future.succeededFuture();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 
   @Override
@@ -254,83 +224,17 @@ public final class EventBusBrokerImpl implements MessageBroker {
     return guarded("consume", () -> {
       support.checkConsume(channel, recipientId, envId);
       return onBusContext(() -> claims.owner(channel)
-          .compose(id -> consumeFrom(channel, recipientId, envId, clear, id, true)));
+          .compose(owner -> access.consume(channel, recipientId, envId, clear, owner)));
     });
-  }
-
-  private Future<List<Message>> consumeFrom(Channel channel, String recipientId, String envId, boolean clear,
-                                            String owner, boolean mayRetry) {
-    if (owner.equals(me)) {
-      return Future.succeededFuture(mailboxes.of(channel).consume(recipientId, envId, clear));
-    }
-    JsonObject req = new JsonObject().put("channel", channel.address()).put("recipientId", recipientId)
-        .put("envId", envId).put("clear", clear);
-    return this.<Buffer>requestTo(owner, controlAddress(owner, "consume"), req, requestOptions())
-        .map(reply -> MessageFrames.decode(reply.body()))
-        .recover(err -> ownerGone(err) && mayRetry
-            ? claims.replace(channel, owner).compose(o -> consumeFrom(channel, recipientId, envId, clear, o, false))
-            : Future.failedFuture(requestFailure("consume from the mailbox of", channel, owner, err)));
   }
 
   @Override
   public Future<Map<Channel, List<Message>>> consumeAll(List<Channel> channels, String recipientId, String envId,
                                                          boolean clear) {
     return guarded("consume", () -> {
-      List<Channel> distinct = new ArrayList<>(new java.util.LinkedHashSet<>(channels));
-      distinct.forEach(c -> support.checkConsume(c, recipientId, envId));
-      return onBusContext(() -> {
-        List<Future<String>> owners = new ArrayList<>(distinct.size());
-        distinct.forEach(c -> owners.add(claims.owner(c)));
-        return Future.all(owners).compose(v -> {
-          Map<String, List<Channel>> byOwner = new LinkedHashMap<>();
-          for (int i = 0; i < distinct.size(); i++) {
-            byOwner.computeIfAbsent(owners.get(i).result(), o -> new ArrayList<>()).add(distinct.get(i));
-          }
-          Map<Channel, List<Message>> read = new java.util.concurrent.ConcurrentHashMap<>();
-          List<Future<Void>> parts = new ArrayList<>(byOwner.size());
-          byOwner.forEach((owner, chs) -> parts.add(consumeMany(chs, recipientId, envId, clear, owner, read)));
-          return Future.all(parts).map(w -> {
-            Map<Channel, List<Message>> out = new LinkedHashMap<>();
-            distinct.forEach(c -> out.put(c, read.get(c)));
-            return out;
-          });
-        });
-      });
+      channels.forEach(c -> support.checkConsume(c, recipientId, envId));
+      return onBusContext(() -> access.consumeAll(channels, recipientId, envId, clear));
     });
-  }
-
-  /** One owner's part of a batched consume: one request for all its channels (one by one if it is gone). */
-  private Future<Void> consumeMany(List<Channel> chs, String recipientId, String envId, boolean clear, String owner,
-                                   Map<Channel, List<Message>> read) {
-    if (owner.equals(me) || chs.size() == 1 || chs.size() > LocalMailboxes.MAX_BATCH) {
-      return consumeEach(chs, recipientId, envId, clear, owner, read);
-    }
-    JsonArray addresses = new JsonArray();
-    chs.forEach(c -> addresses.add(c.address()));
-    JsonObject req = new JsonObject().put("channels", addresses).put("recipientId", recipientId).put("envId", envId)
-        .put("clear", clear);
-    return this.<Buffer>requestTo(owner, controlAddress(owner, "consume-many"), req, requestOptions())
-        .<Void>map(reply -> {
-          List<List<Message>> lists = MessageFrames.decodeAll(reply.body(), chs.size());
-          for (int i = 0; i < chs.size(); i++) {
-            read.put(chs.get(i), lists.get(i));
-          }
-          return null;
-        })
-        .recover(err -> ownerGone(err)
-            // its owner left: each channel is claimed again and read on its own
-            ? consumeEach(chs, recipientId, envId, clear, owner, read)
-            : Future.failedFuture(requestFailure("consume from the mailbox of", chs.get(0), owner, err)));
-  }
-
-  private Future<Void> consumeEach(List<Channel> chs, String recipientId, String envId, boolean clear, String owner,
-                                   Map<Channel, List<Message>> read) {
-    List<Future<Void>> each = new ArrayList<>(chs.size());
-    chs.forEach(c -> each.add(consumeFrom(c, recipientId, envId, clear, owner, true).map(l -> {
-      read.put(c, l);
-      return null;
-    })));
-    return Future.all(each).mapEmpty();
   }
 
   @Override
@@ -364,13 +268,8 @@ public final class EventBusBrokerImpl implements MessageBroker {
       Ids.check("env id", envId);
       mailboxes.clearEnvironment(envId);
       return claims.otherOwnersIn(envId).compose(remoteOwners -> {
-        List<Future<?>> acks = new ArrayList<>();
-        for (String owner : remoteOwners) {
-          acks.add(eventBus.request(controlAddress(owner, "clear"), new JsonObject().put("envId", envId), requestOptions())
-              .recover(err -> ownerGone(err) ? Future.succeededFuture()
-                  : Future.failedFuture(new IllegalStateException("clearing environment " + envId
-                  + " on broker " + owner + " failed: " + err.getMessage(), err))));
-        }
+        List<Future<Void>> acks = new ArrayList<>();
+        remoteOwners.forEach(owner -> acks.add(access.clearAt(owner, envId)));
         return Future.all(acks).mapEmpty();
       });
     });
@@ -409,10 +308,6 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   // --- owners that went away ----------------------------------------------------------------
 
-  private <T> Future<io.vertx.core.eventbus.Message<T>> requestTo(String owner, String address, Object body, DeliveryOptions opts) {
-    return awaiting.track(owner, eventBus.<T>request(address, body, opts));
-  }
-
   /** Broker {@code owner} closed: forget its mailboxes and fail what waits for it, so the next claim takes over. */
   private void ownerClosed(String owner) {
     if (owner == null || owner.equals(me)) {
@@ -421,7 +316,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
     if (claims != null) {
       claims.ownerClosed(owner);
     }
-    awaiting.failAll(owner::equals, o -> new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + o + " closed"));
+    if (access != null) {
+      access.ownerClosed(owner);
+    }
   }
 
   private String closedAddress() {
@@ -433,9 +330,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
     if (claims != null) {
       claims.nodeLeft(node);
     }
-    // failed as "no handlers": the callers then claim the mailbox again, as for an owner that closed
-    awaiting.failAll(o -> node.equals(MailboxClaims.nodeOf(o)),
-        o -> new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + o + " left with its node"));
+    if (access != null) {
+      access.nodeLeft(node);
+    }
   }
 
   /**
@@ -473,28 +370,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   }
 
   private String controlAddress(String broker, String op) {
-    return controlPrefix + broker + "/" + op;
-  }
-
-  private DeliveryOptions requestOptions() {
-    return new DeliveryOptions().setSendTimeout(support.options.getRequestTimeoutMillis());
-  }
-
-  private static boolean ownerGone(Throwable err) {
-    return io.agentbus.cluster.impl.EventBusRegistrations.noHandlers(err);
-  }
-
-  private RuntimeException requestFailure(String what, Channel channel, String owner, Throwable err) {
-    if (err instanceof ReplyException && ((ReplyException) err).failureCode() == io.agentbus.broker.MailboxFullException.FAILURE_CODE
-        && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      return new io.agentbus.broker.MailboxFullException(err.getMessage());  // the documented type, across the wire too
-    }
-    if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.TIMEOUT) {
-      return new IllegalStateException("could not " + what + " " + channel + ": broker " + owner
-          + " did not answer within " + support.options.getRequestTimeoutMillis() + " ms", err);
-    }
-    return new IllegalStateException("could not " + what + " " + channel + " on broker " + owner + ": "
-        + err.getMessage(), err);
+    return MailboxAccess.controlAddress(controlPrefix, broker, op);
   }
 
   private <T> Future<T> guarded(String operation, Supplier<Future<T>> body) {

@@ -92,7 +92,8 @@ class LostRegistrationIT {
 
       // the cluster forgets node 1's registrations (as after a re-formed cluster)
       String store = b1.channels().namespace() + "/_broker/" + ((EventBusBrokerImpl) b1).id() + "/store";
-      for (String address : List.of("default/_runtime/" + n1.id() + "/inbox", store, ch.address())) {
+      String announce = "lostreg_it/_node/announce";  // the node's namespace
+      for (String address : List.of("default/_runtime/" + n1.id() + "/inbox", store, ch.address(), announce)) {
         forget(n1, address);
       }
       // node 0 sees the removal once its copy of the registrations is updated
@@ -114,6 +115,9 @@ class LostRegistrationIT {
           return false;
         }
       });
+      // the node's own consumer is back too
+      until("node 1's announcement consumer registered again", Duration.ofSeconds(10),
+          () -> await(io.agentbus.cluster.impl.EventBusRegistrations.known(n1.vertx(), announce)));
       // the broker's endpoints and subscription are back: a publish on node 0 reaches the subscriber
       // on node 1, and both brokers read one mailbox
       until("node 1's subscriber reached again", Duration.ofSeconds(20), () -> {

@@ -184,6 +184,11 @@ final class MailboxAccess {
 
   private <T> Future<io.vertx.core.eventbus.Message<T>> requestTo(String owner, String op, Object body,
                                                                   DeliveryOptions opts) {
+    if (claims.gone(owner)) {
+      // its node has left (the failure of what was in flight to it is already past): a request
+      // sent now would wait its whole timeout for a connection that cannot be made
+      return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "broker " + owner + " is gone"));
+    }
     return awaiting.track(owner, eventBus.<T>request(controlAddress(controlPrefix, owner, op), body, opts));
   }
 

@@ -118,6 +118,11 @@ final class MailboxClaims {
     return slash < 0 ? null : owner.substring(0, slash);
   }
 
+  /** @return whether broker {@code owner} is known to be gone (closed, or its node left) */
+  boolean gone(String owner) {
+    return !alive(owner);
+  }
+
   private boolean alive(String owner) {
     if (closedOwners.contains(owner)) {
       return false;
@@ -140,7 +145,10 @@ final class MailboxClaims {
     if (pending != null) {
       return pending;
     }
-    claimOnce(address, stale, 3).onComplete(ar -> {
+    claimOnce(address, stale, 3).compose(owner -> alive(owner) ? Future.succeededFuture(owner)
+        // its node left while the claim was read (after the departure cleared the cache): it would
+        // be cached as the owner, and requests to it would wait for a node that is gone
+        : claimOnce(address, owner, 3)).onComplete(ar -> {
       if (ar.succeeded()) {
         if (ar.result().equals(me)) {
           won.accept(channel);

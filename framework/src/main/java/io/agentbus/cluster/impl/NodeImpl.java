@@ -12,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
@@ -42,7 +41,8 @@ public final class NodeImpl implements Node {
   }
   private static final long LEAVING_NOTICE_MILLIS = 60_000;
   private AsyncMap<String, JsonObject> directory;
-  private MessageConsumer<JsonObject> announcements;
+  private ReachableConsumers consumers;
+  private ReachableConsumers.Endpoint announcements;
   private AutoCloseable membershipRegistration;
   private Future<Void> closing;
   private final boolean secured;
@@ -106,7 +106,8 @@ public final class NodeImpl implements Node {
 
   private Future<Void> publish() {
     known.put(info.id(), info);
-    announcements = vertx.eventBus().consumer(announceAddress, m -> {
+    consumers = new ReachableConsumers(vertx, "node " + info.id());
+    announcements = consumers.add(() -> vertx.eventBus().<JsonObject>consumer(announceAddress, m -> {
       if (m.body() != null && m.body().getBoolean("leaving", false)) {
         String id = m.body().getString("id", "");
         NodeInfo who = known.get(id);
@@ -114,7 +115,7 @@ public final class NodeImpl implements Node {
       } else {
         refresh();
       }
-    });
+    }));
     membershipRegistration = membership.addHandler(this::onMembership);
     if (membership.isClustered()) {
       intruderTimer = vertx.setPeriodic(1_000, t -> checkIntruders());
@@ -177,6 +178,10 @@ public final class NodeImpl implements Node {
   }
 
   private void onMembership(MembershipEvent event) {
+    if (event.type() == MembershipEvent.Type.JOINED || event.type() == MembershipEvent.Type.MERGED) {
+      // the cluster may have lost this node's registrations when it re-formed around it
+      vertx.setTimer(1_000, t -> consumers.verify(announceAddress));
+    }
     if (event.type() == MembershipEvent.Type.MERGED) {
       known.put(info.id(), info);
       ensurePublished();
@@ -395,7 +400,7 @@ public final class NodeImpl implements Node {
     // the Vert.x instance's own event loops are gone once it is closed: complete on a context-free
     // promise, or the caller's continuation would be scheduled on a terminated event loop
     Promise<Void> closed = Promise.promise();
-    removed.compose(v -> announcements.unregister().otherwiseEmpty()).onComplete(v -> {
+    removed.compose(v -> consumers.closeAll().otherwiseEmpty()).onComplete(v -> {
       if (ownsVertx) {
         vertx.close().onComplete(closed);
       } else {

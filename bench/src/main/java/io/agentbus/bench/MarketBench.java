@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * Market step time, centralized against distributed, same run: 3 microgrids on one node and on 2
- * JVMs, 100 and 1,000 microgrids on 2 JVMs. Usage: {@code MarketBench [steps]}.
+ * JVMs, 100 and 1,000 microgrids on 2 JVMs. Usage: {@code MarketBench [steps [local|big]]} ({@code local}: the
+ * one-JVM rows only; {@code big}: and the 1,000-microgrid 2-JVM row; for profiling).
  */
 public final class MarketBench {
 
@@ -29,7 +30,8 @@ public final class MarketBench {
       Node node = BrokerBench.await(Node.start(BenchCluster.peerOptions(args)));
       AgentRuntime rt = BrokerBench.await(AgentRuntime.create(node, new AgentRuntimeOptions()));
       // the peer hosts microgrids only: the operator stays next to the driver
-      BrokerBench.await(MicrogridMarketEnv.registerMicrogrids(rt, MicrogridPolicy.ruleBased()));
+      MessageBroker peerBus = BrokerBench.await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+      BrokerBench.await(MicrogridMarketEnv.registerMicrogrids(rt, peerBus, MicrogridPolicy.ruleBased()));
       System.out.println("READY " + node.id());
       System.out.flush();
       Thread.currentThread().join();
@@ -44,16 +46,22 @@ public final class MarketBench {
     }
     Node local = BrokerBench.await(Node.start(new NodeOptions()));
     AgentRuntime rt = BrokerBench.await(AgentRuntime.create(local, new AgentRuntimeOptions()));
-    BrokerBench.await(MicrogridMarketEnv.registerAgents(rt, MicrogridPolicy.ruleBased()));
     MessageBroker bus = BrokerBench.await(MessageBroker.eventBus(local.vertx(), new BrokerOptions()));
+    BrokerBench.await(MicrogridMarketEnv.registerAgents(rt, bus, MicrogridPolicy.ruleBased()));
     rows.add(row("distributed, 1 node", 3, MicrogridMarketEnv.distributed("d3", MicrogridMarketEnv.defaultMicrogrids(3), rt, bus), steps));
     BrokerBench.await(rt.close());
+    BrokerBench.await(bus.close());
     BrokerBench.await(local.close());
+    if (args.length > 1 && args[1].equals("local")) {
+      BenchTable.print("Market step time (one node only)", "| mode | microgrids | median ms | p95 ms |", "|---|---:|---:|---:|", rows);
+      System.exit(0);
+    }
     try (BenchCluster c = BenchCluster.start("marketbench", MarketBench.class)) {
       AgentRuntime drt = BrokerBench.await(AgentRuntime.create(c.driver, new AgentRuntimeOptions()));
-      BrokerBench.await(MicrogridMarketEnv.registerAgents(drt, MicrogridPolicy.ruleBased()));
       MessageBroker cbus = BrokerBench.await(MessageBroker.eventBus(c.driver.vertx(), new BrokerOptions()));
-      for (int n : new int[] {3, 100, 1000}) {
+      BrokerBench.await(MicrogridMarketEnv.registerAgents(drt, cbus, MicrogridPolicy.ruleBased()));
+      boolean bigOnly = args.length > 1 && args[1].equals("big");
+      for (int n : bigOnly ? new int[] {1000} : new int[] {3, 100, 1000}) {
         // an environment id whose microgrids really are on both JVMs (placement depends on the node ids)
         String envId = null;
         long onPeer = 0;

@@ -38,20 +38,35 @@ public final class MarketMessages {
   public record RunStep(String envId, int step, Map<String, MicrogridAction> actions, long term) {
   }
 
-  /** Operator → microgrid: HERON's price signal, with an optional imposed action. */
-  public record PriceSignal(int step, double price, MicrogridAction action) {
+  /** The phases of a market step, in order (see {@link MicrogridAgent}). */
+  public enum Phase {
+    /** Every microgrid: read the price broadcast and imposed set-points, decide, bid or offer upstream. */
+    DECIDE,
+    /**
+     * Every microgrid: sellers offer each buyer its trade and wait for the accepts, buyers wait for
+     * the offers and accept them (P2P); then each settles and reports upstream.
+     */
+    TRADE
   }
 
-  /** Microgrid → operator: its action and its bid or offer (null when balanced). */
-  public record Decided(String microgrid, MicrogridAction action, Observation observation, Market.Order order) {
+  /**
+   * Operator → microgrid: run one phase of a step (the clock; the data is on the broker's channels).
+   *
+   * @param trades how many cleared trades the microgrid is a party to (in {@link Phase#TRADE})
+   */
+  public record StepPhase(int step, Phase phase, int trades) {
   }
 
-  /** Operator → microgrid: the step's cleared trades. */
-  public record TradeConfirmations(int step, List<Market.Trade> trades) {
+  /** Microgrid → operator: the phase is done (what it produced is on the channels). */
+  public record PhaseDone(String microgrid, int step) {
   }
 
-  /** Microgrid → operator: its settled step. */
-  public record Settled(MicrogridResult result) {
+  /** Environment → operator, after a refusal: which driver term is the newest you have seen? */
+  public record TermQuery(String envId) {
+  }
+
+  /** Operator → environment: the newest driver term it has seen. */
+  public record Term(long term) {
   }
 
   /** Operator → environment: the whole step. */

@@ -21,6 +21,17 @@ public record MicrogridConfig(String id, double baseLoad, double pvCapacity, dou
                               double essCapacity, double essPowerMax, double socMin, double socMax, double socInit,
                               double efficiency) {
 
+  /**
+   * Checks the id: a valid channel id without a dot (the microgrid's agent key is
+   * {@code <env>.<id>}, read back from its last dot).
+   */
+  public MicrogridConfig {
+    io.agentbus.channel.Ids.check("microgrid id", id);
+    if (id.indexOf('.') >= 0) {
+      throw new IllegalArgumentException("invalid microgrid id '" + id + "': it may not contain '.'");
+    }
+  }
+
   /** @return the default parameters of microgrid number {@code i} (1-based): three distinct profiles, repeating */
   public static MicrogridConfig defaults(int i) {
     int k = (i - 1) % 3;

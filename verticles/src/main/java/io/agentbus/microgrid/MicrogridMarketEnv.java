@@ -4,6 +4,7 @@ import io.agentbus.agent.AgentId;
 import io.agentbus.agent.AgentRuntime;
 import io.agentbus.broker.MessageBroker;
 import io.agentbus.env.EnvMode;
+import io.agentbus.error.ErrorCode;
 import io.agentbus.env.MultiAgentEnv;
 import io.agentbus.env.StepResult;
 import io.agentbus.message.Message;
@@ -24,10 +25,12 @@ import java.util.stream.Collectors;
 
 /**
  * The multi-microgrid market as a HERON environment. {@link EnvMode#CENTRALIZED}: the models are
- * stepped by direct calls in this process. {@link EnvMode#DISTRIBUTED}: an {@link OperatorAgent}
- * and one {@link MicrogridAgent} per microgrid exchange messages on the agent runtime, wherever
- * the cluster placed them. Both modes publish each step's report on the results channel and give
- * identical trajectories for a seed.
+ * stepped by direct calls in this process. {@link EnvMode#DISTRIBUTED}: HERON's distributed mode
+ * — an {@link OperatorAgent} (a {@link io.agentbus.heron.SystemAgent}) and one
+ * {@link MicrogridAgent} per microgrid (a {@link io.agentbus.heron.ProxyAgent} around its grid
+ * agent), hosted by the agent runtime wherever the cluster placed them, exchanging the price
+ * broadcast, actions, P2P offers and accepts and results on the broker's channels. Both modes
+ * publish each step's report on the results channel and give identical trajectories for a seed.
  */
 public final class MicrogridMarketEnv implements MultiAgentEnv {
 
@@ -79,22 +82,29 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
     return new MicrogridMarketEnv(envId, EnvMode.DISTRIBUTED, microgrids, null, runtime, broker);
   }
 
-  /** Registers the operator and microgrid agent types on a node. */
-  public static Future<Void> registerAgents(AgentRuntime runtime, MicrogridPolicy policy) {
-    return registerOperator(runtime).compose(v -> registerMicrogrids(runtime, policy));
+  /**
+   * Registers the operator and microgrid agent types on a node.
+   *
+   * @param runtime the node's runtime
+   * @param broker the node's broker (the agents activated here talk on its channels)
+   * @param policy how the microgrids act
+   * @return completion, once registered cluster-wide
+   */
+  public static Future<Void> registerAgents(AgentRuntime runtime, MessageBroker broker, MicrogridPolicy policy) {
+    return registerOperator(runtime, broker).compose(v -> registerMicrogrids(runtime, broker, policy));
   }
 
   /**
    * Registers the operator type on a node. Registering it only on the node that drives the
    * environment keeps the operator next to the driver: one network round trip less per step.
    */
-  public static Future<Void> registerOperator(AgentRuntime runtime) {
-    return runtime.register(OperatorAgent.TYPE, id -> new OperatorAgent());
+  public static Future<Void> registerOperator(AgentRuntime runtime, MessageBroker broker) {
+    return runtime.register(OperatorAgent.TYPE, id -> new OperatorAgent(id, broker));
   }
 
   /** Registers the microgrid type on a node: microgrids are spread over every node that does. */
-  public static Future<Void> registerMicrogrids(AgentRuntime runtime, MicrogridPolicy policy) {
-    return runtime.register(MicrogridAgent.TYPE, id -> new MicrogridAgent(policy));
+  public static Future<Void> registerMicrogrids(AgentRuntime runtime, MessageBroker broker, MicrogridPolicy policy) {
+    return runtime.register(MicrogridAgent.TYPE, id -> new MicrogridAgent(id, policy, broker));
   }
 
   @Override
@@ -150,7 +160,7 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
       }
       return Future.succeededFuture(byMicrogrid(obs));
     }
-    return runtime.send(new ResetEnv(envId, seed, configs, term), operator(), null, ResetDone.class)
+    return refusalTyped(runtime.send(new ResetEnv(envId, seed, configs, term), operator(), null, ResetDone.class))
         .map(done -> byMicrogrid(done.observations()));
   }
 
@@ -158,10 +168,16 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
   public Future<StepResult> step(Map<String, JsonObject> actions) {
     Map<String, MicrogridAction> imposed = new LinkedHashMap<>();
     if (actions != null) {
-      actions.forEach((k, v) -> imposed.put(k, MicrogridAction.fromJson(v)));
+      for (Map.Entry<String, JsonObject> a : actions.entrySet()) {
+        if (configs.stream().noneMatch(c -> c.id().equals(a.getKey()))) {
+          return Future.failedFuture(new IllegalArgumentException("no microgrid '" + a.getKey() + "' in " + envId
+              + " (microgrids: " + microgrids() + ")"));
+        }
+        imposed.put(a.getKey(), MicrogridAction.fromJson(a.getValue()));
+      }
     }
     Future<StepReport> report = mode == EnvMode.CENTRALIZED ? Future.succeededFuture(stepCentralized(imposed))
-        : runtime.send(new RunStep(envId, step, imposed, term), operator(), null, StepReport.class);
+        : refusalTyped(runtime.send(new RunStep(envId, step, imposed, term), operator(), null, StepReport.class));
     return report.compose(r -> {
       step++;
       lastReport = r;
@@ -170,6 +186,19 @@ public final class MicrogridMarketEnv implements MultiAgentEnv {
           .timestamp(r.step()).type(MessageType.RESULT).payload(info).build();
       return broker.publish(broker.channels().results(envId, OperatorAgent.TYPE), m).map(v -> toStepResult(r, info));
     });
+  }
+
+  /**
+   * A refusal of this driver's term ({@link ErrorCode#ABORTED} from the operator, wherever it runs)
+   * becomes a {@link DeposedDriverException} carrying the operator's newest term, asked for with a
+   * typed request rather than read from the error's text; any other failure passes unchanged.
+   */
+  private <T> Future<T> refusalTyped(Future<T> sent) {
+    return sent.recover(err -> ErrorCode.of(err) != ErrorCode.ABORTED ? Future.failedFuture(err)
+        : runtime.send(new MarketMessages.TermQuery(envId), operator(), null, MarketMessages.Term.class)
+            .transform(ar -> ar.succeeded() && ar.result().term() > term
+                ? Future.failedFuture(new DeposedDriverException(term, ar.result().term()))
+                : Future.failedFuture(err)));
   }
 
   private StepReport stepCentralized(Map<String, MicrogridAction> imposed) {

@@ -126,9 +126,9 @@ public final class MarketVerticle extends VerticleBase {
         LOG.warn("market step failed (a new episode starts next tick): {}", ar.cause().getMessage());
         // refused as a deposed driver though this node holds the lease: after a split-brain merge
         // the lease can carry an older token than one the operator saw; take a token above it
-        java.util.OptionalLong newer = io.agentbus.microgrid.OperatorAgent.newerTermIn(ar.cause());
-        if (newer.isPresent() && leadership.isLeader() && newer.getAsLong() >= leadership.token()) {
-          leadership.raiseTokenAbove(newer.getAsLong()).onFailure(err -> LOG.info("fencing token not raised: {}", err.getMessage()));
+        if (ar.cause() instanceof io.agentbus.microgrid.DeposedDriverException deposed && leadership.isLeader()
+            && deposed.newestTerm() >= leadership.token()) {
+          leadership.raiseTokenAbove(deposed.newestTerm()).onFailure(err -> LOG.info("fencing token not raised: {}", err.getMessage()));
         }
         return;
       }

@@ -135,7 +135,7 @@ public final class NodeMain {
             MessageBroker.eventBus(node.vertx(), new BrokerOptions().setNamespace(ns).setMeterRegistry(registry))
                 .compose(broker -> {
                   boolean market = config.verticles().contains("market");
-                  Future<Void> agents = market ? MicrogridMarketEnv.registerAgents(runtime, MicrogridPolicy.ruleBased())
+                  Future<Void> agents = market ? MicrogridMarketEnv.registerAgents(runtime, broker, MicrogridPolicy.ruleBased())
                       : Future.succeededFuture();
                   MarketVerticle mv = market ? new MarketVerticle(node, runtime, broker, config) : null;
                   return agents.compose(v -> AgentJars.register(runtime, config.agentJars()))

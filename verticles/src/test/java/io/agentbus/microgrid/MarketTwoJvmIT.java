@@ -37,7 +37,8 @@ class MarketTwoJvmIT {
       String workerId = worker.awaitLine("READY", Duration.ofSeconds(60)).substring(6);
       until("2 members", Duration.ofSeconds(30), () -> driver.knownMembers().size() == 2);
       AgentRuntime rt = await(AgentRuntime.create(driver, new AgentRuntimeOptions()));
-      await(MicrogridMarketEnv.registerAgents(rt, MicrogridPolicy.ruleBased()));
+      MessageBroker bus = await(MessageBroker.eventBus(driver.vertx(), new BrokerOptions()));
+      await(MicrogridMarketEnv.registerAgents(rt, bus, MicrogridPolicy.ruleBased()));
       List<String> nodes = List.of(driver.id(), workerId);
       String envId = null;
       for (int k = 0; envId == null; k++) {
@@ -49,7 +50,6 @@ class MarketTwoJvmIT {
           envId = "two_" + k;
         }
       }
-      MessageBroker bus = await(MessageBroker.eventBus(driver.vertx(), new BrokerOptions()));
       List<JsonObject> distributed = MicrogridMarketEnvTest.run(MicrogridMarketEnv.distributed(envId,
           MicrogridMarketEnv.defaultMicrogrids(3), rt, bus), 2024, 48, Map.of());
       List<JsonObject> central = MicrogridMarketEnvTest.run(MicrogridMarketEnv.centralized(envId,

@@ -20,7 +20,9 @@ public final class MarketWorkerMain {
     Node node = Node.start(LocalCluster.options(args[0], Integer.parseInt(args[1]), Arrays.asList(args[2].split(",")))
         .setNodeName("worker")).toCompletionStage().toCompletableFuture().get();
     AgentRuntime rt = AgentRuntime.create(node, new AgentRuntimeOptions()).toCompletionStage().toCompletableFuture().get();
-    MicrogridMarketEnv.registerAgents(rt, MicrogridPolicy.ruleBased()).toCompletionStage().toCompletableFuture().get();
+    io.agentbus.broker.MessageBroker broker = io.agentbus.broker.MessageBroker.eventBus(node.vertx(),
+        new io.agentbus.broker.BrokerOptions()).toCompletionStage().toCompletableFuture().get();
+    MicrogridMarketEnv.registerAgents(rt, broker, MicrogridPolicy.ruleBased()).toCompletionStage().toCompletableFuture().get();
     System.out.println("READY " + node.id());
     System.out.flush();
     Thread.currentThread().join();

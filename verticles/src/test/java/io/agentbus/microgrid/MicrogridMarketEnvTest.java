@@ -10,6 +10,7 @@ import io.agentbus.cluster.NodeOptions;
 import io.agentbus.env.StepResult;
 import io.agentbus.message.Message;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.test.fakecluster.FakeClusterManager;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +35,7 @@ class MicrogridMarketEnvTest {
   @AfterEach
   void tearDown() {
     runtimes.forEach(r -> await(r.close()));
+    brokers.values().forEach(b -> await(b.close()));
     nodes.forEach(n -> await(n.close()));
     vertxes.forEach(v -> await(v.close()));
     FakeClusterManager.reset();
@@ -49,9 +51,21 @@ class MicrogridMarketEnvTest {
     return trajectory;
   }
 
+  /** One broker per node, shared by its agents and the environment driven from it. */
+  private final Map<Node, MessageBroker> brokers = new java.util.HashMap<>();
+
+  private MessageBroker brokerOf(Node node) {
+    MessageBroker b = brokers.get(node);
+    if (b == null) {
+      b = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+      brokers.put(node, b);
+    }
+    return b;
+  }
+
   private AgentRuntime runtimeOn(Node node) {
     AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions()));
-    await(MicrogridMarketEnv.registerAgents(rt, MicrogridPolicy.ruleBased()));
+    await(MicrogridMarketEnv.registerAgents(rt, brokerOf(node), MicrogridPolicy.ruleBased()));
     runtimes.add(rt);
     return rt;
   }
@@ -61,7 +75,7 @@ class MicrogridMarketEnvTest {
     Node node = await(Node.start(new NodeOptions()));
     nodes.add(node);
     AgentRuntime rt = runtimeOn(node);
-    MessageBroker bus = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+    MessageBroker bus = brokerOf(node);
     Map<Integer, Map<String, JsonObject>> imposed = Map.of(5, Map.of("mg2", new MicrogridAction(5.0, -0.5).toJson()));
     List<JsonObject> central = run(MicrogridMarketEnv.centralized("env_c", MicrogridMarketEnv.defaultMicrogrids(3),
         MicrogridPolicy.ruleBased(), MessageBroker.inMemory()), 42, 48, imposed);
@@ -86,7 +100,7 @@ class MicrogridMarketEnvTest {
     Node node = await(Node.start(new NodeOptions()));
     nodes.add(node);
     AgentRuntime rt = runtimeOn(node);
-    MessageBroker bus = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+    MessageBroker bus = brokerOf(node);
     MicrogridMarketEnv current = MicrogridMarketEnv.distributed("env_f", MicrogridMarketEnv.defaultMicrogrids(2), rt, bus).fence(7);
     MicrogridMarketEnv deposed = MicrogridMarketEnv.distributed("env_f", MicrogridMarketEnv.defaultMicrogrids(2), rt, bus).fence(6);
     await(current.reset(1));
@@ -135,7 +149,7 @@ class MicrogridMarketEnvTest {
         envId = "env_" + k;
       }
     }
-    MessageBroker bus = await(MessageBroker.eventBus(nodes.get(0).vertx(), new BrokerOptions()));
+    MessageBroker bus = brokerOf(nodes.get(0));
     List<JsonObject> central = run(MicrogridMarketEnv.centralized(envId, MicrogridMarketEnv.defaultMicrogrids(3),
         MicrogridPolicy.ruleBased(), MessageBroker.inMemory()), 7, 30, Map.of());
     List<JsonObject> distributed = run(MicrogridMarketEnv.distributed(envId, MicrogridMarketEnv.defaultMicrogrids(3),
@@ -152,7 +166,7 @@ class MicrogridMarketEnvTest {
     Node node = await(Node.start(new NodeOptions()));
     nodes.add(node);
     AgentRuntime rt = runtimeOn(node);
-    MessageBroker bus = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+    MessageBroker bus = brokerOf(node);
     List<MicrogridMarketEnv> envs = new ArrayList<>();
     for (int k = 0; k < 3; k++) {
       MicrogridMarketEnv e = MicrogridMarketEnv.distributed("vec_" + k, MicrogridMarketEnv.defaultMicrogrids(3), rt, bus);
@@ -202,13 +216,13 @@ class MicrogridMarketEnvTest {
         }
       }
     }
-    MessageBroker bus = await(MessageBroker.eventBus(nodes.get(0).vertx(), new BrokerOptions()));
+    MessageBroker bus = brokerOf(nodes.get(0));
     MicrogridMarketEnv env = MicrogridMarketEnv.distributed(envId, MicrogridMarketEnv.defaultMicrogrids(3), first, bus);
     List<JsonObject> trajectory = new ArrayList<>();
     trajectory.add(new JsonObject(new java.util.LinkedHashMap<>(await(env.reset(11)))));
     for (int s = 0; s < 30; s++) {
       if (s == 10) {
-        await(MicrogridMarketEnv.registerAgents(second, MicrogridPolicy.ruleBased()));
+        await(MicrogridMarketEnv.registerAgents(second, brokerOf(nodes.get(1)), MicrogridPolicy.ruleBased()));
       }
       trajectory.add(await(env.step(Map.of())).info());
     }
@@ -238,14 +252,104 @@ class MicrogridMarketEnvTest {
     Node node = await(Node.start(new NodeOptions()));
     nodes.add(node);
     AgentRuntime rt = runtimeOn(node);
-    MessageBroker bus = await(MessageBroker.eventBus(node.vertx(), new BrokerOptions()));
+    MessageBroker bus = brokerOf(node);
     MicrogridMarketEnv newer = MicrogridMarketEnv.distributed("env_t", MicrogridMarketEnv.defaultMicrogrids(3), rt, bus).fence(5);
     await(newer.reset(1));
     MicrogridMarketEnv older = MicrogridMarketEnv.distributed("env_t", MicrogridMarketEnv.defaultMicrogrids(3), rt, bus).fence(3);
     Throwable refused = io.agentbus.testing.Await.awaitFailure(older.reset(1));
-    // the market driver reads the operator's newest term from the refusal and raises its lease above it
-    org.assertj.core.api.Assertions.assertThat(OperatorAgent.newerTermIn(refused)).hasValue(5);
-    org.assertj.core.api.Assertions.assertThat(OperatorAgent.newerTermIn(new IllegalStateException("unrelated"))).isEmpty();
+    // the refusal is typed, with the operator's newest term: the market driver raises its lease above it
+    assertThat(refused).isInstanceOfSatisfying(DeposedDriverException.class, d -> {
+      assertThat(d.term()).isEqualTo(3);
+      assertThat(d.newestTerm()).isEqualTo(5);
+      assertThat(d.code()).isEqualTo(io.agentbus.error.ErrorCode.ABORTED);
+    });
+    // other failures are not mistaken for a refusal
+    assertThat(io.agentbus.testing.Await.awaitFailure(newer.step(Map.of("nope", new JsonObject()))))
+        .isNotInstanceOf(DeposedDriverException.class);
     await(older.fence(6).reset(1));  // a term above the newest is accepted
+  }
+
+  /**
+   * The distributed mode is HERON's: the price is a broadcast, decisions and results go up info
+   * channels, trades down action channels, and offers and accepts go microgrid to microgrid on
+   * their peer inboxes; after each step every one of those channels is empty again.
+   */
+  @Test
+  void distributedStepsTalkHeronOnTheBrokersChannels() {
+    Node node = await(Node.start(new NodeOptions()));
+    nodes.add(node);
+    AgentRuntime rt = runtimeOn(node);
+    MessageBroker bus = brokerOf(node);
+    MicrogridMarketEnv env = MicrogridMarketEnv.distributed("env_h", MicrogridMarketEnv.defaultMicrogrids(3), rt, bus);
+    List<JsonObject> p2p = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<JsonObject> prices = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (String mg : env.microgrids()) {
+      await(bus.subscribe(bus.channels().peer(mg, "env_h"), m -> p2p.add(m.payload().copy()
+          .put("from", m.senderId()).put("to", m.recipientId()))));
+    }
+    await(bus.subscribe(bus.channels().broadcast(OperatorAgent.TYPE, "env_h"), m -> prices.add(m.payload())));
+    await(env.reset(42));
+    int trades = 0;
+    for (int s = 0; s < 24; s++) {
+      StepResult r = await(env.step(Map.of()));
+      JsonArray cleared = r.info().getJsonArray("trades");
+      trades += cleared.size();
+      int step = s;
+      // subscribers are pushed each message after its publish was acknowledged: wait for this step's
+      io.agentbus.testing.Await.until("the P2P messages of step " + s, java.time.Duration.ofSeconds(5),
+          () -> snapshot(p2p).stream().filter(m -> m.getInteger("step") == step).count() == 2L * cleared.size());
+      List<JsonObject> seen = snapshot(p2p);
+      for (Object o : cleared) {
+        JsonObject t = (JsonObject) o;
+        // each cleared trade was offered by its seller to its buyer and accepted back, P2P
+        assertThat(seen).anySatisfy(m -> assertThat(m).contains(Map.entry("type", "offer"), Map.entry("step", step),
+            Map.entry("from", t.getString("seller")), Map.entry("to", t.getString("buyer")),
+            Map.entry("quantity", t.getDouble("quantity"))));
+        assertThat(seen).anySatisfy(m -> assertThat(m).contains(Map.entry("type", "accept"), Map.entry("step", step),
+            Map.entry("from", t.getString("buyer")), Map.entry("to", t.getString("seller"))));
+      }
+      // nothing is left behind on the hierarchy's channels
+      for (io.agentbus.channel.Channel ch : await(bus.environmentChannels("env_h"))) {
+        if (!ch.kind().equals("results")) {
+          assertThat(await(bus.consume(ch, "all", "env_h", false))).as("broadcasts on " + ch).isEmpty();
+          for (String who : List.of(OperatorAgent.TYPE, "mg1", "mg2", "mg3")) {
+            assertThat(await(bus.consume(ch, who, "env_h", false))).as(ch + " for " + who).isEmpty();
+          }
+        }
+      }
+    }
+    assertThat(trades).isPositive();
+    assertThat(snapshot(p2p).stream().filter(m -> m.getString("type").equals("offer"))).hasSize(trades);
+    assertThat(snapshot(p2p).stream().filter(m -> m.getString("type").equals("accept"))).hasSize(trades);
+    io.agentbus.testing.Await.until("24 prices", java.time.Duration.ofSeconds(5), () -> snapshot(prices).size() == 24);
+    assertThat(snapshot(prices)).hasSize(24).allSatisfy(p -> assertThat(p.getString("type")).isEqualTo("price"));
+    assertThat(await(bus.environmentChannels("env_h"))).extracting(io.agentbus.channel.Channel::kind)
+        .contains("broadcast", "action", "info", "peer");
+  }
+
+  @Test
+  void anImposedActionForAnUnknownMicrogridIsRefusedInBothModes() {
+    Node node = await(Node.start(new NodeOptions()));
+    nodes.add(node);
+    AgentRuntime rt = runtimeOn(node);
+    MessageBroker bus = brokerOf(node);
+    Map<String, JsonObject> bad = Map.of("mg9", new MicrogridAction(1.0, 0.0).toJson());
+    MicrogridMarketEnv distributed = MicrogridMarketEnv.distributed("env_u", MicrogridMarketEnv.defaultMicrogrids(2), rt, bus);
+    MicrogridMarketEnv central = MicrogridMarketEnv.centralized("env_u", MicrogridMarketEnv.defaultMicrogrids(2),
+        MicrogridPolicy.ruleBased(), MessageBroker.inMemory());
+    for (MicrogridMarketEnv env : List.of(distributed, central)) {
+      await(env.reset(1));
+      assertThat(io.agentbus.testing.Await.awaitFailure(env.step(bad))).hasMessageContaining("no microgrid 'mg9'");
+      // the refused step changed nothing: the next one is step 0
+      assertThat(await(env.step(Map.of())).step()).isZero();
+    }
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new MicrogridConfig("a.b", 1, 1, 1, 1, 1, 1, 0.1, 0.9, 0.5, 0.9)))
+        .hasMessageContaining("may not contain '.'");
+  }
+
+  private static List<JsonObject> snapshot(List<JsonObject> list) {
+    synchronized (list) {
+      return new ArrayList<>(list);
+    }
   }
 }

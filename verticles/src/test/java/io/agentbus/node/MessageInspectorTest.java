@@ -87,11 +87,17 @@ class MessageInspectorTest {
     assertThat(snapshot.getJsonObject("sections").getJsonObject("inspector").getJsonArray("environments"))
         .containsExactly("market");
 
-    // the demo's own environment: its results channel, with each step's result as payload
+    // the demo's own environment: the HERON channels of its steps, and its results channel with
+    // each step's result as payload
     page.send(new JsonObject().put("type", "inspect").put("source", "channels").put("env", "market"));
     assertThat(page.next("inspecting", m -> true).getString("env")).isEqualTo("market");
-    JsonObject result = until("a market result", Duration.ofSeconds(15), () -> page.inspected().stream().findFirst()
-        .orElse(null), m -> m != null);
+    JsonObject result = until("a market result", Duration.ofSeconds(15), () -> page.inspected().stream()
+        .filter(m -> "results".equals(m.getString("kind"))).findFirst().orElse(null), m -> m != null);
+    until("the market's HERON traffic", Duration.ofSeconds(15), () -> page.inspected().stream()
+        .map(m -> m.getString("kind")).collect(java.util.stream.Collectors.toSet()),
+        kinds -> kinds.containsAll(List.of("broadcast", "action", "info", "peer", "results")));
+    assertThat(page.inspected().stream().filter(m -> "broadcast".equals(m.getString("kind"))).findFirst().orElseThrow()
+        .getString("payload")).contains("\"type\":\"price\"");
     assertThat(result.getString("source")).isEqualTo("channel");
     assertThat(result.getString("where")).contains("/market/results/");
     assertThat(result.getString("kind")).isEqualTo("results");

@@ -12,6 +12,7 @@ import io.agentbus.cluster.NodeOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -20,20 +21,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
  * Agent RPC and publish fan-out between agents on two JVMs against raw Vert.x request/reply and
  * publish, same run; and 10,000 agent activations on one node. Prints Markdown tables.
  * Usage: {@code AgentBench [rpcCount] [activations] [tls]}; {@code tls} runs the 2-JVM measures
- * twice in one run, plain and with the event bus on mutual TLS (a cluster secret).
+ * twice in one run, plain and with the event bus on mutual TLS (a cluster secret); {@code fanout}
+ * runs only the fan-out, three rounds (to profile it).
  */
 public final class AgentBench {
 
   static final int FAN_OUT = 10;
   static final String RAW_ECHO = "bench/agent/raw/echo";
   static final String RAW_FAN = "bench/agent/raw/fan";
+  /** Raw consumers each in a verticle of its own (its own context, as each agent has). */
+  static final String RAW_FAN_VERTICLES = "bench/agent/raw/fan-verticles";
   static final String COUNT = "bench/agent/count";
+  /** Publishes not yet counted at the peer, at most (it reports every 20 ms). */
+  static final int FAN_WINDOW = 20_000;
 
   /** The request. */
   public record Ping(int n, String pad) {
@@ -76,6 +83,22 @@ public final class AgentBench {
     int rpcs = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
     int activations = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
     List<String> rows = new ArrayList<>();
+    if (args.length > 2 && args[2].startsWith("fanout")) {  // the fan-out alone, for a profiler (fanout-ours: no raw runs)
+      boolean raw = !args[2].equals("fanout-ours");
+      try (BenchCluster c = BenchCluster.start("agentbench", AgentBench.class, null)) {
+        AgentRuntime rt = BrokerBench.await(AgentRuntime.create(c.driver, new AgentRuntimeOptions()));
+        Vertx vertx = c.driver.vertx();
+        JsonObject rawPayload = new JsonObject().put("n", 1).put("pad", "x".repeat(40));
+        for (int round = 0; round < 3; round++) {
+          double rawFan = raw ? fanOut(vertx, () -> vertx.eventBus().publish(RAW_FAN, rawPayload), rpcs) : 1;
+          double rawSpread = raw ? fanOut(vertx, () -> vertx.eventBus().publish(RAW_FAN_VERTICLES, rawPayload), rpcs) : 1;
+          double ourFan = fanOut(vertx, () -> rt.publish(new Tick(1), new TopicId("fan", "k"), null), rpcs);
+          System.out.printf(Locale.ROOT, "fan-out round %d: raw %,.0f, raw in verticles %,.0f, agentbus %,.0f deliveries/s "
+              + "(%.2f×, %.2f×)%n", round, rawFan, rawSpread, ourFan, ourFan / rawFan, ourFan / rawSpread);
+        }
+      }
+      System.exit(0);
+    }
     if (args.length > 2 && args[2].equals("tls")) {
       rows.addAll(clusterRows(rpcs, " (plain)", null));
       rows.addAll(clusterRows(rpcs, " (mutual TLS)", BenchCluster.BENCH_SECRET));
@@ -143,6 +166,15 @@ public final class AgentBench {
       vertx.eventBus().consumer(new MessageConsumerOptions().setAddress(RAW_FAN).setMaxBufferedMessages(65_536),
           m -> received.incrementAndGet());
     }
+    for (int i = 0; i < FAN_OUT; i++) {
+      BrokerBench.await(vertx.deployVerticle(new VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return vertx.eventBus().consumer(new MessageConsumerOptions().setAddress(RAW_FAN_VERTICLES)
+              .setMaxBufferedMessages(65_536), m -> received.incrementAndGet()).completion();
+        }
+      }));
+    }
     vertx.setPeriodic(20, id -> vertx.eventBus().send(COUNT, received.get()));
     System.out.println("READY " + node.id());
     System.out.flush();
@@ -196,9 +228,11 @@ public final class AgentBench {
   }
 
   /**
-   * Publishes {@code total} events, at most 5,000 of them not yet counted at the peer; returns
-   * deliveries per second at the peer. The peer reports its count every 20 ms: the window of 500
-   * publishes used until 2026-12-02 capped both sides near 500,000 deliveries/s.
+   * Publishes {@code total} events, at most {@link #FAN_WINDOW} of them not yet counted at the
+   * peer; returns deliveries per second at the peer. The peer reports its count every 20 ms: the
+   * window of 500 publishes used until 2026-12-02 capped both sides near 500,000 deliveries/s, and
+   * until 2026-12-03 the publisher spun while it waited for the peer, taking one of the two cores
+   * the peer needed.
    */
   private static double fanOut(Vertx vertx, Runnable publishOne, int total) throws Exception {
     AtomicLong seen = new AtomicLong(-1);
@@ -215,8 +249,8 @@ public final class AgentBench {
         publishOne.run();
         if (i % 1000 == 999) {
           long sentDeliveries = (long) (i + 1) * FAN_OUT;
-          while (seen.get() - start < sentDeliveries - 5_000L * FAN_OUT) {
-            Thread.onSpinWait();
+          while (seen.get() - start < sentDeliveries - (long) FAN_WINDOW * FAN_OUT) {
+            LockSupport.parkNanos(100_000);  // not a spin: on 2 cores a spinning driver takes the peer's CPU
             if (System.nanoTime() - t0 > 60e9) {
               break;
             }

@@ -22,6 +22,18 @@ final class Activation<H extends Activation.Target> {
   interface Target {
     /** @return the handler's reply to {@code e} */
     Future<Object> dispatch(Envelope e);
+
+    /** Hands over a one-way envelope (no reply is made); {@code done} is told when its handler has completed. */
+    default void deliver(Envelope e, OneWayDone done) {
+      dispatch(e).onComplete(ar -> done.finished(e, ar.cause()));
+    }
+  }
+
+  /** Told when the handler of a one-way envelope has completed. */
+  @FunctionalInterface
+  interface OneWayDone {
+    /** @param failure why the handler failed, or null */
+    void finished(Envelope e, Throwable failure);
   }
 
   private record Waiting(Envelope envelope, Promise<Object> reply) {
@@ -49,6 +61,16 @@ final class Activation<H extends Activation.Target> {
       waiting.add(new Waiting(e, reply));
       return reply.future();
     }
+  }
+
+  /** Hands one one-way message to the agent; {@code done} is told when its handler has completed. */
+  void deliver(Envelope e, OneWayDone done) {
+    H h = host;
+    if (h != null) {
+      h.deliver(e, done);
+      return;
+    }
+    dispatch(e).onComplete(ar -> done.finished(e, ar.cause()));
   }
 
   /** The agent started: the messages handed over so far go to it first, in order. */

@@ -148,6 +148,26 @@ final class Activations implements HostServices {
     return activation.dispatch(e);
   }
 
+  /**
+   * Hands a one-way envelope (a publish) to the agent it is for, activating it when it has no
+   * activation here; no reply is made. {@code done} is told when its handler has completed (with an
+   * {@link AgentCapacityException} when its type already has {@code maxActive} agents here).
+   */
+  void deliver(Envelope e, Registered r, Activation.OneWayDone done) {
+    if (r.options().inline()) {
+      dispatch(e, r).onComplete(ar -> done.finished(e, ar.cause()));
+      return;
+    }
+    Activation<AgentHost> activation;
+    try {
+      activation = activation(e.recipient, r);
+    } catch (AgentCapacityException ex) {
+      done.finished(e, ex);
+      return;
+    }
+    activation.deliver(e, done);
+  }
+
   private InlineAgent inlineAgent(AgentId id, Registered r) {
     InlineAgent a = inlineAgents.get(id);
     return a != null ? a : inlineAgents.computeIfAbsent(id, k -> new InlineAgent(k, r.factory().create(k), payloadTypes,

@@ -34,6 +34,7 @@ final class AgentHost extends VerticleBase implements Activation.Target {
     final long sinceMillis;
     /** How long its caller waits (0: the runtime's send timeout). */
     final long callerTimeoutMillis;
+    /** The reply its caller waits for (null for a one-way message). */
     final Promise<Object> reply;
     /** Logged once as abandoned. */
     volatile boolean reported;
@@ -52,6 +53,10 @@ final class AgentHost extends VerticleBase implements Activation.Target {
    */
   private static final long ABANDON_GRACE_MILLIS = 1_000;
   private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+  /** One-way envelopes handed to this agent (by any deliverer). */
+  private final java.util.concurrent.atomic.AtomicLong oneWayHandedOver = new java.util.concurrent.atomic.AtomicLong();
+  /** One-way envelopes whose handler has been called (written on this agent's context only). */
+  private final java.util.concurrent.atomic.AtomicLong oneWayStarted = new java.util.concurrent.atomic.AtomicLong();
   private final AgentActivity activity;
   /** Set when this activation turned out to be a duplicate: it stops without saving. */
   private volatile boolean discarded;
@@ -67,6 +72,12 @@ final class AgentHost extends VerticleBase implements Activation.Target {
     this.agentContext = agentContext;
     this.activity = activity;
     this.registration = registration;
+  }
+
+  @Override
+  public void init(io.vertx.core.Vertx vertx, io.vertx.core.Context context) {
+    super.init(vertx, context);
+    mailbox = new AgentMailbox<>(context, this::run);
   }
 
   @Override
@@ -108,7 +119,7 @@ final class AgentHost extends VerticleBase implements Activation.Target {
   public Future<?> stop() {
     for (Long seq : new java.util.ArrayList<>(owed.keySet())) {
       Owed o = owed.remove(seq);
-      if (o != null) {
+      if (o != null && o.reply != null) {
         inflight.decrementAndGet();
         o.reply.tryFail(new io.agentbus.agent.AgentUnavailableException("agent " + id + " on node " + services.nodeId()
             + " was deactivated before its handler completed"));
@@ -126,7 +137,7 @@ final class AgentHost extends VerticleBase implements Activation.Target {
    */
   private boolean busy() {
     long now = System.currentTimeMillis();
-    boolean busy = false;
+    boolean busy = oneWayQueued() > 0;
     for (Owed o : owed.values()) {
       long callerWaits = o.callerTimeoutMillis > 0 ? o.callerTimeoutMillis : services.sendTimeoutMillis();
       long abandonAfter = Math.max(registration.idleTimeoutMillis(), callerWaits) + ABANDON_GRACE_MILLIS;
@@ -149,15 +160,86 @@ final class AgentHost extends VerticleBase implements Activation.Target {
     long seq = sequence.incrementAndGet();
     activity.received();
     owed.put(seq, new Owed(activity.lastActivityMillis(), e.timeoutMillis, reply));
-    context.runOnContext(v -> handle(e).onComplete(ar -> {
+    enqueue(new Queued(e, seq, reply, null));
+    return reply.future();
+  }
+
+  /**
+   * Handles a one-way envelope (a publish) on this agent's context: nobody waits for a reply, so
+   * none is made. The hand-over costs two counters (one written by the deliverer, one by this
+   * context) instead of a promise and an entry in {@link #owed}; only a handler that does not
+   * complete at once is entered there (as a handler a caller could wait for is), so that it keeps
+   * the agent busy until it completes or is abandoned.
+   */
+  @Override
+  public void deliver(Envelope e, Activation.OneWayDone done) {
+    activity.received();
+    oneWayHandedOver.incrementAndGet();
+    enqueue(new Queued(e, 0, null, done));
+  }
+
+  /** A message handed to this agent: a request (with the reply its caller waits for) or one-way. */
+  private record Queued(Envelope envelope, long seq, Promise<Object> reply, Activation.OneWayDone done) {
+  }
+
+  /** This agent's messages, handled on its context in the order they were handed over. */
+  private AgentMailbox<Queued> mailbox;
+
+  private void enqueue(Queued q) {
+    mailbox.put(q);
+  }
+
+  private void run(Queued q) {
+    if (q.reply() == null) {
+      runOneWay(q.envelope(), q.done());
+    } else {
+      runRequest(q);
+    }
+  }
+
+  private void runRequest(Queued q) {
+    Future<Object> handled;
+    try {
+      handled = handle(q.envelope());
+    } catch (Throwable unexpected) {  // never out of the drain: the mailbox would stop
+      handled = Future.failedFuture(unexpected);
+    }
+    handled.onComplete(ar -> {
       activity.touched();
-      Owed o = owed.remove(seq);
+      Owed o = owed.remove(q.seq());
       if (o != null) {
         inflight.decrementAndGet();
-        reply.handle(ar);
+        q.reply().handle(ar);
       }
-    }));
-    return reply.future();
+    });
+  }
+
+  private void runOneWay(Envelope e, Activation.OneWayDone done) {
+    Future<Object> handled;
+    try {
+      handled = handle(e);
+    } catch (Throwable unexpected) {  // never out of the drain: the mailbox would stop
+      handled = Future.failedFuture(unexpected);
+    } finally {
+      oneWayStarted.lazySet(oneWayStarted.get() + 1);  // only this context writes it
+    }
+    if (handled.isComplete()) {
+      activity.touched();
+      done.finished(e, handled.cause());
+      return;
+    }
+    long seq = sequence.incrementAndGet();
+    owed.put(seq, new Owed(System.currentTimeMillis(), 0, null));
+    handled.onComplete(ar -> {
+      activity.touched();
+      owed.remove(seq);
+      done.finished(e, ar.cause());
+    });
+  }
+
+  /** @return one-way envelopes handed over whose handler has not been called yet */
+  private long oneWayQueued() {
+    return oneWayHandedOver.get() - oneWayStarted.get();
   }
 
   /** @return this activation's traffic */
@@ -167,7 +249,7 @@ final class AgentHost extends VerticleBase implements Activation.Target {
 
   /** @return completes when no message is being handled, or at the deadline (epoch ms) */
   Future<Void> idle(long deadlineMillis) {
-    if (inflight.get() == 0 || !busy() || System.currentTimeMillis() > deadlineMillis) {
+    if ((inflight.get() == 0 && owed.isEmpty() && oneWayQueued() == 0) || !busy() || System.currentTimeMillis() > deadlineMillis) {
       return Future.succeededFuture();
     }
     Promise<Void> p = Promise.promise();
@@ -189,9 +271,9 @@ final class AgentHost extends VerticleBase implements Activation.Target {
   }
 
   private Future<Object> invoke(Envelope e) {
-    return HandlerInvoker.invoke(id, agent, handlers, e, services.payloadTypes())
-        .compose(r -> registration.checkpoint() == RegistrationOptions.Checkpoint.EVERY_MESSAGE
-            ? saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r) : Future.succeededFuture(r));
+    Future<Object> handled = HandlerInvoker.invoke(id, agent, handlers, e, services.payloadTypes());
+    return registration.checkpoint() != RegistrationOptions.Checkpoint.EVERY_MESSAGE ? handled
+        : handled.compose(r -> saveIfNeeded(RegistrationOptions.Checkpoint.EVERY_MESSAGE).map(r));
   }
 
   /** Marks this activation a duplicate: it will stop without saving its state. */

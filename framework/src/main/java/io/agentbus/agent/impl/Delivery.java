@@ -9,7 +9,6 @@ import io.agentbus.agent.AgentUnavailableException;
 import io.agentbus.agent.BytesPayload;
 import io.agentbus.agent.JsonPayload;
 import io.agentbus.agent.PayloadTypes;
-import io.agentbus.agent.Subscription;
 import io.agentbus.agent.TopicId;
 import io.agentbus.agent.UnknownAgentTypeException;
 import io.agentbus.cluster.impl.EventBusRegistrations;
@@ -33,15 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -72,9 +66,13 @@ final class Delivery {
   private final Activations activations;
   private final RuntimeTracing tracing;
   private final BooleanSupplier closed;
-  private final AtomicInteger inflight = new AtomicInteger();
+  /** Messages handed to agents here whose handler has not completed (added to and taken from on different threads). */
+  private final LongAdder inflight = new LongAdder();
+  /** Told when a one-way delivery's handler completed: one instance, not one per message. */
+  private final Activation.OneWayDone oneWayDone = this::oneWayFinished;
   /** Requests waiting for a reply from each node: failed at once when that node leaves. */
   private final RequestsInFlight<String> awaitingReplyFrom = new RequestsInFlight<>();
+  private final PublishRoutes routes;
   private final Counter sent;
   private final Counter published;
   private final Timer rpcTimer;
@@ -92,6 +90,7 @@ final class Delivery {
     this.activations = activations;
     this.tracing = tracing;
     this.closed = closed;
+    this.routes = new PublishRoutes(me, addresses, directory, ownership);
     MeterRegistry meters = options.getMeterRegistry();
     String messagesHelp = "agent messages sent (kind=send: RPCs) and published (kind=publish) from this node";
     this.sent = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "send").register(meters);
@@ -106,7 +105,7 @@ final class Delivery {
 
   /** @return the messages being handled by agents here */
   int inflight() {
-    return inflight.get();
+    return inflight.intValue();
   }
 
   // --- sending ----------------------------------------------------------------------------------
@@ -252,15 +251,6 @@ final class Delivery {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Set<AgentId> recipients = new LinkedHashSet<>();
-    for (Subscription s : directory.subscriptions()) {
-      if (s.matches(topic)) {
-        AgentId id = s.mapToAgent(topic);
-        if (!id.equals(sender)) {
-          recipients.add(id);
-        }
-      }
-    }
     Span span = tracing.enabled() ? tracing.publish(topic, sender, payloadType, metadata) : null;
     if (span != null) {
       metadata = RuntimeTracing.inject(span, metadata);
@@ -268,21 +258,10 @@ final class Delivery {
     }
     Envelope e = new Envelope(Envelope.Kind.PUBLISH, messageId != null ? messageId : MessageIds.next(), sender, null, topic,
         payloadType, message, null, metadata.isEmpty() ? Map.of() : Map.copyOf(metadata), 0);
-    List<AgentId> local = new ArrayList<>();
-    Map<String, List<AgentId>> remote = new LinkedHashMap<>();
-    for (AgentId id : recipients) {
-      String owner = ownership.owner(id);
-      if (owner == null) {
-        LOG.debug("published {} has no live host for {}", e.messageId, id);
-      } else if (owner.equals(me)) {
-        local.add(id);
-      } else {
-        remote.computeIfAbsent(owner, o -> new ArrayList<>()).add(id);
-      }
-    }
+    PublishRoutes.Route route = routes.route(topic, sender);
     // all or nothing: a payload too large for the wire is refused before anyone gets it
     Envelope wire = null;
-    if (!remote.isEmpty()) {
+    if (!route.remote().isEmpty()) {
       try {
         wire = e.withJson(encodeForWire(e.payloadType, message));
       } catch (RuntimeException ex) {
@@ -290,12 +269,12 @@ final class Delivery {
       }
     }
     published.increment();
-    for (AgentId id : local) {
-      deliverHere(e.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+    for (AgentId id : route.local()) {
+      deliverOneWay(e.to(id));
     }
-    for (Map.Entry<String, List<AgentId>> r : remote.entrySet()) {
+    for (PublishRoutes.Remote r : route.remote()) {
       // one frame per node, however many of its agents subscribe
-      eventBus.send(addresses.inbox(r.getKey()), r.getValue().size() == 1 ? wire.to(r.getValue().get(0)) : wire.toAll(r.getValue()));
+      eventBus.send(r.inbox(), r.agents().size() == 1 ? wire.to(r.agents().get(0)) : wire.toAll(r.agents()));
     }
     return Future.succeededFuture();
   }
@@ -317,17 +296,15 @@ final class Delivery {
     if (!e.recipients.isEmpty()) {
       Envelope shared = decodedOnce(e);
       for (AgentId id : e.recipients) {
-        deliverHere(shared.to(id)).onFailure(err -> LOG.debug("published message to {} failed: {}", id, err.getMessage()));
+        deliverOneWay(shared.to(id));
       }
       return;
     }
+    if (e.kind != Envelope.Kind.SEND || m.replyAddress() == null) {
+      deliverOneWay(e);
+      return;
+    }
     deliverHere(e).onComplete(ar -> {
-      if (e.kind != Envelope.Kind.SEND || m.replyAddress() == null) {
-        if (ar.failed()) {
-          LOG.debug("published message to {} failed: {}", e.recipient, ar.cause().getMessage());
-        }
-        return;
-      }
       if (ar.failed()) {
         // the failure's code travels with it (capacity 429, unavailable 503, ... see ErrorCode)
         m.fail(ErrorCode.of(ar.cause()).wireCode(), ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
@@ -384,7 +361,7 @@ final class Delivery {
       return Future.failedFuture(new AgentRpcException("agent type '" + e.recipient.type()
           + "' is not registered on node " + me));
     }
-    inflight.incrementAndGet();
+    inflight.increment();
     Future<Object> handled = activations.dispatch(e, r);
     if (!r.options().inline()) {
       handled = handled.map(reply -> reply == null ? null : payloadTypes.check(reply)).recover(err -> Future.failedFuture(
@@ -392,7 +369,39 @@ final class Delivery {
               : new AgentRpcException("agent " + e.recipient + " failed on " + e.payloadType + ": "
                   + (err.getMessage() != null ? err.getMessage() : err.toString()), ErrorCode.of(err))));
     }
-    return handled.onComplete(ar -> inflight.decrementAndGet());
+    return handled.onComplete(ar -> inflight.decrement());
+  }
+
+  /**
+   * Delivers a one-way envelope (a publish) to an agent hosted here, or forwards it to its owner if
+   * this view says so. Nobody waits for it: a failure is logged (at debug), and no future or reply
+   * is made for it.
+   */
+  private void deliverOneWay(Envelope e) {
+    if (closed.getAsBoolean()) {
+      LOG.debug("published message to {} dropped: the runtime is closed", e.recipient);
+      return;
+    }
+    Activations.Registered r = activations.registered(e.recipient.type());
+    String owner = ownership.owner(e.recipient);
+    if (owner != null && !owner.equals(me) && e.hops < MAX_HOPS) {
+      deliverHere(e).onFailure(err -> LOG.debug("published message to {} failed: {}", e.recipient, err.getMessage()));
+      return;
+    }
+    if (r == null) {
+      LOG.debug("published message to {} dropped: its type is not registered on node {}", e.recipient, me);
+      return;
+    }
+    inflight.increment();
+    activations.deliver(e, r, oneWayDone);
+  }
+
+  private void oneWayFinished(Envelope e, Throwable failure) {
+    inflight.decrement();
+    if (failure != null && LOG.isDebugEnabled()) {
+      LOG.debug("published message to {} failed on {}: {}", e.recipient, e.payloadType,
+          failure.getMessage() != null ? failure.getMessage() : failure.toString());
+    }
   }
 
   /** @return the payload's type name; throws when it is not a payload this runtime can carry */

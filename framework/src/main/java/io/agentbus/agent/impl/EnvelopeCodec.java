@@ -5,6 +5,7 @@ import io.agentbus.agent.TopicId;
 import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.FrameIo;
 import io.agentbus.message.impl.MessageCodecImpl;
+import io.agentbus.message.impl.StringInterner;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
@@ -25,6 +26,17 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
   /** 2: the caller's timeout travels with a send (after the hop count). */
   private static final byte VERSION = 2;
   private static final EnvelopeCodec INSTANCE = new EnvelopeCodec();
+
+  /** Types, keys, topics and payload type names repeat from frame to frame: decoded to shared strings. */
+  private final StringInterner names = new StringInterner();
+
+  /** The recipients of the last publish decoded, as bytes and as ids: a fan-out repeats them in every frame. */
+  private record Recipients(byte[] wire, List<AgentId> ids) {
+  }
+
+  private volatile Recipients lastRecipients = new Recipients(new byte[0], List.of());
+  /** The recipients of the last publish encoded. */
+  private volatile Recipients lastEncoded = new Recipients(new byte[0], List.of());
 
   static void registerOn(EventBus eventBus) {
     MessageCodecImpl.registerDefault(eventBus, Envelope.class, INSTANCE);
@@ -53,9 +65,8 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
       FrameIo.writeString(b, v);
     });
     b.appendInt(e.recipients.size());
-    for (AgentId r : e.recipients) {
-      FrameIo.writeString(b, r.type());
-      FrameIo.writeString(b, r.key());
+    if (!e.recipients.isEmpty()) {
+      b.appendBytes(recipientsWire(e.recipients));
     }
     if (e.payloadJson == null) {
       b.appendInt(-1);
@@ -76,20 +87,16 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
       int hops = r.byt();
       long timeout = r.lng();
       String id = r.string();
-      AgentId sender = agent(r.string(), r.string());
-      AgentId recipient = agent(r.string(), r.string());
-      TopicId topic = r.byt() == 1 ? new TopicId(r.string(), r.string()) : null;
-      String type = r.string();
+      AgentId sender = agent(r.string(names), r.string(names));
+      AgentId recipient = agent(r.string(names), r.string(names));
+      TopicId topic = r.byt() == 1 ? new TopicId(r.string(names), r.string(names)) : null;
+      String type = r.string(names);
       int n = r.shrt();
       Map<String, String> md = n == 0 ? Map.of() : new HashMap<>();
       for (int i = 0; i < n; i++) {
-        md.put(r.string(), r.string());
+        md.put(r.string(names), r.string());
       }
-      int count = r.integer();
-      List<AgentId> all = count == 0 ? List.of() : new ArrayList<>(Math.min(count, 1024));
-      for (int i = 0; i < count; i++) {
-        all.add(new AgentId(r.string(), r.string()));
-      }
+      List<AgentId> all = recipients(r, b);
       int len = r.integer();
       Buffer json = len < 0 ? null : r.bytes(len);
       return new Envelope(kind, id, sender, recipient, topic, type.isEmpty() ? null : type, null, json, md, hops, all,
@@ -97,6 +104,53 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
     } catch (RuntimeException e) {
       return new CorruptFrame(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * @return the wire form of a recipient list; the last one is kept, since a stream of publishes
+   *     to one topic sends the same list instance ({@link PublishRoutes}) in every frame
+   */
+  private byte[] recipientsWire(List<AgentId> ids) {
+    Recipients last = lastEncoded;
+    if (last.ids() == ids) {
+      return last.wire();
+    }
+    Buffer w = Buffer.buffer(ids.size() * 24);
+    for (AgentId r : ids) {
+      FrameIo.writeString(w, r.type());
+      FrameIo.writeString(w, r.key());
+    }
+    byte[] bytes = w.getBytes();
+    lastEncoded = new Recipients(bytes, ids);
+    return bytes;
+  }
+
+  /** Reads the recipient list, or reuses the last one decoded when its bytes are the same. */
+  private List<AgentId> recipients(FrameIo.Reader r, Buffer b) {
+    int count = r.integer();
+    if (count == 0) {
+      return List.of();
+    }
+    if (count < 0 || count > r.remaining() / 4) {  // each recipient takes at least 4 bytes
+      throw new IllegalStateException("recipient count " + count + " does not fit the frame");
+    }
+    int from = r.position();
+    for (int i = 0; i < 2 * count; i++) {
+      r.skipString();
+    }
+    int to = r.position();
+    Recipients last = lastRecipients;
+    if (r.regionEquals(from, to, last.wire())) {
+      return last.ids();
+    }
+    FrameIo.Reader ids = new FrameIo.Reader(b, from, to);
+    List<AgentId> all = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      all.add(new AgentId(ids.string(names), ids.string(names)));
+    }
+    List<AgentId> decoded = List.copyOf(all);
+    lastRecipients = new Recipients(r.copy(from, to), decoded);
+    return decoded;
   }
 
   private static AgentId agent(String type, String key) {

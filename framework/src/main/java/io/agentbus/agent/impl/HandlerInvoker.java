@@ -38,20 +38,26 @@ final class HandlerInvoker {
         Object p = e.payload instanceof BytesPayload || e.payload instanceof JsonPayload ? e.payload
             : e.payloadJson != null && PayloadTypes.isBytes(e.payloadJson) ? as(e, BytesPayload.class, types)
             : as(e, JsonPayload.class, types);
-        return handlers.otherwiseForeign().apply(p, ctx).map(r -> r);
+        return widen(handlers.otherwiseForeign().apply(p, ctx));
       }
       if (entry == null && handlers.otherwise() != null) {
         JsonPayload p = as(e, JsonPayload.class, types);
-        return handlers.otherwise().apply(p, ctx).map(r -> r);
+        return widen(handlers.otherwise().apply(p, ctx));
       }
       if (entry == null) {
         return Future.failedFuture(new IllegalArgumentException("agent " + id + " does not handle message type '"
             + e.payloadType + "' (it handles " + handlers.entries().keySet() + ")"));
       }
-      return entry.function().apply(as(e, entry.payloadClass(), types), ctx).map(r -> r);
+      return widen(entry.function().apply(as(e, entry.payloadClass(), types), ctx));
     } catch (Throwable t) {
       return Future.failedFuture(t);
     }
+  }
+
+  /** @return the handler's future as a future of its reply object (a cast: futures are read-only) */
+  @SuppressWarnings("unchecked")
+  private static Future<Object> widen(Future<?> handled) {
+    return (Future<Object>) java.util.Objects.requireNonNull(handled, "the handler returned null instead of a future");
   }
 
   /**

@@ -36,9 +36,18 @@ final class Ownership {
     this.directory = directory;
   }
 
+  /** Moves on every {@link #invalidate()}: what was derived from earlier decisions is stale. */
+  private final java.util.concurrent.atomic.AtomicLong epoch = new java.util.concurrent.atomic.AtomicLong();
+
   /** Forgets every decision: the candidates changed. */
   void invalidate() {
+    epoch.incrementAndGet();
     owners.clear();
+  }
+
+  /** @return a number that changes whenever the decisions are forgotten (see {@link PublishRoutes}) */
+  long epoch() {
+    return epoch.get();
   }
 
   /** @return the node owning {@code id}, or null when no live node may host its type */

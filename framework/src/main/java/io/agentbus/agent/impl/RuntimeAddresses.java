@@ -9,6 +9,8 @@ package io.agentbus.agent.impl;
 final class RuntimeAddresses {
 
   private final String prefix;
+  /** Inbox addresses by node, built once each (every send names one); bounded: node ids come from the cluster. */
+  private final java.util.Map<String, String> inboxes = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** @param namespace the cluster namespace the runtime runs in */
   RuntimeAddresses(String namespace) {
@@ -17,7 +19,14 @@ final class RuntimeAddresses {
 
   /** @return where envelopes for agents hosted on {@code node} go */
   String inbox(String node) {
-    return prefix + node + "/inbox";
+    String address = inboxes.get(node);
+    if (address == null) {
+      address = prefix + node + "/inbox";
+      if (inboxes.size() < 1_024) {
+        inboxes.put(node, address);
+      }
+    }
+    return address;
   }
 
   /** @return where registry changes are pushed to {@code node} */

@@ -60,6 +60,45 @@ public final class FrameIo {
       return buffer.getString(take(len), pos, "UTF-8");
     }
 
+    /** @return a string written by {@link FrameIo#writeString}, shared with earlier frames' through {@code interner} */
+    public String string(StringInterner interner) {
+      int len = buffer.getUnsignedShort(take(2));
+      return interner.decode(buffer, take(len), len);
+    }
+
+    /** Skips a string written by {@link FrameIo#writeString}. */
+    public void skipString() {
+      take(buffer.getUnsignedShort(take(2)));
+    }
+
+    /** @return the bytes left to read */
+    public int remaining() {
+      return end - pos;
+    }
+
+    /** @return where the next read starts */
+    public int position() {
+      return pos;
+    }
+
+    /** @return whether the {@code to - from} bytes at {@code from} are those of {@code bytes} */
+    public boolean regionEquals(int from, int to, byte[] bytes) {
+      if (bytes.length != to - from) {
+        return false;
+      }
+      for (int i = 0; i < bytes.length; i++) {
+        if (buffer.getByte(from + i) != bytes[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** @return a copy of the bytes between {@code from} and {@code to} */
+    public byte[] copy(int from, int to) {
+      return buffer.getBytes(from, to);
+    }
+
     /** @return a double */
     public double dbl() {
       return buffer.getDouble(take(8));

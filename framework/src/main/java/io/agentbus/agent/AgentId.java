@@ -38,6 +38,12 @@ public record AgentId(String type, String key) {
     return type + "/" + key;
   }
 
+  /** Written out (the record's generated one goes through a method handle on every call): ids are map keys on every delivery. */
+  @Override
+  public int hashCode() {
+    return 31 * type.hashCode() + key.hashCode();
+  }
+
   /**
    * Checks an agent type.
    *

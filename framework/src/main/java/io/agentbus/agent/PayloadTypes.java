@@ -14,6 +14,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PayloadTypes {
 
+  /**
+   * Jackson's reader and writer per class, made once (a mapper call finds them in its caches on
+   * every message). They are taken from {@code DatabindCodec.mapper()} on first use: configure it
+   * (modules, features) before the first message, as Jackson asks of every mapper.
+   */
+  private static final ClassValue<com.fasterxml.jackson.databind.ObjectReader> READERS = new ClassValue<>() {
+    @Override
+    protected com.fasterxml.jackson.databind.ObjectReader computeValue(Class<?> type) {
+      return DatabindCodec.mapper().readerFor(type);
+    }
+  };
+  private static final ClassValue<com.fasterxml.jackson.databind.ObjectWriter> WRITERS = new ClassValue<>() {
+    @Override
+    protected com.fasterxml.jackson.databind.ObjectWriter computeValue(Class<?> type) {
+      return DatabindCodec.mapper().writerFor(type);
+    }
+  };
+
   private final ConcurrentHashMap<String, Class<?>> byName = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Class<?>, String> byClass = new ConcurrentHashMap<>();
 
@@ -158,7 +176,7 @@ public final class PayloadTypes {
       return ((JsonObject) payload).toBuffer();
     }
     try {
-      return Buffer.buffer(DatabindCodec.mapper().writeValueAsBytes(payload));
+      return Buffer.buffer(WRITERS.get(payload.getClass()).writeValueAsBytes(payload));
     } catch (Exception e) {
       throw new IllegalArgumentException("cannot encode " + payload.getClass().getName() + " as JSON: " + e.getMessage(), e);
     }
@@ -189,7 +207,7 @@ public final class PayloadTypes {
       return (T) new JsonObject(json);
     }
     try {
-      return DatabindCodec.mapper().readValue(json.getBytes(), target);
+      return READERS.get(target).readValue(json.getBytes());
     } catch (Exception e) {
       throw new IllegalArgumentException("payload of type '" + name + "' does not map to " + target.getName()
           + ": " + e.getMessage(), e);

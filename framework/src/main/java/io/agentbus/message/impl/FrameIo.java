@@ -57,7 +57,8 @@ public final class FrameIo {
     /** @return a string written by {@link FrameIo#writeString} */
     public String string() {
       int len = buffer.getUnsignedShort(take(2));
-      return buffer.getString(take(len), pos, "UTF-8");
+      int at = take(len);
+      return new String(buffer.getBytes(at, at + len), StandardCharsets.UTF_8);
     }
 
     /** @return a string written by {@link FrameIo#writeString}, shared with earlier frames' through {@code interner} */

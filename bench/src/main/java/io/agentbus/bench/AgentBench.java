@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * publish, same run; and 10,000 agent activations on one node. Prints Markdown tables.
  * Usage: {@code AgentBench [rpcCount] [activations] [tls]}; {@code tls} runs the 2-JVM measures
  * twice in one run, plain and with the event bus on mutual TLS (a cluster secret); {@code fanout}
- * runs only the fan-out, three rounds (to profile it).
+ * runs only the fan-out, three rounds against both raw baselines (to profile it), {@code fanout-ours}
+ * the same without the raw rounds.
  */
 public final class AgentBench {
 

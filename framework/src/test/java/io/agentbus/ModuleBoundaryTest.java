@@ -42,6 +42,7 @@ class ModuleBoundaryTest {
       Map.entry("io.agentbus.cluster.Leadership", Set.of("io.agentbus.cluster.impl.LeaseLeadership")),
       Map.entry("io.agentbus.cluster.SharedMaps", Set.of("io.agentbus.cluster.impl.SharedMapsImpl")),
       Map.entry("io.agentbus.cluster.Node", Set.of("io.agentbus.cluster.impl.NodeImpl")),
+      Map.entry("io.agentbus.cluster.ReachableConsumers", Set.of("io.agentbus.cluster.impl.ReachableConsumersImpl")),
       Map.entry("io.agentbus.grpc.WorkerClient", Set.of("io.agentbus.grpc.impl.WorkerClientImpl")),
       Map.entry("io.agentbus.grpc.AgentRpcHost", Set.of("io.agentbus.grpc.impl.AgentRpcHostImpl")),
       Map.entry("io.agentbus.llm.snapshot.SnapshotStore", Set.of("io.agentbus.llm.snapshot.impl.SharedDataSnapshotStore")),

@@ -129,7 +129,7 @@ final class LlmSetup {
     Vertx vertx = node.vertx();
     Backends b = new Backends();
     if (!config.usesGcp()) {
-      b.market = HandoffMarket.shared(vertx, clock);
+      b.market = HandoffMarket.shared(node, clock);
       b.runs = RunStore.shared(vertx);
       b.snapshots = SnapshotStore.shared(vertx);
       b.events = EventSink.bus(runtime);
@@ -144,12 +144,12 @@ final class LlmSetup {
       Future<Void> store;
       if (config.store().equals("firestore")) {
         OfferLedger ledger = gcp.offerLedger();
-        b.market = HandoffMarket.on(vertx, clock, ledger);
+        b.market = HandoffMarket.on(node, clock, ledger);
         b.runs = gcp.runStore();
         store = check(gcp.pingFirestore(), "--llm-store firestore: Firestore"
             + (options.getFirestoreEmulatorHost() != null ? " at " + options.getFirestoreEmulatorHost() : "") + where);
       } else {
-        b.market = HandoffMarket.shared(vertx, clock);
+        b.market = HandoffMarket.shared(node, clock);
         b.runs = RunStore.shared(vertx);
         store = Future.succeededFuture();
       }

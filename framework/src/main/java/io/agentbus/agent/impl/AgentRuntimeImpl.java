@@ -13,7 +13,7 @@ import io.agentbus.agent.TopicId;
 import io.agentbus.cluster.MembershipEvent;
 import io.agentbus.cluster.Node;
 import io.agentbus.cluster.SharedMaps;
-import io.agentbus.cluster.impl.ReachableConsumers;
+import io.agentbus.cluster.ReachableConsumers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -70,7 +70,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     this.options = options;
     this.me = node.id();
     this.addresses = new RuntimeAddresses(options.getNamespace());
-    this.consumers = new ReachableConsumers(vertx, "agent runtime " + me);
+    this.consumers = ReachableConsumers.create(vertx, "agent runtime " + me);
     RuntimeTracing tracing = new RuntimeTracing(options.getOpenTelemetry());
     this.registry = new Registry(node, addresses, options.getSendTimeoutMillis(), this::registryChanged);
     this.ownership = new Ownership(node, registry.directory());

@@ -61,7 +61,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private final String me;
   private final String controlPrefix;
   private final LocalMailboxes mailboxes;
-  private final io.agentbus.cluster.impl.ReachableConsumers consumers;
+  private final io.agentbus.cluster.ReachableConsumers consumers;
   private MailboxClaims claims;
   private MailboxAccess access;
   private volatile boolean closed;
@@ -78,7 +78,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     this.support = new BrokerSupport(options, me);
     this.controlPrefix = support.channels.namespace() + "/_broker/";
     this.mailboxes = new LocalMailboxes(support, me, () -> closed);
-    this.consumers = new io.agentbus.cluster.impl.ReachableConsumers(vertx, "broker " + me);
+    this.consumers = io.agentbus.cluster.ReachableConsumers.create(vertx, "broker " + me);
   }
 
   /**
@@ -242,7 +242,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     return guarded("subscribe", () -> {
       support.checkChannel(channel);
       Counter delivered = support.metrics.subscriberDeliveries(channel);
-      io.agentbus.cluster.impl.ReachableConsumers.Endpoint consumer = consumers.add(() -> this.<Object>consumer(
+      io.agentbus.cluster.ReachableConsumers.Endpoint consumer = consumers.add(() -> this.<Object>consumer(
           channel.address(), channel).handler(m -> deliver(channel, m.body(), handler, delivered)));
       return consumer.completion().<ChannelSubscription>map(v -> new BusSubscription(channel, consumer));
     });
@@ -386,9 +386,9 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
   private final class BusSubscription implements ChannelSubscription {
     private final Channel channel;
-    private final io.agentbus.cluster.impl.ReachableConsumers.Endpoint consumer;
+    private final io.agentbus.cluster.ReachableConsumers.Endpoint consumer;
 
-    BusSubscription(Channel channel, io.agentbus.cluster.impl.ReachableConsumers.Endpoint consumer) {
+    BusSubscription(Channel channel, io.agentbus.cluster.ReachableConsumers.Endpoint consumer) {
       this.channel = channel;
       this.consumer = consumer;
     }

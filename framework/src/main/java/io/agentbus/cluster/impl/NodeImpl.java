@@ -4,6 +4,7 @@ import io.agentbus.cluster.MembershipEvent;
 import io.agentbus.cluster.Node;
 import io.agentbus.cluster.NodeInfo;
 import io.agentbus.cluster.NodeOptions;
+import io.agentbus.cluster.ReachableConsumers;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -106,7 +107,7 @@ public final class NodeImpl implements Node {
 
   private Future<Void> publish() {
     known.put(info.id(), info);
-    consumers = new ReachableConsumers(vertx, "node " + info.id());
+    consumers = ReachableConsumers.create(vertx, "node " + info.id());
     announcements = consumers.add(() -> vertx.eventBus().<JsonObject>consumer(announceAddress, m -> {
       if (m.body() != null && m.body().getBoolean("leaving", false)) {
         String id = m.body().getString("id", "");

@@ -53,6 +53,9 @@ public interface HandoffMarket {
   Future<Void> close();
 
   /**
+   * A market whose offer consumers are not checked after a partition: on a clustered node use
+   * {@link #shared(io.agentbus.cluster.Node, Clock)}.
+   *
    * @param vertx the node's Vert.x (offers and claims in its shared data, announcements on its event bus)
    * @param clock the clock expiry is judged by
    * @return the market
@@ -69,5 +72,29 @@ public interface HandoffMarket {
    */
   static HandoffMarket on(Vertx vertx, Clock clock, OfferLedger ledger) {
     return new BusHandoffMarket(vertx, clock, ledger);
+  }
+
+  /**
+   * The market on a node, its offer consumers kept reachable when the cluster re-forms around the
+   * node (see {@link io.agentbus.cluster.ReachableConsumers}): what a clustered node should use.
+   *
+   * @param node the node (offers and claims in its shared data, announcements on its event bus)
+   * @param clock the clock expiry is judged by
+   * @return the market
+   */
+  static HandoffMarket shared(io.agentbus.cluster.Node node, Clock clock) {
+    return on(node, clock, OfferLedger.shared(node.vertx()));
+  }
+
+  /**
+   * {@link #shared(io.agentbus.cluster.Node, Clock)} with another ledger (e.g. Firestore).
+   *
+   * @param node the node (announcements on its event bus)
+   * @param clock the clock expiry is judged by
+   * @param ledger where offers and claims are recorded
+   * @return the market
+   */
+  static HandoffMarket on(io.agentbus.cluster.Node node, Clock clock, OfferLedger ledger) {
+    return new BusHandoffMarket(node, clock, ledger);
   }
 }

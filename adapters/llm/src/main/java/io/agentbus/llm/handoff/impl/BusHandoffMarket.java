@@ -4,17 +4,16 @@ import io.agentbus.llm.handoff.HandoffMarket;
 import io.agentbus.llm.handoff.HandoffOffer;
 import io.agentbus.llm.handoff.HandoffRefusedException;
 import io.agentbus.llm.handoff.OfferLedger;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.ReachableConsumers;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@link HandoffMarket} over an {@link OfferLedger}: the market judges expiry and capabilities,
@@ -30,17 +29,38 @@ public final class BusHandoffMarket implements HandoffMarket {
   private final Vertx vertx;
   private final Clock clock;
   private final OfferLedger ledger;
-  private final List<MessageConsumer<JsonObject>> consumers = new CopyOnWriteArrayList<>();
+  /** The offer handlers' consumers: registered again when the cluster loses them (when watched). */
+  private final ReachableConsumers consumers;
 
   /**
+   * A market whose offer consumers are not checked after a partition: use
+   * {@link #BusHandoffMarket(Node, Clock, OfferLedger)} on a clustered node.
+   *
    * @param vertx the node's Vert.x
    * @param clock the clock expiry is judged by
    * @param ledger where offers and claims are recorded
    */
   public BusHandoffMarket(Vertx vertx, Clock clock, OfferLedger ledger) {
+    this(vertx, clock, ledger, ReachableConsumers.create(vertx, "LLM handoff market"));
+  }
+
+  /**
+   * A market whose offer consumers stay reachable when the cluster re-forms around this node
+   * (checked 1 s after every join or merge: {@link ReachableConsumers#watching}).
+   *
+   * @param node the node (offers announced on its event bus)
+   * @param clock the clock expiry is judged by
+   * @param ledger where offers and claims are recorded
+   */
+  public BusHandoffMarket(Node node, Clock clock, OfferLedger ledger) {
+    this(node.vertx(), clock, ledger, ReachableConsumers.watching(node, "LLM handoff market on node " + node.id()));
+  }
+
+  private BusHandoffMarket(Vertx vertx, Clock clock, OfferLedger ledger, ReachableConsumers consumers) {
     this.vertx = vertx;
     this.clock = clock;
     this.ledger = ledger;
+    this.consumers = consumers;
   }
 
   @Override
@@ -101,7 +121,7 @@ public final class BusHandoffMarket implements HandoffMarket {
 
   @Override
   public Future<Void> onOffer(Handler<HandoffOffer> handler) {
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(ADDRESS, msg -> {
+    return consumers.add(() -> vertx.eventBus().<JsonObject>consumer(ADDRESS, msg -> {
       HandoffOffer offer;
       try {
         offer = HandoffOffer.fromJson(msg.body());
@@ -109,15 +129,11 @@ public final class BusHandoffMarket implements HandoffMarket {
         return;  // not an offer: ignored
       }
       handler.handle(offer);
-    });
-    consumers.add(consumer);
-    return consumer.completion();
+    })).completion();
   }
 
   @Override
   public Future<Void> close() {
-    List<Future<Void>> all = consumers.stream().map(MessageConsumer::unregister).toList();
-    consumers.clear();
-    return Future.all(all).<Void>mapEmpty().eventually(ledger::close);
+    return consumers.closeAll().eventually(ledger::close);
   }
 }

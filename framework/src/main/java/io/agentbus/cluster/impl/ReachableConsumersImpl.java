@@ -1,5 +1,8 @@
 package io.agentbus.cluster.impl;
 
+import io.agentbus.cluster.MembershipEvent;
+import io.agentbus.cluster.Node;
+import io.agentbus.cluster.ReachableConsumers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -13,52 +16,57 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * A component's event-bus consumers, kept reachable across partitions: each is made by a factory,
- * so that when the cluster has lost this node's registrations (see {@link EventBusRegistrations})
- * every consumer can be registered again, the new one before the old one goes, and nothing that
- * still reaches the old one is dropped.
- *
- * <p>The check costs one registry read of one address (the component's "sentinel", a consumer
- * registered with all the others): vertx-hazelcast loses a node's registrations all together, when
- * the cluster re-forms around the node, never one by one. Threads: any.
+ * {@link ReachableConsumers}: the check reads the cluster manager's registry
+ * ({@link EventBusRegistrations}); optionally it runs by itself 1 s after every join or merge the
+ * node sees. Threads: any.
  */
-public final class ReachableConsumers {
+public final class ReachableConsumersImpl implements ReachableConsumers {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReachableConsumers.class);
+  /** How long after a join or merge the registrations are checked (the registry settles first). */
+  static final long CHECK_DELAY_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final String owner;
-  private final Set<Endpoint> endpoints = ConcurrentHashMap.newKeySet();
+  private final Set<Kept> endpoints = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  /** The node's membership handler, when the check runs by itself. */
+  private volatile AutoCloseable watch;
 
   /**
    * @param vertx the Vert.x instance whose event bus the consumers are on
    * @param owner what the consumers belong to, for the log ("broker x", "runtime y")
    */
-  public ReachableConsumers(Vertx vertx, String owner) {
+  public ReachableConsumersImpl(Vertx vertx, String owner) {
     this.vertx = vertx;
     this.owner = owner;
   }
 
-  /**
-   * Registers a consumer made by {@code factory} (which also sets its handler), and keeps it.
-   *
-   * @return the endpoint, whose {@link Endpoint#completion()} says when the cluster knows it
-   */
+  /** Checks the registrations 1 s after every join or merge {@code node} sees, with any kept consumer as the sentinel. */
+  public ReachableConsumersImpl watch(Node node) {
+    watch = node.onMembershipChange(e -> {
+      if (e.type() == MembershipEvent.Type.JOINED || e.type() == MembershipEvent.Type.MERGED) {
+        vertx.setTimer(CHECK_DELAY_MILLIS, t -> {
+          for (Kept k : endpoints) {
+            verify(k.current.address());
+            return;  // one sentinel stands for all: the cluster loses a node's registrations together
+          }
+        });
+      }
+    });
+    return this;
+  }
+
+  @Override
   public Endpoint add(Supplier<MessageConsumer<?>> factory) {
-    Endpoint e = new Endpoint(factory);
+    Kept e = new Kept(factory);
     if (!closed) {
       endpoints.add(e);
     }
     return e;
   }
 
-  /**
-   * Checks that the cluster still lists this node's consumer of {@code sentinel}; when it does not,
-   * registers every consumer again (and then drops the old registrations).
-   *
-   * @return true when the consumers were registered again
-   */
+  @Override
   public Future<Boolean> verify(String sentinel) {
     if (closed) {
       return Future.succeededFuture(false);
@@ -75,9 +83,17 @@ public final class ReachableConsumers {
     });
   }
 
-  /** Unregisters every consumer; later additions are not kept. */
+  @Override
   public Future<Void> closeAll() {
     closed = true;
+    AutoCloseable w = watch;
+    if (w != null) {
+      try {
+        w.close();
+      } catch (Exception ignored) {
+        // the membership handler is gone with the node
+      }
+    }
     List<Future<?>> done = new ArrayList<>();
     endpoints.forEach(e -> done.add(e.current.unregister()));
     endpoints.clear();
@@ -85,21 +101,21 @@ public final class ReachableConsumers {
   }
 
   /** One kept consumer. */
-  public final class Endpoint {
+  private final class Kept implements Endpoint {
     private final Supplier<MessageConsumer<?>> factory;
     private volatile MessageConsumer<?> current;
 
-    private Endpoint(Supplier<MessageConsumer<?>> factory) {
+    private Kept(Supplier<MessageConsumer<?>> factory) {
       this.factory = factory;
       this.current = factory.get();
     }
 
-    /** @return completes when the cluster knows the current registration */
+    @Override
     public Future<Void> completion() {
       return current.completion();
     }
 
-    /** Stops keeping this consumer and unregisters it. */
+    @Override
     public Future<Void> unregister() {
       endpoints.remove(this);
       MessageConsumer<?> c = current;

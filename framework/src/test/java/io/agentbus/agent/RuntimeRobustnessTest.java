@@ -78,6 +78,31 @@ class RuntimeRobustnessTest {
   }
 
   @Test
+  void aPublishedMessageKeepsItsAgentActiveWhileItsHandlerRunsAndNotForeverWhenItHangs() {
+    Node node = await(Node.start(new NodeOptions()));
+    try {
+      AgentRuntime rt = await(AgentRuntime.create(node, new AgentRuntimeOptions().setSendTimeoutMillis(300)));
+      await(rt.register("stuck", id -> new Calculator(), RegistrationOptions.defaults().withIdleTimeout(Duration.ofMillis(200))));
+      await(rt.addSubscription(new TypeSubscription("jobs", "stuck")));
+      AgentId id = new AgentId("stuck", "k");
+      // active already (a message to an agent still starting waits with the requests)
+      rt.payloadTypes().register(Sum.class);
+      assertThat(await(rt.send(new TestAgents.Add(1, 2), id, null, Sum.class))).isEqualTo(new Sum(3));
+      // one way: nobody waits for the handler, which never completes
+      long published = System.nanoTime();
+      await(rt.publish(new Hang(), new TopicId("jobs", "k"), null));
+      until("the agent active", Duration.ofSeconds(5), () -> rt.localAgents().contains(id));
+      until("the agent deactivated", Duration.ofSeconds(5), () -> !rt.localAgents().contains(id));
+      // it counted as busy past its idle timeout (200 ms), for as long as a caller could have
+      // waited (the send timeout, 300 ms) plus the grace (1 s): at least 1.3 s after the publish
+      assertThat(Duration.ofNanos(System.nanoTime() - published)).isGreaterThan(Duration.ofMillis(1_200));
+      await(rt.close());
+    } finally {
+      await(node.close());
+    }
+  }
+
+  @Test
   void anAgentOutlivesTheVerticleThatFirstMessagedIt() {
     Node node = await(Node.start(new NodeOptions()));
     try {

@@ -11,12 +11,9 @@ import io.agentbus.cluster.Node;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageType;
 import io.vertx.core.json.JsonObject;
+import io.agentbus.testing.ClusterRegistry;
 import io.agentbus.testing.FreePorts;
 import io.agentbus.testing.LocalCluster;
-import io.vertx.core.Promise;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.core.spi.cluster.RegistrationInfo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -53,20 +50,6 @@ class LostRegistrationIT {
     return Message.of("env", "operator", "mg1", 0, MessageType.INFO, new JsonObject().put("text", text));
   }
 
-  /** Removes every registration of {@code address} by {@code node} from the cluster's registry. */
-  private static void forget(Node node, String address) {
-    ClusterManager cm = ((VertxInternal) node.vertx()).clusterManager();
-    Promise<List<RegistrationInfo>> regs = Promise.promise();
-    cm.getRegistrations(address, regs);
-    for (RegistrationInfo info : await(regs.future())) {
-      if (info.nodeId().equals(node.id())) {
-        Promise<Void> removed = Promise.promise();
-        cm.removeRegistration(address, info, removed);
-        await(removed.future());
-      }
-    }
-  }
-
   @Test
   void lostRegistrationsAreRestoredAtTheNextMembershipChange() throws Exception {
     List<Integer> ports = FreePorts.pick(3);
@@ -98,7 +81,7 @@ class LostRegistrationIT {
       String store = b1.channels().namespace() + "/_broker/" + ((EventBusBrokerImpl) b1).id() + "/store";
       String announce = "lostreg_it/_node/announce";  // the node's namespace
       for (String address : List.of("default/_runtime/" + n1.id() + "/inbox", store, ch.address(), announce)) {
-        forget(n1, address);
+        ClusterRegistry.forget(n1, address);
       }
       // node 0 sees the removal once its copy of the registrations is updated
       until("sends to node 1 failing", Duration.ofSeconds(10), () -> {

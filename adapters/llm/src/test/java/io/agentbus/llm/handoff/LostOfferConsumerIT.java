@@ -2,13 +2,10 @@ package io.agentbus.llm.handoff;
 
 import io.agentbus.cluster.Node;
 import io.agentbus.llm.handoff.impl.BusHandoffMarket;
+import io.agentbus.testing.ClusterRegistry;
 import io.agentbus.testing.FreePorts;
 import io.agentbus.testing.LocalCluster;
-import io.vertx.core.Promise;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.spi.cluster.ClusterManager;
-import io.vertx.core.spi.cluster.RegistrationInfo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -28,20 +25,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * change: offers made elsewhere reach it again.
  */
 class LostOfferConsumerIT {
-
-  /** Removes every registration of {@code address} by {@code node} from the cluster's registry. */
-  private static void forget(Node node, String address) {
-    ClusterManager cm = ((VertxInternal) node.vertx()).clusterManager();
-    Promise<List<RegistrationInfo>> regs = Promise.promise();
-    cm.getRegistrations(address, regs);
-    for (RegistrationInfo info : await(regs.future())) {
-      if (info.nodeId().equals(node.id())) {
-        Promise<Void> removed = Promise.promise();
-        cm.removeRegistration(address, info, removed);
-        await(removed.future());
-      }
-    }
-  }
 
   private static HandoffOffer offer(String id) {
     return new HandoffOffer(id, "assistant/a", "run-" + id, "summarise", new JsonObject(), Set.of(),
@@ -64,7 +47,7 @@ class LostOfferConsumerIT {
       await(m0.offer(offer("before")));
       until("node 1 hears an offer made on node 0", Duration.ofSeconds(10), () -> heardOn1.contains("before"));
 
-      forget(n1, BusHandoffMarket.ADDRESS);
+      ClusterRegistry.forget(n1, BusHandoffMarket.ADDRESS);
       until("node 1 no longer reached", Duration.ofSeconds(10), () -> {
         String id = "cut-" + System.nanoTime();
         await(m0.offer(offer(id)));

@@ -22,7 +22,6 @@ final class AgentHost extends VerticleBase implements Activation.Target {
   private final io.agentbus.agent.AgentContext agentContext;
   private final RegistrationOptions registration;
   private Handlers handlers;
-  private final java.util.concurrent.atomic.AtomicInteger inflight = new java.util.concurrent.atomic.AtomicInteger();
   /**
    * The messages being handled, by sequence: when each arrived (a handler that never completes must
    * not keep the agent busy forever) and the reply still owed (failed when the agent stops, so such
@@ -120,7 +119,6 @@ final class AgentHost extends VerticleBase implements Activation.Target {
     for (Long seq : new java.util.ArrayList<>(owed.keySet())) {
       Owed o = owed.remove(seq);
       if (o != null && o.reply != null) {
-        inflight.decrementAndGet();
         o.reply.tryFail(new io.agentbus.agent.AgentUnavailableException("agent " + id + " on node " + services.nodeId()
             + " was deactivated before its handler completed"));
       }
@@ -156,11 +154,10 @@ final class AgentHost extends VerticleBase implements Activation.Target {
   @Override
   public Future<Object> dispatch(Envelope e) {
     Promise<Object> reply = Promise.promise();
-    inflight.incrementAndGet();
     long seq = sequence.incrementAndGet();
     activity.received();
     owed.put(seq, new Owed(activity.lastActivityMillis(), e.timeoutMillis, reply));
-    enqueue(new Queued(e, seq, reply, null));
+    mailbox.put(new Queued(e, seq, reply, null));
     return reply.future();
   }
 
@@ -175,7 +172,7 @@ final class AgentHost extends VerticleBase implements Activation.Target {
   public void deliver(Envelope e, Activation.OneWayDone done) {
     activity.received();
     oneWayHandedOver.incrementAndGet();
-    enqueue(new Queued(e, 0, null, done));
+    mailbox.put(new Queued(e, 0, null, done));
   }
 
   /** A message handed to this agent: a request (with the reply its caller waits for) or one-way. */
@@ -184,10 +181,6 @@ final class AgentHost extends VerticleBase implements Activation.Target {
 
   /** This agent's messages, handled on its context in the order they were handed over. */
   private AgentMailbox<Queued> mailbox;
-
-  private void enqueue(Queued q) {
-    mailbox.put(q);
-  }
 
   private void run(Queued q) {
     if (q.reply() == null) {
@@ -208,7 +201,6 @@ final class AgentHost extends VerticleBase implements Activation.Target {
       activity.touched();
       Owed o = owed.remove(q.seq());
       if (o != null) {
-        inflight.decrementAndGet();
         q.reply().handle(ar);
       }
     });
@@ -249,7 +241,7 @@ final class AgentHost extends VerticleBase implements Activation.Target {
 
   /** @return completes when no message is being handled, or at the deadline (epoch ms) */
   Future<Void> idle(long deadlineMillis) {
-    if ((inflight.get() == 0 && owed.isEmpty() && oneWayQueued() == 0) || !busy() || System.currentTimeMillis() > deadlineMillis) {
+    if (!busy() || System.currentTimeMillis() > deadlineMillis) {
       return Future.succeededFuture();
     }
     Promise<Void> p = Promise.promise();

@@ -33,8 +33,11 @@ final class PublishRoutes {
   record Remote(String inbox, List<AgentId> agents) {
   }
 
-  /** Where a publish on one topic from one sender goes. */
-  record Route(List<Subscription> subscriptions, long epoch, List<AgentId> local, List<Remote> remote) {
+  /**
+   * Where a publish on one topic from one sender goes; {@code keepable} is false when an agent had
+   * no live host (the route is then not kept).
+   */
+  record Route(List<Subscription> subscriptions, long epoch, List<AgentId> local, List<Remote> remote, boolean keepable) {
   }
 
   private record Key(TopicId topic, AgentId sender) {
@@ -63,8 +66,8 @@ final class PublishRoutes {
       return cached;
     }
     Route fresh = compute(topic, sender, subs, epoch);
-    if (fresh == null) {  // an agent nobody may host now: not kept, so that it is placed once a host appears
-      return compute(topic, sender, subs, epoch, false);
+    if (!fresh.keepable()) {  // an agent nobody may host now: not kept, so that it is placed once a host appears
+      return fresh;
     }
     if (routes.size() >= MAX_ROUTES) {
       routes.clear();
@@ -73,12 +76,7 @@ final class PublishRoutes {
     return fresh;
   }
 
-  /** @return the route, or null when an agent has no live host (such a route is not kept) */
   private Route compute(TopicId topic, AgentId sender, List<Subscription> subs, long epoch) {
-    return compute(topic, sender, subs, epoch, true);
-  }
-
-  private Route compute(TopicId topic, AgentId sender, List<Subscription> subs, long epoch, boolean keepable) {
     Set<AgentId> recipients = new LinkedHashSet<>();
     for (Subscription s : subs) {
       if (s.matches(topic)) {
@@ -90,12 +88,11 @@ final class PublishRoutes {
     }
     List<AgentId> local = new ArrayList<>();
     Map<String, List<AgentId>> remote = new LinkedHashMap<>();
+    boolean keepable = true;
     for (AgentId id : recipients) {
       String owner = ownership.owner(id);
       if (owner == null) {
-        if (keepable) {
-          return null;
-        }
+        keepable = false;
         LOG.debug("a publish on {} has no live host for {}", topic, id);
       } else if (owner.equals(me)) {
         local.add(id);
@@ -105,6 +102,6 @@ final class PublishRoutes {
     }
     List<Remote> remotes = new ArrayList<>(remote.size());
     remote.forEach((node, agents) -> remotes.add(new Remote(addresses.inbox(node), List.copyOf(agents))));
-    return new Route(subs, epoch, List.copyOf(local), List.copyOf(remotes));
+    return new Route(subs, epoch, List.copyOf(local), List.copyOf(remotes), keepable);
   }
 }

@@ -31,6 +31,18 @@ class LostOfferConsumerIT {
         System.currentTimeMillis() + 60_000);
   }
 
+  /** Makes a new offer on {@code market}; @return whether {@code heard} has it 300 ms later */
+  private static boolean heardAfterOffering(HandoffMarket market, List<String> heard, String prefix) {
+    String id = prefix + System.nanoTime();
+    await(market.offer(offer(id)));
+    try {
+      Thread.sleep(300);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return heard.contains(id);
+  }
+
   @Test
   void offersReachANodeAgainAfterTheClusterLostItsOfferConsumer() {
     List<Integer> ports = FreePorts.pick(3);
@@ -48,29 +60,11 @@ class LostOfferConsumerIT {
       until("node 1 hears an offer made on node 0", Duration.ofSeconds(10), () -> heardOn1.contains("before"));
 
       ClusterRegistry.forget(n1, BusHandoffMarket.ADDRESS);
-      until("node 1 no longer reached", Duration.ofSeconds(10), () -> {
-        String id = "cut-" + System.nanoTime();
-        await(m0.offer(offer(id)));
-        try {
-          Thread.sleep(300);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return !heardOn1.contains(id);
-      });
+      until("node 1 no longer reached", Duration.ofSeconds(10), () -> !heardAfterOffering(m0, heardOn1, "cut-"));
 
       // a node joins: node 1's market finds its offer consumer missing and registers it again
       n2 = await(Node.start(LocalCluster.options("lostoffer_it", ports.get(2), members)));
-      until("node 1 hears offers again", Duration.ofSeconds(20), () -> {
-        String id = "after-" + System.nanoTime();
-        await(m0.offer(offer(id)));
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return heardOn1.contains(id);
-      });
+      until("node 1 hears offers again", Duration.ofSeconds(20), () -> heardAfterOffering(m0, heardOn1, "after-"));
       // one consumer on node 1, not two: an offer is heard once
       String once = "once-" + System.nanoTime();
       await(m0.offer(offer(once)));

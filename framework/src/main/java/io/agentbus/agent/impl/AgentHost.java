@@ -4,6 +4,7 @@ import io.agentbus.agent.Agent;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.Handlers;
 import io.agentbus.agent.RegistrationOptions;
+import io.agentbus.message.impl.ContextQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -76,7 +77,7 @@ final class AgentHost extends VerticleBase implements Activation.Target {
   @Override
   public void init(io.vertx.core.Vertx vertx, io.vertx.core.Context context) {
     super.init(vertx, context);
-    mailbox = new AgentMailbox<>(context, this::run);
+    mailbox = new ContextQueue<>(context, this::run);
   }
 
   @Override
@@ -180,7 +181,7 @@ final class AgentHost extends VerticleBase implements Activation.Target {
   }
 
   /** This agent's messages, handled on its context in the order they were handed over. */
-  private AgentMailbox<Queued> mailbox;
+  private ContextQueue<Queued> mailbox;
 
   private void run(Queued q) {
     if (q.reply() == null) {

@@ -9,6 +9,7 @@ import io.agentbus.channel.Channels;
 import io.agentbus.channel.Ids;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageTypeRegistry;
+import io.agentbus.message.impl.ContextQueue;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.agentbus.message.MessageIds;
 import io.agentbus.metrics.BrokerMetrics;
@@ -19,9 +20,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.MessageConsumerOptions;
-import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import io.vertx.core.shareddata.AsyncMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +120,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     String mapName = "agentbus." + support.channels.namespace() + ".channels";
     Future<AsyncMap<String, String>> map = io.agentbus.cluster.SharedMaps.get(vertx, mapName);
     List<Future<Void>> listening = new ArrayList<>();
-    listening.add(consumers.add(() -> this.<Object>consumer(controlAddress(me, "store"), null).handler(mailboxes::onStore))
+    listening.add(consumers.add(() -> eventBus.<Object>consumer(controlAddress(me, "store"), mailboxes::onStore))
         .completion());
     listening.add(consumers.add(() -> eventBus.consumer(controlAddress(me, "consume"), mailboxes::onConsume)).completion());
     listening.add(consumers.add(() -> eventBus.consumer(controlAddress(me, "consume-many"), mailboxes::onConsumeMany))
@@ -242,9 +240,17 @@ public final class EventBusBrokerImpl implements MessageBroker {
     return guarded("subscribe", () -> {
       support.checkChannel(channel);
       Counter delivered = support.metrics.subscriberDeliveries(channel);
-      io.agentbus.cluster.ReachableConsumers.Endpoint consumer = consumers.add(() -> this.<Object>consumer(
-          channel.address(), channel).handler(m -> deliver(channel, m.body(), handler, delivered)));
-      return consumer.completion().<ChannelSubscription>map(v -> new BusSubscription(channel, consumer));
+      // the handler runs where the caller subscribed; the bus's consumer only fills a bounded buffer, on the
+      // broker's context, so that a subscriber that falls behind costs its buffer and the overflow is counted
+      Context subscriberContext = vertx.getOrCreateContext();
+      ContextQueue<Object> buffer = new ContextQueue<>(subscriberContext, body -> deliver(channel, body, handler, delivered),
+          support.options.getConsumerBufferSize(),
+          body -> support.metrics.dropped(channel, BrokerMetrics.REASON_CONSUMER_OVERFLOW, 1));
+      return onContext(() -> {
+        io.agentbus.cluster.ReachableConsumers.Endpoint consumer = consumers.add(() -> eventBus.consumer(channel.address(),
+            m -> buffer.put(m.body())));
+        return consumer.completion().<ChannelSubscription>map(v -> new BusSubscription(channel, consumer, buffer));
+      });
     });
   }
 
@@ -349,21 +355,17 @@ public final class EventBusBrokerImpl implements MessageBroker {
     return promise.future();
   }
 
-  // --- helpers ---------------------------------------------------------------------------------
-
-  /**
-   * A consumer with our buffer size. Vert.x discards messages beyond it when the consumer falls
-   * behind; those drops are counted (reason {@value BrokerMetrics#REASON_CONSUMER_OVERFLOW}).
-   */
-  private <T> MessageConsumer<T> consumer(String address, Channel channel) {
-    MessageConsumer<T> c = eventBus.consumer(new MessageConsumerOptions().setAddress(address)
-        .setMaxBufferedMessages(support.options.getConsumerBufferSize()));
-    if (c instanceof MessageConsumerImpl) {
-      // discardHandler is not on the public interface in Vert.x 5.0
-      ((MessageConsumerImpl<T>) c).discardHandler(m -> support.metrics.dropped(channel, BrokerMetrics.REASON_CONSUMER_OVERFLOW, 1));
+  /** Runs {@code work} on the broker's own context, from wherever it is called. */
+  private <T> Future<T> onContext(Supplier<Future<T>> work) {
+    if (Vertx.currentContext() == context) {
+      return work.get();
     }
-    return c;
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> work.get().onComplete(promise));
+    return promise.future();
   }
+
+  // --- helpers ---------------------------------------------------------------------------------
 
   private void malformed(Channel channel, Object body) {
     mailboxes.malformed(channel, body);
@@ -388,9 +390,12 @@ public final class EventBusBrokerImpl implements MessageBroker {
     private final Channel channel;
     private final io.agentbus.cluster.ReachableConsumers.Endpoint consumer;
 
-    BusSubscription(Channel channel, io.agentbus.cluster.ReachableConsumers.Endpoint consumer) {
+    private final ContextQueue<Object> buffer;
+
+    BusSubscription(Channel channel, io.agentbus.cluster.ReachableConsumers.Endpoint consumer, ContextQueue<Object> buffer) {
       this.channel = channel;
       this.consumer = consumer;
+      this.buffer = buffer;
     }
 
     @Override
@@ -400,6 +405,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
 
     @Override
     public Future<Void> unsubscribe() {
+      buffer.close();
       return consumer.unregister();
     }
   }

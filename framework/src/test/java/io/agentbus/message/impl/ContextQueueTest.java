@@ -1,4 +1,4 @@
-package io.agentbus.agent.impl;
+package io.agentbus.message.impl;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An agent's mailbox on a real Vert.x context: order per producer, the context only, turns given back, failures survived. */
-class AgentMailboxTest {
+/** A context queue on a real Vert.x context: order per producer, the context only, turns given back, failures survived, the bound held, closing. */
+class ContextQueueTest {
 
   private static Vertx vertx;
 
@@ -43,7 +43,7 @@ class AgentMailboxTest {
     List<Item> seen = new ArrayList<>();  // touched on the context only
     AtomicInteger offContext = new AtomicInteger();
     CountDownLatch all = new CountDownLatch(producers * perProducer);
-    AgentMailbox<Item> mailbox = new AgentMailbox<>(context, item -> {
+    ContextQueue<Item> mailbox = new ContextQueue<>(context, item -> {
       if (Vertx.currentContext() != context) {
         offContext.incrementAndGet();
       }
@@ -79,7 +79,7 @@ class AgentMailboxTest {
     AtomicInteger handled = new AtomicInteger();
     CompletableFuture<Integer> handledWhenOtherTaskRan = new CompletableFuture<>();
     CountDownLatch all = new CountDownLatch(1_000);
-    AgentMailbox<Integer> mailbox = new AgentMailbox<>(context, i -> {
+    ContextQueue<Integer> mailbox = new ContextQueue<>(context, i -> {
       handled.incrementAndGet();
       all.countDown();
     });
@@ -90,7 +90,7 @@ class AgentMailboxTest {
       // queued behind the mailbox's first turn: it must run after one batch, not after all 1,000
       context.runOnContext(x -> handledWhenOtherTaskRan.complete(handled.get()));
     });
-    assertEquals(AgentMailbox.BATCH, handledWhenOtherTaskRan.get(5, TimeUnit.SECONDS));
+    assertEquals(ContextQueue.BATCH, handledWhenOtherTaskRan.get(5, TimeUnit.SECONDS));
     assertTrue(all.await(5, TimeUnit.SECONDS));
   }
 
@@ -99,7 +99,7 @@ class AgentMailboxTest {
     Context context = vertx.getOrCreateContext();
     List<Integer> seen = new CopyOnWriteArrayList<>();
     CountDownLatch all = new CountDownLatch(10);
-    AgentMailbox<Integer> mailbox = new AgentMailbox<>(context, i -> {
+    ContextQueue<Integer> mailbox = new ContextQueue<>(context, i -> {
       seen.add(i);
       all.countDown();
       if (i == 3) {
@@ -111,5 +111,71 @@ class AgentMailboxTest {
     }
     assertTrue(all.await(5, TimeUnit.SECONDS), "handled after the failure: " + seen);
     assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), seen);
+  }
+
+  @Test
+  void aBoundedQueueWhoseContextIsBusyRefusesWhatWouldTakeItOverItsCapacityAndHandsItToTheOverflow() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    List<Integer> refused = new CopyOnWriteArrayList<>();
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // the context is kept busy by another task, so the queue's drain cannot run meanwhile
+    context.runOnContext(v -> {
+      busy.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    assertTrue(busy.await(5, TimeUnit.SECONDS));
+    ContextQueue<Integer> queue = new ContextQueue<>(context, seen::add, 5, refused::add);
+    int accepted = 0;
+    for (int i = 0; i < 20; i++) {
+      accepted += queue.put(i) ? 1 : 0;
+    }
+    assertEquals(5, accepted);
+    assertEquals(5, queue.waiting());
+    assertEquals(List.of(5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19), refused);
+    release.countDown();
+    waitFor(() -> seen.size() == 5);
+    assertEquals(List.of(0, 1, 2, 3, 4), seen);
+    assertEquals(0, queue.waiting());
+    assertTrue(queue.put(20), "room again once drained");
+    waitFor(() -> seen.size() == 6);
+  }
+
+  @Test
+  void aClosedQueueDropsWhatWaitsAndRefusesMore() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    CountDownLatch release = new CountDownLatch(1);
+    ContextQueue<Integer> queue = new ContextQueue<>(context, seen::add);
+    context.runOnContext(v -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    for (int i = 0; i < 10; i++) {
+      queue.put(i);
+    }
+    queue.close();
+    release.countDown();
+    assertTrue(!queue.put(10), "a put after close is refused");
+    CompletableFuture<Void> later = new CompletableFuture<>();
+    context.runOnContext(v -> context.runOnContext(x -> later.complete(null)));
+    later.get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(), seen);
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out");
+      Thread.sleep(10);
+    }
   }
 }

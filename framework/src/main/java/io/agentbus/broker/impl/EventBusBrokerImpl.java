@@ -389,7 +389,6 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private final class BusSubscription implements ChannelSubscription {
     private final Channel channel;
     private final io.agentbus.cluster.ReachableConsumers.Endpoint consumer;
-
     private final ContextQueue<Object> buffer;
 
     BusSubscription(Channel channel, io.agentbus.cluster.ReachableConsumers.Endpoint consumer, ContextQueue<Object> buffer) {

@@ -151,6 +151,31 @@ public abstract class AgentRuntimeContract {
     }
   }
 
+  /**
+   * An agent's handler runs on an event loop, where the publishes it makes to another node in one
+   * turn travel as one frame: all arrive, in order, and the request it sends after them does not
+   * overtake them.
+   */
+  @Test
+  void aBurstOfPublishesFromAHandlerArrivesInOrderAndARequestAfterItDoesNotOvertakeIt() {
+    needsSeveralNodes("the burst crosses the wire");
+    String burster = unique("burster");
+    String recipient = unique("burstlog");
+    String topic = unique("bursts");
+    List<Integer> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(rt(0).register(burster, id -> new TestAgents.Burster()));
+    await(rt(1).register(recipient, id -> new TestAgents.BurstLog(log)));
+    await(rt(0).addSubscription(new TypeSubscription(topic, recipient)));
+    // the recipient is activated first, so the burst meets a running agent
+    await(rt(0).publish(new TestAgents.Numbered(0), new TopicId(topic, "r"), null));
+    until("the recipient active", WAIT, () -> log.size() == 1);
+    int n = 1_000;
+    TestAgents.Count seenBeforeDone = await(rt(0).send(new TestAgents.Burst(recipient, topic, n),
+        new AgentId(burster, "b"), null, TestAgents.Count.class));
+    assertThat(seenBeforeDone.value()).as("numbers the recipient had when the request came").isEqualTo(n + 1);
+    assertThat(log).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, n).boxed().toList());
+  }
+
   @Test
   void rpcAcrossNodes() {
     needsSeveralNodes("the reply crosses the wire (on one node the record itself is handed over)");

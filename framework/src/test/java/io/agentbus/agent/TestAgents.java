@@ -73,6 +73,48 @@ final class TestAgents {
     }
   }
 
+  /** Asks a {@link Burster} for a burst. */
+  record Burst(String recipientType, String topicType, int count) {
+  }
+
+  /** The end of a burst, sent as an RPC after the burst's publishes. */
+  record Done(int after) {
+  }
+
+  /**
+   * On a {@link Burst}, publishes {@code count} numbered messages to its recipient's topic from
+   * its handler (an event loop), then sends the recipient a {@link Done} request and answers with
+   * the reply.
+   */
+  static final class Burster extends Agent {
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder().onRequestAsync(Burst.class, (b, ctx) -> {
+        for (int i = 1; i <= b.count(); i++) {
+          publish(new Numbered(i), new TopicId(b.topicType(), "r"));
+        }
+        return send(new Done(b.count()), new AgentId(b.recipientType(), "r"), Count.class);
+      }).build();
+    }
+  }
+
+  /** Logs the numbers it is published and answers a {@link Done} with how many it had by then. */
+  static final class BurstLog extends Agent {
+    private final List<Integer> log;
+
+    BurstLog(List<Integer> log) {
+      this.log = log;
+    }
+
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder()
+          .on(Numbered.class, (m, ctx) -> log.add(m.n()))
+          .onRequest(Done.class, (d, ctx) -> new Count(log.size()))
+          .build();
+    }
+  }
+
   /**
    * AutoGen's distributed-runtime sample agent: publishes a reply to the default topic for each
    * message received, five times at most.

@@ -15,6 +15,8 @@ import io.agentbus.cluster.impl.EventBusRegistrations;
 import io.agentbus.cluster.impl.RequestsInFlight;
 import io.agentbus.error.ErrorCode;
 import io.agentbus.message.impl.CorruptFrame;
+import io.agentbus.message.impl.FrameBatch;
+import io.agentbus.message.impl.FrameCoalescer;
 import io.agentbus.message.MessageIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,9 +43,11 @@ import java.util.function.BooleanSupplier;
 /**
  * Routing and delivery: a send goes to its agent's owner (this node, or one event-bus request to
  * the owner's inbox, its reply correlated by the event bus and failed at once when that node
- * leaves); a publish goes to every subscribed agent, one frame per owning node however many of
- * its agents subscribe. Envelopes arriving in this node's inbox are delivered to the agents here,
- * or passed on (at most twice) when this node's view says another node owns the agent.
+ * leaves); a publish goes to every subscribed agent, one envelope per owning node however many of
+ * its agents subscribe, and the publishes an event loop makes to one node within a turn as one
+ * frame ({@link FrameCoalescer}; a request to that node sends them first, so it never overtakes
+ * them). Envelopes arriving in this node's inbox, alone or in a batch, are delivered to the agents
+ * here, or passed on (at most twice) when this node's view says another node owns the agent.
  *
  * <p>Payloads cross the wire as JSON, checked against the size limit before anything is sent
  * (a publish is all or nothing). Handler failures keep their {@link ErrorCode} across nodes.
@@ -55,6 +59,12 @@ final class Delivery {
 
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
   private static final int MAX_HOPS = 2;
+  /** The most one-way envelopes one frame to a node carries. */
+  static final int MAX_BATCH_ENVELOPES = 128;
+  /** A frame of one-way envelopes is sent once their payloads reach this many bytes. */
+  static final long MAX_BATCH_BYTES = 64 * 1024;
+  /** What an envelope's frame holds besides its payload and recipients, about. */
+  private static final long ENVELOPE_OVERHEAD_BYTES = 96;
 
   private final EventBus eventBus;
   private final String me;
@@ -73,6 +83,8 @@ final class Delivery {
   /** Requests waiting for a reply from each node: failed at once when that node leaves. */
   private final RequestsInFlight<String> awaitingReplyFrom = new RequestsInFlight<>();
   private final PublishRoutes routes;
+  /** Publishes to other nodes: those one event loop makes to one node in a turn go as one frame. */
+  private final FrameCoalescer<Envelope> toNodes;
   private final Counter sent;
   private final Counter published;
   private final Timer rpcTimer;
@@ -91,6 +103,7 @@ final class Delivery {
     this.tracing = tracing;
     this.closed = closed;
     this.routes = new PublishRoutes(me, addresses, directory, ownership);
+    this.toNodes = new FrameCoalescer<>(eventBus, EnvelopeCodec.BATCH, MAX_BATCH_ENVELOPES, MAX_BATCH_BYTES);
     MeterRegistry meters = options.getMeterRegistry();
     String messagesHelp = "agent messages sent (kind=send: RPCs) and published (kind=publish) from this node";
     this.sent = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "send").register(meters);
@@ -188,6 +201,7 @@ final class Delivery {
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
+    toNodes.flush();  // a request does not overtake the publishes this thread made before it
     return awaitingReplyFrom.track(owner, eventBus.<Object>request(addresses.inbox(owner), wire,
         new DeliveryOptions().setSendTimeout(timeout))).map(m -> {
           Envelope r = (Envelope) m.body();
@@ -272,17 +286,23 @@ final class Delivery {
     for (AgentId id : route.local()) {
       deliverOneWay(e.to(id));
     }
+    long bytes = wire == null ? 0 : wire.payloadJson.length() + ENVELOPE_OVERHEAD_BYTES;
     for (PublishRoutes.Remote r : route.remote()) {
-      // one frame per node, however many of its agents subscribe
-      eventBus.send(r.inbox(), r.agents().size() == 1 ? wire.to(r.agents().get(0)) : wire.toAll(r.agents()));
+      // one envelope per node, however many of its agents subscribe (and one frame for a turn's publishes to it)
+      toNodes.send(r.inbox(), r.agents().size() == 1 ? wire.to(r.agents().get(0)) : wire.toAll(r.agents()),
+          bytes + 16L * r.agents().size());
     }
     return Future.succeededFuture();
   }
 
   // --- receiving --------------------------------------------------------------------------------
 
-  /** Handles an envelope that arrived in this node's inbox, replying to a send. */
+  /** Handles an envelope (or a batch of one-way envelopes) that arrived in this node's inbox, replying to a send. */
   void onInbox(Message<Object> m) {
+    if (m.body() instanceof FrameBatch batch) {
+      batch.items().forEach(this::onOneWay);
+      return;
+    }
     if (!(m.body() instanceof Envelope)) {
       String reason = m.body() instanceof CorruptFrame ? ((CorruptFrame) m.body()).reason() : "unexpected body";
       malformed.increment();
@@ -293,15 +313,8 @@ final class Delivery {
       return;
     }
     Envelope e = (Envelope) m.body();
-    if (!e.recipients.isEmpty()) {
-      Envelope shared = decodedOnce(e);
-      for (AgentId id : e.recipients) {
-        deliverOneWay(shared.to(id));
-      }
-      return;
-    }
-    if (e.kind != Envelope.Kind.SEND || m.replyAddress() == null) {
-      deliverOneWay(e);
+    if (!e.recipients.isEmpty() || e.kind != Envelope.Kind.SEND || m.replyAddress() == null) {
+      onOneWay(e);
       return;
     }
     deliverHere(e).onComplete(ar -> {
@@ -322,6 +335,24 @@ final class Delivery {
         m.fail(500, "agent " + e.recipient + " replied with a payload that cannot be sent: " + ex.getMessage());
       }
     });
+  }
+
+  /** A one-way envelope (a publish, alone or in a batch), for one agent here or several. */
+  private void onOneWay(Object item) {
+    if (!(item instanceof Envelope e) || (e.recipient == null && e.recipients.isEmpty())) {
+      malformed.increment();
+      LOG.warn("dropped a malformed one-way agent envelope: {}", item instanceof CorruptFrame
+          ? ((CorruptFrame) item).reason() : item instanceof Envelope ? "no recipient" : "unexpected item");
+      return;
+    }
+    if (!e.recipients.isEmpty()) {
+      Envelope shared = decodedOnce(e);
+      for (AgentId id : e.recipients) {
+        deliverOneWay(shared.to(id));
+      }
+    } else {
+      deliverOneWay(e);
+    }
   }
 
   /**

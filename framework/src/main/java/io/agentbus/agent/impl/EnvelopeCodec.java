@@ -3,6 +3,7 @@ package io.agentbus.agent.impl;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.TopicId;
 import io.agentbus.message.impl.CorruptFrame;
+import io.agentbus.message.impl.FrameBatchCodec;
 import io.agentbus.message.impl.FrameIo;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.agentbus.message.impl.StringInterner;
@@ -26,6 +27,8 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
   /** 2: the caller's timeout travels with a send (after the hop count). */
   private static final byte VERSION = 2;
   private static final EnvelopeCodec INSTANCE = new EnvelopeCodec();
+  /** One-way envelopes one event loop sends to one node in a turn, as one frame. */
+  static final FrameBatchCodec<Envelope> BATCH = new FrameBatchCodec<>("agentbus.envelope.batch.v1", INSTANCE);
 
   /** Types, keys, topics and payload type names repeat from frame to frame: decoded to shared strings. */
   private final StringInterner names = new StringInterner();
@@ -40,6 +43,7 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
 
   static void registerOn(EventBus eventBus) {
     MessageCodecImpl.registerDefault(eventBus, Envelope.class, INSTANCE);
+    BATCH.registerOn(eventBus);
   }
 
   @Override

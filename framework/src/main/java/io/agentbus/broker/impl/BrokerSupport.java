@@ -38,8 +38,12 @@ final class BrokerSupport {
     return channel;
   }
 
-  /** Checks a message before it is published on a channel. */
-  void checkPublish(Channel channel, Message message) {
+  /**
+   * Checks a message before it is published on a channel.
+   *
+   * @return its payload's size in bytes, or a bound of it below the limit
+   */
+  long checkPublish(Channel channel, Message message) {
     checkChannel(channel);
     Objects.requireNonNull(message, "message");
     if (!message.envId().equals(channel.envId())) {
@@ -51,6 +55,7 @@ final class BrokerSupport {
     if (size > options.getMaxPayloadBytes()) {
       throw new MessageTooLargeException(size, options.getMaxPayloadBytes());
     }
+    return size;
   }
 
   /** Checks the arguments of a consume. */

@@ -10,6 +10,8 @@ import io.agentbus.channel.Ids;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageTypeRegistry;
 import io.agentbus.message.impl.ContextQueue;
+import io.agentbus.message.impl.FrameBatch;
+import io.agentbus.message.impl.FrameCoalescer;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.agentbus.message.MessageIds;
 import io.agentbus.metrics.BrokerMetrics;
@@ -34,8 +36,10 @@ import java.util.stream.Collectors;
 /**
  * {@link MessageBroker} on the Vert.x event bus, identical in one JVM and across a cluster.
  *
- * <p>Subscribers are event-bus consumers of the channel's address: a publish is one event-bus
- * publish. For pull consumers, each channel has one mailbox, kept by the broker that first claimed
+ * <p>Subscribers are event-bus consumers of the channel's address: a publish is an event-bus
+ * publish, and the publishes an event loop makes to one channel within one turn are one event-bus
+ * publish of a {@link FrameBatch} ({@link FrameCoalescer}), unpacked in order by each subscriber's
+ * consumer. For pull consumers, each channel has one mailbox, kept by the broker that first claimed
  * the channel (created it, published to it or consumed from it) in a cluster-wide map. The owner is
  * cached, so a publish looks nothing up in the cluster after the first one. A publish stores the
  * message in the mailbox directly when this broker owns it, otherwise by a request to the owner
@@ -51,6 +55,12 @@ import java.util.stream.Collectors;
 public final class EventBusBrokerImpl implements MessageBroker {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventBusBrokerImpl.class);
+  /** The most messages one event-bus frame to subscribers carries. */
+  static final int MAX_BATCH_MESSAGES = 128;
+  /** A frame to subscribers is sent once its payloads reach this many bytes. */
+  static final long MAX_BATCH_BYTES = 64 * 1024;
+  /** What a message's frame holds besides its payload, about (ids, timestamp, type). */
+  private static final long FRAME_OVERHEAD_BYTES = 96;
 
   private final Vertx vertx;
   private final EventBus eventBus;
@@ -60,6 +70,8 @@ public final class EventBusBrokerImpl implements MessageBroker {
   private final String controlPrefix;
   private final LocalMailboxes mailboxes;
   private final io.agentbus.cluster.ReachableConsumers consumers;
+  /** Publishes to subscribers: those of one event loop's turn to one channel go as one frame. */
+  private final FrameCoalescer<Message> toSubscribers;
   private MailboxClaims claims;
   private MailboxAccess access;
   private volatile boolean closed;
@@ -77,6 +89,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
     this.controlPrefix = support.channels.namespace() + "/_broker/";
     this.mailboxes = new LocalMailboxes(support, me, () -> closed);
     this.consumers = io.agentbus.cluster.ReachableConsumers.create(vertx, "broker " + me);
+    this.toSubscribers = new FrameCoalescer<>(eventBus, MessageCodecImpl.batchCodec(), MAX_BATCH_MESSAGES, MAX_BATCH_BYTES);
   }
 
   /**
@@ -198,21 +211,21 @@ public final class EventBusBrokerImpl implements MessageBroker {
   @Override
   public Future<Void> publish(Channel channel, Message message) {
     return guarded("publish", () -> {
-      support.checkPublish(channel, message);
+      long bytes = support.checkPublish(channel, message) + FRAME_OVERHEAD_BYTES;
       return onBusContext(() -> {
         String owner = claims.known(channel.address());
         if (owner == null) {
-          return claims.owner(channel).compose(o -> publishTo(channel, message, o));
+          return claims.owner(channel).compose(o -> publishTo(channel, message, o, bytes));
         }
-        return publishTo(channel, message, owner);
+        return publishTo(channel, message, owner, bytes);
       });
     });
   }
 
-  private Future<Void> publishTo(Channel channel, Message message, String owner) {
+  private Future<Void> publishTo(Channel channel, Message message, String owner, long bytes) {
     // stored first, handed to subscribers only once the mailbox accepted it
     return access.store(channel, message, owner).onSuccess(v -> {
-      eventBus.publish(channel.address(), message);
+      toSubscribers.publish(channel.address(), message, bytes);
       support.metrics.published(channel);
     });
   }
@@ -248,7 +261,7 @@ public final class EventBusBrokerImpl implements MessageBroker {
           body -> support.metrics.dropped(channel, BrokerMetrics.REASON_CONSUMER_OVERFLOW, 1));
       return onContext(() -> {
         io.agentbus.cluster.ReachableConsumers.Endpoint consumer = consumers.add(() -> eventBus.consumer(channel.address(),
-            m -> buffer.put(m.body())));
+            m -> FrameBatch.forEach(m.body(), buffer::put)));
         return consumer.completion().<ChannelSubscription>map(v -> new BusSubscription(channel, consumer, buffer));
       });
     });

@@ -26,14 +26,22 @@ public final class MessageCodecImpl implements MessageCodec<Message, Object> {
 
   private static final byte VERSION = 1;
   private static final MessageCodecImpl INSTANCE = new MessageCodecImpl();
+  private static final FrameBatchCodec<Message> BATCH = new FrameBatchCodec<>("agentbus.message.batch.v1", INSTANCE);
 
   /**
-   * Registers the codec as the default one for {@link Message} on {@code eventBus}, once.
+   * Registers the codec as the default one for {@link Message} on {@code eventBus}, and the codec
+   * of a batch of messages ({@link #batchCodec()}), once.
    *
    * @param eventBus the event bus
    */
   public static void registerOn(EventBus eventBus) {
     registerDefault(eventBus, Message.class, INSTANCE);
+    BATCH.registerOn(eventBus);
+  }
+
+  /** @return the codec of a {@link FrameBatch} of messages, registered by {@link #registerOn} */
+  public static FrameBatchCodec<Message> batchCodec() {
+    return BATCH;
   }
 
   /**

@@ -9,13 +9,11 @@ import io.agentbus.channel.Channels;
 import io.agentbus.channel.Ids;
 import io.agentbus.message.Message;
 import io.agentbus.message.MessageTypeRegistry;
-import io.agentbus.message.impl.ContextQueue;
 import io.agentbus.message.impl.FrameBatch;
 import io.agentbus.message.impl.FrameCoalescer;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.agentbus.message.MessageIds;
 import io.agentbus.metrics.BrokerMetrics;
-import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -252,33 +250,10 @@ public final class EventBusBrokerImpl implements MessageBroker {
   public Future<ChannelSubscription> subscribe(Channel channel, Handler<Message> handler) {
     return guarded("subscribe", () -> {
       support.checkChannel(channel);
-      Counter delivered = support.metrics.subscriberDeliveries(channel);
-      // the handler runs where the caller subscribed; the bus's consumer only fills a bounded buffer, on the
-      // broker's context, so that a subscriber that falls behind costs its buffer and the overflow is counted
-      Context subscriberContext = vertx.getOrCreateContext();
-      ContextQueue<Object> buffer = new ContextQueue<>(subscriberContext, body -> deliver(channel, body, handler, delivered),
-          support.options.getConsumerBufferSize(),
-          body -> support.metrics.dropped(channel, BrokerMetrics.REASON_CONSUMER_OVERFLOW, 1));
-      return onContext(() -> {
-        io.agentbus.cluster.ReachableConsumers.Endpoint consumer = consumers.add(() -> eventBus.consumer(channel.address(),
-            m -> FrameBatch.forEach(m.body(), buffer::put)));
-        return consumer.completion().<ChannelSubscription>map(v -> new BusSubscription(channel, consumer, buffer));
-      });
+      // the handler runs where the caller subscribed; the bus's consumer runs on the broker's context
+      BusSubscriber subscriber = new BusSubscriber(channel, handler, vertx.getOrCreateContext(), support, this::malformed);
+      return onContext(() -> subscriber.listen(consumers, eventBus));
     });
-  }
-
-  private void deliver(Channel channel, Object body, Handler<Message> handler, Counter delivered) {
-    if (!(body instanceof Message)) {
-      malformed(channel, body);
-      return;
-    }
-    try {
-      handler.handle((Message) body);
-      delivered.increment();
-    } catch (Throwable t) {
-      support.metrics.handlerFailed(channel);
-      LOG.warn("subscriber of {} failed on message {}", channel, ((Message) body).id(), t);
-    }
   }
 
   @Override
@@ -396,29 +371,6 @@ public final class EventBusBrokerImpl implements MessageBroker {
       return body.get();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
-    }
-  }
-
-  private final class BusSubscription implements ChannelSubscription {
-    private final Channel channel;
-    private final io.agentbus.cluster.ReachableConsumers.Endpoint consumer;
-    private final ContextQueue<Object> buffer;
-
-    BusSubscription(Channel channel, io.agentbus.cluster.ReachableConsumers.Endpoint consumer, ContextQueue<Object> buffer) {
-      this.channel = channel;
-      this.consumer = consumer;
-      this.buffer = buffer;
-    }
-
-    @Override
-    public Channel channel() {
-      return channel;
-    }
-
-    @Override
-    public Future<Void> unsubscribe() {
-      buffer.close();
-      return consumer.unregister();
     }
   }
 }

@@ -244,35 +244,16 @@ public final class AgentBench {
    * the peer needed.
    */
   private static double fanOut(Vertx vertx, Runnable publishOne, int total) throws Exception {
-    AtomicLong seen = new AtomicLong(-1);
-    var consumer = vertx.eventBus().<Long>consumer(COUNT, m -> seen.set(m.body()));
-    while (seen.get() < 0) {
-      Thread.sleep(5);
-    }
-    long start = seen.get();
-    long target = start + (long) total * FAN_OUT;
-    long t0 = System.nanoTime();
-    Context ctx = new Context(vertx);
-    ctx.run(() -> {
+    return deliveriesPerSecond(vertx, total, (uncounted, t0) -> new Context(vertx).run(() -> {
       for (int i = 0; i < total; i++) {
         publishOne.run();
         if (i % 1000 == 999) {
-          long sentDeliveries = (long) (i + 1) * FAN_OUT;
-          while (seen.get() - start < sentDeliveries - (long) FAN_WINDOW * FAN_OUT) {
+          while (uncounted.applyAsLong(i + 1) > FAN_WINDOW && System.nanoTime() - t0 < 60e9) {
             LockSupport.parkNanos(100_000);  // not a spin: on 2 cores a spinning driver takes the peer's CPU
-            if (System.nanoTime() - t0 > 60e9) {
-              break;
-            }
           }
         }
       }
-    });
-    while (seen.get() < target && System.nanoTime() - t0 < 60e9) {
-      Thread.sleep(2);
-    }
-    double rate = (seen.get() - start) / ((System.nanoTime() - t0) / 1e9);
-    consumer.unregister();
-    return rate;
+    }));
   }
 
   /**
@@ -280,6 +261,36 @@ public final class AgentBench {
    * while fewer than {@link #FAN_WINDOW} publishes are uncounted, otherwise retried after 1 ms.
    */
   private static double fanOutFromEventLoop(Vertx vertx, Runnable publishOne, int total) throws Exception {
+    return deliveriesPerSecond(vertx, total, (uncounted, t0) -> {
+      io.vertx.core.Context loop = vertx.getOrCreateContext();
+      int[] sent = {0};
+      Runnable[] chunk = new Runnable[1];
+      chunk[0] = () -> {
+        if (uncounted.applyAsLong(sent[0]) > FAN_WINDOW && System.nanoTime() - t0 < 60e9) {
+          vertx.setTimer(1, t -> chunk[0].run());
+          return;
+        }
+        for (int i = 0; i < 1_000 && sent[0] < total; i++, sent[0]++) {
+          publishOne.run();
+        }
+        if (sent[0] < total) {
+          loop.runOnContext(v -> chunk[0].run());
+        }
+      };
+      loop.runOnContext(v -> chunk[0].run());
+    });
+  }
+
+  /** Starts the publishing of a fan-out measure: told how many of n publishes are not yet counted, and the start time. */
+  private interface Publisher {
+    void start(java.util.function.LongUnaryOperator uncounted, long t0);
+  }
+
+  /**
+   * Runs {@code publisher} for {@code total} publishes and returns the deliveries per second the
+   * peer counts until all {@code total × FAN_OUT} are in (or 60 s pass).
+   */
+  private static double deliveriesPerSecond(Vertx vertx, int total, Publisher publisher) throws Exception {
     AtomicLong seen = new AtomicLong(-1);
     var consumer = vertx.eventBus().<Long>consumer(COUNT, m -> seen.set(m.body()));
     while (seen.get() < 0) {
@@ -288,22 +299,7 @@ public final class AgentBench {
     long start = seen.get();
     long target = start + (long) total * FAN_OUT;
     long t0 = System.nanoTime();
-    io.vertx.core.Context loop = vertx.getOrCreateContext();
-    int[] sent = {0};
-    Runnable[] chunk = new Runnable[1];
-    chunk[0] = () -> {
-      if (seen.get() - start < (long) sent[0] * FAN_OUT - (long) FAN_WINDOW * FAN_OUT && System.nanoTime() - t0 < 60e9) {
-        vertx.setTimer(1, t -> chunk[0].run());
-        return;
-      }
-      for (int i = 0; i < 1_000 && sent[0] < total; i++, sent[0]++) {
-        publishOne.run();
-      }
-      if (sent[0] < total) {
-        loop.runOnContext(v -> chunk[0].run());
-      }
-    };
-    loop.runOnContext(v -> chunk[0].run());
+    publisher.start(sent -> sent - (seen.get() - start) / FAN_OUT, t0);
     while (seen.get() < target && System.nanoTime() - t0 < 60e9) {
       Thread.sleep(2);
     }

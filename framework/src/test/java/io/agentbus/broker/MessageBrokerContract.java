@@ -94,14 +94,6 @@ public abstract class MessageBrokerContract {
     return b;
   }
 
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   protected static String newEnv() {
     return "env_" + ENVS.incrementAndGet();
   }
@@ -205,7 +197,7 @@ public abstract class MessageBrokerContract {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (witness.isEmpty() && System.nanoTime() < deadline) {
       await(a.publish(ch, msg(env, "system", "all", seq++)));
-      sleepQuietly(50);
+      io.agentbus.testing.Await.sleep(50);
     }
     assertThat(witness).as("witness delivery").isNotEmpty();
     assertThat(seqs(received)).containsExactly(1);

@@ -45,13 +45,7 @@ public final class FrameBatchCodec<T> implements MessageCodec<FrameBatch, Object
    * @return this codec
    */
   public FrameBatchCodec<T> registerOn(EventBus eventBus) {
-    synchronized (eventBus) {
-      try {
-        eventBus.registerCodec(this);
-      } catch (IllegalStateException alreadyRegistered) {
-        // once per Vert.x instance is enough
-      }
-    }
+    MessageCodecImpl.registerOnce(eventBus, () -> eventBus.registerCodec(this));
     return this;
   }
 

@@ -49,9 +49,17 @@ public final class MessageCodecImpl implements MessageCodec<Message, Object> {
    * broker or runtime sharing the Vert.x instance did it first.
    */
   public static <T> void registerDefault(EventBus eventBus, Class<T> type, MessageCodec<T, ?> codec) {
+    registerOnce(eventBus, () -> eventBus.registerDefaultCodec(type, codec));
+  }
+
+  /**
+   * Runs a codec registration on {@code eventBus} unless one sharing the Vert.x instance ran it
+   * first (Vert.x refuses a second registration with an {@link IllegalStateException}).
+   */
+  static void registerOnce(EventBus eventBus, Runnable registration) {
     synchronized (eventBus) {
       try {
-        eventBus.registerDefaultCodec(type, codec);
+        registration.run();
       } catch (IllegalStateException alreadyRegistered) {
         // registered once per Vert.x instance is enough
       }

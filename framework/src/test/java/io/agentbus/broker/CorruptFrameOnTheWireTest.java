@@ -87,4 +87,42 @@ class CorruptFrameOnTheWireTest {
     until("the good message", Duration.ofSeconds(10), () -> got.size() == 1);
     assertThat(got).containsExactly(m);
   }
+
+  /**
+   * A batch of 128 corrupt items from a peer counts 128 drops and logs one line, not 128 (each
+   * line was a WARN: a peer could flood the log at the rate it sends).
+   */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void aBatchOfCorruptItemsIsCountedItemByItemAndLoggedOnce() {
+    good = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+    evil = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+    var evilBatch = new io.agentbus.message.impl.FrameBatchCodec<Message>(MessageCodecImpl.batchCodec().name(),
+        (MessageCodec) new TruncatingCodec());
+    evil.eventBus().registerCodec(evilBatch);
+    BrokerOptions opts = new BrokerOptions();
+    MessageBroker broker = await(MessageBroker.eventBus(good, opts));
+    Channel ch = broker.channels().broadcast("dso", "env_0");
+    List<Message> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    await(broker.subscribe(ch, got::add));
+    Message m = Message.of("env_0", "dso", "all", 1, MessageType.BROADCAST, new JsonObject().put("price", 50.0));
+
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(new io.agentbus.testing.TeeOutputStream(err, captured), true));
+    try {
+      evil.eventBus().publish(ch.address(), new io.agentbus.message.impl.FrameBatch(Collections.nCopies(128, m)),
+          evilBatch.deliveryOptions());
+      until("128 corrupt items to be counted", Duration.ofSeconds(10), () -> {
+        var c = opts.getMeterRegistry().find(BrokerMetrics.DROPPED).tag("reason", BrokerMetrics.REASON_MALFORMED).counter();
+        return c != null && c.count() == 128.0;
+      });
+      await(broker.publish(ch, m));
+      until("the good message", Duration.ofSeconds(10), () -> got.size() == 1);
+    } finally {
+      System.setErr(err);
+    }
+    assertThat(captured.toString().lines().filter(l -> l.contains("dropped a malformed message")).count()).isEqualTo(1);
+    assertThat(got).containsExactly(m);
+  }
 }

@@ -17,6 +17,7 @@ import io.agentbus.error.ErrorCode;
 import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.FrameBatch;
 import io.agentbus.message.impl.FrameCoalescer;
+import io.agentbus.message.impl.ThrottledWarning;
 import io.agentbus.message.MessageIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,6 +59,8 @@ import java.util.function.BooleanSupplier;
 final class Delivery {
 
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+  /** Malformed envelopes come from outside: one line per 10 s however many (each is counted). */
+  private final ThrottledWarning malformedWarning = new ThrottledWarning(LOG);
   private static final int MAX_HOPS = 2;
   /** The most one-way envelopes one frame to a node carries. */
   static final int MAX_BATCH_ENVELOPES = 128;
@@ -306,7 +309,7 @@ final class Delivery {
     if (!(m.body() instanceof Envelope)) {
       String reason = m.body() instanceof CorruptFrame ? ((CorruptFrame) m.body()).reason() : "unexpected body";
       malformed.increment();
-      LOG.warn("dropped a malformed agent envelope: {}", reason);
+      malformedWarning.warn("dropped a malformed agent envelope: {}", reason);
       if (m.replyAddress() != null) {
         m.fail(400, "malformed envelope: " + reason);
       }
@@ -341,7 +344,7 @@ final class Delivery {
   private void onOneWay(Object item) {
     if (!(item instanceof Envelope e) || (e.recipient == null && e.recipients.isEmpty())) {
       malformed.increment();
-      LOG.warn("dropped a malformed one-way agent envelope: {}", item instanceof CorruptFrame
+      malformedWarning.warn("dropped a malformed one-way agent envelope: {}", item instanceof CorruptFrame
           ? ((CorruptFrame) item).reason() : item instanceof Envelope ? "no recipient" : "unexpected item");
       return;
     }

@@ -4,6 +4,7 @@ import io.agentbus.broker.MailboxFullException;
 import io.agentbus.channel.Channel;
 import io.agentbus.message.Message;
 import io.agentbus.message.impl.CorruptFrame;
+import io.agentbus.message.impl.ThrottledWarning;
 import io.agentbus.metrics.BrokerMetrics;
 import io.agentbus.channel.Ids;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +28,8 @@ import java.util.function.BooleanSupplier;
 final class LocalMailboxes {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalMailboxes.class);
+  /** Malformed frames come from outside: one line per 10 s however many (each is counted). */
+  private final ThrottledWarning malformedWarning = new ThrottledWarning(LOG);
   /** The header naming the channel of a store request (the body is the message frame). */
   static final String CHANNEL_HEADER = "agentbus-channel";
   private static final int STATUS_REJECTED = 503;
@@ -164,6 +167,6 @@ final class LocalMailboxes {
     String reason = body instanceof CorruptFrame ? ((CorruptFrame) body).reason()
         : body instanceof String ? (String) body : "unexpected body " + (body == null ? "null" : body.getClass().getName());
     support.metrics.dropped(channel, BrokerMetrics.REASON_MALFORMED, 1);
-    LOG.warn("dropped a malformed message on {}: {}", channel == null ? "broker " + me : channel, reason);
+    malformedWarning.warn("dropped a malformed message on {}: {}", channel == null ? "broker " + me : channel, reason);
   }
 }

@@ -16,6 +16,7 @@ module io.agentbus.framework {
   requires transitive io.opentelemetry.context;
   requires transitive micrometer.core;
   requires io.vertx.clustermanager.hazelcast;
+  requires io.netty.handler;
   requires com.hazelcast.core;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;

@@ -3,6 +3,9 @@ package io.agentbus.cluster.impl;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -37,15 +40,36 @@ import java.util.Date;
  *
  * <p>The derived form is for development and small clusters: whoever has the secret has the CA key.
  * Files let an operator issue per-node certificates from a real CA (cert-manager on Kubernetes).
+ *
+ * <p>The TLS engine is OpenSSL (BoringSSL, from {@code netty-tcnative-boringssl-static}) when its
+ * native library loads, which the node's fat jar carries for Linux x86-64; otherwise the JDK's.
+ * Both speak the same TLS 1.3 with the same certificates; BoringSSL costs less CPU per record
+ * (bench/RESULTS.md, "TLS engine").
  */
 public final class EventBusTls {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventBusTls.class);
 
   private EventBusTls() {
   }
 
+  /**
+   * @return OpenSSL's engine when its native library is available, else the JDK's; logged once
+   *     per call at info, with the reason OpenSSL is not used
+   */
+  public static SSLEngineOptions preferredEngine() {
+    if (OpenSSLEngineOptions.isAvailable()) {
+      LOG.info("TLS engine: OpenSSL ({})", io.netty.handler.ssl.OpenSsl.versionString());
+      return new OpenSSLEngineOptions();
+    }
+    Throwable why = io.netty.handler.ssl.OpenSsl.unavailabilityCause();
+    LOG.info("TLS engine: the JDK's (OpenSSL is not available: {})", why == null ? "unknown" : why.getMessage());
+    return new JdkSSLEngineOptions();
+  }
+
   /** Turns on mutual TLS with certificates from files (PEM). */
   public static void fromFiles(EventBusOptions eb, String certPath, String keyPath, String caPath) {
-    eb.setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+    eb.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setSslEngineOptions(preferredEngine())
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(certPath).setKeyPath(keyPath))
         .setTrustOptions(new PemTrustOptions().addCertPath(caPath));
   }
@@ -53,7 +77,7 @@ public final class EventBusTls {
   /** Turns on mutual TLS with a certificate issued by the CA derived from the secret. */
   public static void derived(EventBusOptions eb, SecretKeys keys) {
     String[] pem = derivedPem(keys);
-    eb.setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+    eb.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setSslEngineOptions(preferredEngine())
         .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(pem[0])).setKeyValue(Buffer.buffer(pem[1])))
         .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(pem[2])));
   }

@@ -11,6 +11,8 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static io.agentbus.testing.Await.await;
 import static io.agentbus.testing.Await.awaitFailure;
@@ -30,6 +32,11 @@ class EventBusTlsTest {
     EventBusOptions eb = new EventBusOptions();
     EventBusTls.derived(eb, new SecretKeys(ClusterSecret.of(secret)));
     return eb;
+  }
+
+  private static EventBusOptions derived(String secret, String engine) {
+    return derived(secret).setSslEngineOptions(engine.equals("openssl")
+        ? new io.vertx.core.net.OpenSSLEngineOptions() : new io.vertx.core.net.JdkSSLEngineOptions());
   }
 
   private NetServer echo(EventBusOptions eb) {
@@ -77,6 +84,28 @@ class EventBusTlsTest {
     assertThat(awaitFailure(io.vertx.core.Future.future(p -> {
       try {
         p.complete(roundTrip(new EventBusOptions(), server.actualPort()));
+      } catch (Throwable t) {
+        p.fail(t);
+      }
+    }))).isNotNull();
+  }
+
+  @Test
+  void openSslIsPreferredWhenItsNativeLibraryIsThere() {
+    // this module's tests carry netty-tcnative-boringssl-static for Linux x86-64, as the node's jar does
+    assertThat(io.vertx.core.net.OpenSSLEngineOptions.isAvailable()).as("BoringSSL loads on this machine").isTrue();
+    assertThat(derived("same secret same secret").getSslEngineOptions()).isInstanceOf(io.vertx.core.net.OpenSSLEngineOptions.class);
+  }
+
+  /** Every pairing of engines: a cluster being upgraded mixes them, and the secret decides alone. */
+  @ParameterizedTest(name = "server {0}, client {1}")
+  @CsvSource({"openssl, openssl", "openssl, jdk", "jdk, openssl", "jdk, jdk"})
+  void bothEnginesAdmitTheSecretAndRefuseOthers(String serverEngine, String clientEngine) {
+    NetServer server = echo(derived("same secret same secret", serverEngine));
+    assertThat(roundTrip(derived("same secret same secret", clientEngine), server.actualPort()).toString()).isEqualTo("ping");
+    assertThat(awaitFailure(io.vertx.core.Future.future(p -> {
+      try {
+        p.complete(roundTrip(derived("another secret entirely", clientEngine), server.actualPort()));
       } catch (Throwable t) {
         p.fail(t);
       }

@@ -11,6 +11,7 @@ import io.agentbus.agent.TestAgents.Observer;
 import io.agentbus.agent.TestAgents.Sum;
 import io.agentbus.agent.TestAgents.WhereAreYou;
 import io.agentbus.cluster.Node;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,6 +175,42 @@ public abstract class AgentRuntimeContract {
         new AgentId(burster, "b"), null, TestAgents.Count.class));
     assertThat(seenBeforeDone.value()).as("numbers the recipient had when the request came").isEqualTo(n + 1);
     assertThat(log).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, n).boxed().toList());
+  }
+
+  /**
+   * Calls an agent's handler makes at once to another node (they may travel in one frame): each
+   * gets its own outcome, the same as that call made alone, and as soon as it is ready — one call
+   * whose handler never answers holds back none of the others.
+   */
+  @Test
+  void callsMadeTogetherFromAHandlerEachGetTheirOwnOutcomeAsSoonAsReady() {
+    needsSeveralNodes("the calls cross the wire");
+    String calc = unique("calc");
+    String fanner = unique("fanner");
+    await(rt(1).register(calc, id -> new Calculator()));
+    await(rt(0).register(fanner, id -> new TestAgents.Fanner(rt(0))));
+    int n = 300;
+    TestAgents.FanResult r = await(rt(0).send(new TestAgents.FanOut(calc, n), new AgentId(fanner, "f"), null,
+        TestAgents.FanResult.class));
+    assertThat(r.firstStillWaiting()).as("the hanging call 0 still waiting when all others were answered").isTrue();
+    for (int i = 1; i < n; i++) {
+      // the same call made alone, from this thread: the outcome to expect, failure class, code and message included
+      Future<Sum> alone = rt(0).send(TestAgents.Fanner.call(i), new AgentId(calc, "k" + i), null, Sum.class,
+          TestAgents.Fanner.timeoutOf(i));
+      assertThat(r.outcomes().get(i)).as("call %d", i).isEqualTo(TestAgents.Fanner.outcome(awaitOutcome(alone)));
+    }
+    assertThat(r.outcomes().get(1)).startsWith("AgentTimeoutException DEADLINE_EXCEEDED");
+    assertThat(r.outcomes().get(3)).contains("refused: no 3");
+    assertThat(r.outcomes().get(4)).isEqualTo("sum 1004");
+  }
+
+  private static <T> io.vertx.core.AsyncResult<T> awaitOutcome(Future<T> f) {
+    try {
+      await(f);
+    } catch (RuntimeException ignored) {
+      // the outcome is read from the future
+    }
+    return f;
   }
 
   @Test

@@ -98,6 +98,69 @@ final class TestAgents {
     }
   }
 
+  /** Asks a {@link Fanner} to make {@code n} calls at once to {@code targetType/k0..k(n-1)}. */
+  record FanOut(String targetType, int n) {
+  }
+
+  /**
+   * @param outcomes per call, in call order: "sum N", or the failure's class, code and message;
+   *     null for call 0, which was still waiting when the others were all answered
+   * @param firstStillWaiting whether call 0 was still waiting then
+   */
+  record FanResult(List<String> outcomes, boolean firstStillWaiting) {
+  }
+
+  /**
+   * Makes all its calls in one turn of its handler (so they may travel in one frame): call 0
+   * {@link Hang}s with a 15 s timeout, call 1 {@link Hang}s with a 300 ms timeout, every call i with
+   * i % 10 == 3 {@link Fail}s, the others {@link Add} (i, 1000). Answers once every call but the
+   * first has its outcome.
+   */
+  static final class Fanner extends Agent {
+    private final AgentRuntime runtime;
+
+    Fanner(AgentRuntime runtime) {
+      this.runtime = runtime;
+    }
+
+    /** @return the message call {@code i} of a {@link FanOut} sends */
+    static Object call(int i) {
+      return i <= 1 ? new Hang() : i % 10 == 3 ? new Fail("no " + i) : new Add(i, 1000);
+    }
+
+    /** @return how long call {@code i} waits */
+    static long timeoutOf(int i) {
+      return i == 0 ? 15_000 : i == 1 ? 300 : 10_000;
+    }
+
+    /** @return how a call's outcome is written in a {@link FanResult} */
+    static String outcome(io.vertx.core.AsyncResult<Sum> ar) {
+      if (ar.succeeded()) {
+        return "sum " + ar.result().value();
+      }
+      Throwable t = ar.cause();
+      return t.getClass().getSimpleName() + " " + io.agentbus.error.ErrorCode.of(t) + " " + t.getMessage();
+    }
+
+    @Override
+    public Handlers handlers() {
+      return Handlers.builder().onRequestAsync(FanOut.class, (f, ctx) -> {
+        String[] outcomes = new String[f.n()];
+        List<Future<Sum>> others = new java.util.ArrayList<>();
+        for (int i = 0; i < f.n(); i++) {
+          int index = i;
+          Future<Sum> call = runtime.send(call(i), new AgentId(f.targetType(), "k" + i), id(), Sum.class, timeoutOf(i))
+              .onComplete(ar -> outcomes[index] = outcome(ar));
+          if (i > 0) {
+            others.add(call);
+          }
+        }
+        return Future.join(others).transform(v -> Future.succeededFuture(
+            new FanResult(java.util.Arrays.asList(outcomes.clone()), outcomes[0] == null)));
+      }).build();
+    }
+  }
+
   /** Logs the numbers it is published and answers a {@link Done} with how many it had by then. */
   static final class BurstLog extends Agent {
     private final List<Integer> log;

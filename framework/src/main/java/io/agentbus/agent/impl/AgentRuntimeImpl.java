@@ -76,7 +76,7 @@ public final class AgentRuntimeImpl implements AgentRuntime {
     this.ownership = new Ownership(node, registry.directory());
     this.activations = new Activations(vertx, context, me, addresses, registry, ownership, payloadTypes, tracing,
         options.getSendTimeoutMillis(), options.getDrainTimeoutMillis(), options.getMeterRegistry());
-    this.delivery = new Delivery(eventBus, me, addresses, options, payloadTypes, registry.directory(), ownership, activations,
+    this.delivery = new Delivery(vertx, me, addresses, options, payloadTypes, registry.directory(), ownership, activations,
         tracing, () -> closed);
   }
 
@@ -115,10 +115,12 @@ public final class AgentRuntimeImpl implements AgentRuntime {
           .setMaxBufferedMessages(INBOX_BUFFER));
       return c.handler(delivery::onInbox);
     });
+    ReachableConsumers.Endpoint answers = consumers.add(() -> eventBus.<Object>consumer(new MessageConsumerOptions()
+        .setAddress(addresses.answers(me)).setMaxBufferedMessages(INBOX_BUFFER)).handler(delivery.calls()::onAnswers));
     ReachableConsumers.Endpoint directory = consumers.add(() -> eventBus.consumer(addresses.directory(me), registry::onPushed));
     ReachableConsumers.Endpoint release = consumers.add(() -> eventBus.consumer(addresses.release(me),
         activations::onReleaseRequest));
-    return Future.all(inbox.completion(), directory.completion(), release.completion()).mapEmpty();
+    return Future.all(inbox.completion(), answers.completion(), directory.completion(), release.completion()).mapEmpty();
   }
 
   /** The registry changed: placement is recomputed, and agents this node no longer owns move. */
@@ -266,7 +268,9 @@ public final class AgentRuntimeImpl implements AgentRuntime {
             // nothing to release
           }
           return consumers.closeAll().otherwiseEmpty();
-        }));
+        })
+        // no answer can reach this runtime any more
+        .onComplete(x -> delivery.calls().closed(Delivery.closedError(me))));
   }
 
   /** Completes when no message is being handled here, or at the deadline. */

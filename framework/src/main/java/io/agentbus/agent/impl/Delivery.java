@@ -6,8 +6,6 @@ import io.agentbus.agent.AgentRpcException;
 import io.agentbus.agent.AgentRuntimeOptions;
 import io.agentbus.agent.AgentTimeoutException;
 import io.agentbus.agent.AgentUnavailableException;
-import io.agentbus.agent.BytesPayload;
-import io.agentbus.agent.JsonPayload;
 import io.agentbus.agent.PayloadTypes;
 import io.agentbus.agent.TopicId;
 import io.agentbus.agent.UnknownAgentTypeException;
@@ -30,7 +28,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +39,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
- * Routing and delivery: a send goes to its agent's owner (this node, or one event-bus request to
- * the owner's inbox, its reply correlated by the event bus and failed at once when that node
- * leaves); a publish goes to every subscribed agent, one envelope per owning node however many of
- * its agents subscribe, and the publishes an event loop makes to one node within a turn as one
- * frame ({@link FrameCoalescer}; a request to that node sends them first, so it never overtakes
- * them). Envelopes arriving in this node's inbox, alone or in a batch, are delivered to the agents
+ * Routing and delivery: a send goes to its agent's owner (this node, or the owner's inbox: from an
+ * event loop as a call in that turn's frame to the node, answered on its own ({@link Calls}); from
+ * any other thread one event-bus request, its reply correlated by the event bus; either way failed
+ * at once when that node leaves); a publish goes to every subscribed agent, one envelope per
+ * owning node however many of its agents subscribe, and the publishes and calls an event loop
+ * makes to one node within a turn as one frame ({@link FrameCoalescer}, in the order they were
+ * made). Envelopes arriving in this node's inbox, alone or in a batch, are delivered to the agents
  * here, or passed on (at most twice) when this node's view says another node owns the agent.
  *
  * <p>Payloads cross the wire as JSON, checked against the size limit before anything is sent
@@ -86,16 +84,20 @@ final class Delivery {
   /** Requests waiting for a reply from each node: failed at once when that node leaves. */
   private final RequestsInFlight<String> awaitingReplyFrom = new RequestsInFlight<>();
   private final PublishRoutes routes;
-  /** Publishes to other nodes: those one event loop makes to one node in a turn go as one frame. */
+  /** Publishes and calls to other nodes: those one event loop makes to one node in a turn go as one frame. */
   private final FrameCoalescer<Envelope> toNodes;
+  /** The answers to calls that came in batches: those one event loop sends to one node in a turn go as one frame. */
+  private final FrameCoalescer<Answer> toCallers;
+  private final Calls calls;
   private final Counter sent;
   private final Counter published;
   private final Timer rpcTimer;
   private final Counter malformed;
 
-  Delivery(EventBus eventBus, String me, RuntimeAddresses addresses, AgentRuntimeOptions options, PayloadTypes payloadTypes,
-      Directory directory, Ownership ownership, Activations activations, RuntimeTracing tracing, BooleanSupplier closed) {
-    this.eventBus = eventBus;
+  Delivery(io.vertx.core.Vertx vertx, String me, RuntimeAddresses addresses, AgentRuntimeOptions options,
+      PayloadTypes payloadTypes, Directory directory, Ownership ownership, Activations activations, RuntimeTracing tracing,
+      BooleanSupplier closed) {
+    this.eventBus = vertx.eventBus();
     this.me = me;
     this.addresses = addresses;
     this.options = options;
@@ -107,6 +109,8 @@ final class Delivery {
     this.closed = closed;
     this.routes = new PublishRoutes(me, addresses, directory, ownership);
     this.toNodes = new FrameCoalescer<>(eventBus, EnvelopeCodec.BATCH, MAX_BATCH_ENVELOPES, MAX_BATCH_BYTES);
+    this.toCallers = new FrameCoalescer<>(eventBus, AnswerCodec.BATCH, MAX_BATCH_ENVELOPES, MAX_BATCH_BYTES);
+    this.calls = new Calls(vertx, me, addresses, toNodes);
     MeterRegistry meters = options.getMeterRegistry();
     String messagesHelp = "agent messages sent (kind=send: RPCs) and published (kind=publish) from this node";
     this.sent = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "send").register(meters);
@@ -117,6 +121,11 @@ final class Delivery {
         .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(50),
             Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10))
         .register(meters);
+  }
+
+  /** @return the calls of this node's agents waiting for an answer from another node */
+  Calls calls() {
+    return calls;
   }
 
   /** @return the messages being handled by agents here */
@@ -173,30 +182,6 @@ final class Delivery {
     });
   }
 
-  /** A reply payload: the object (local) or type name and JSON (remote). */
-  private record Reply(Object payload, String type, Buffer json) {
-    @SuppressWarnings("unchecked")
-    <R> R as(Class<R> target, PayloadTypes types) {
-      if (payload == null && json == null) {
-        return null;
-      }
-      if (payload != null && target.isInstance(payload)) {
-        return (R) payload;
-      }
-      if (payload != null) {
-        return types.convert(type != null ? type : types.nameOf(payload), payload, null, target);
-      }
-      if (target == Object.class && PayloadTypes.isBytes(json)) {
-        return (R) types.decode(type, json, BytesPayload.class);
-      }
-      if (target == Object.class) {
-        Class<?> known = types.classOf(type);
-        return (R) (known != null ? types.decode(type, json, known) : new JsonPayload(type, new JsonObject(json)));
-      }
-      return types.decode(type, json, target);
-    }
-  }
-
   private Future<Reply> remote(String owner, Envelope e, long timeout) {
     Envelope wire;
     try {
@@ -204,7 +189,10 @@ final class Delivery {
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
-    toNodes.flush();  // a request does not overtake the publishes this thread made before it
+    if (io.vertx.core.Context.isOnEventLoopThread()) {
+      // in this turn's frame to that node, behind the publishes made before it (Calls)
+      return calls.call(owner, wire, wire.payloadJson.length() + ENVELOPE_OVERHEAD_BYTES, timeout);
+    }
     return awaitingReplyFrom.track(owner, eventBus.<Object>request(addresses.inbox(owner), wire,
         new DeliveryOptions().setSendTimeout(timeout))).map(m -> {
           Envelope r = (Envelope) m.body();
@@ -214,8 +202,10 @@ final class Delivery {
 
   /** Fails every request waiting for {@code node}, which left: nobody will answer them. */
   void nodeLeft(String node) {
-    awaitingReplyFrom.failAll(node::equals, n -> new AgentUnavailableException("node " + n + " left the cluster while a "
-        + "request to it was in flight (it may or may not have been handled); a retry goes to the agent's new owner"));
+    java.util.function.Function<String, Throwable> why = n -> new AgentUnavailableException("node " + n + " left the "
+        + "cluster while a request to it was in flight (it may or may not have been handled); a retry goes to the agent's new owner");
+    awaitingReplyFrom.failAll(node::equals, why);
+    calls.nodeLeft(node, why);
   }
 
   /** Encodes a payload for another node, refusing one over the size limit with a clear error. */
@@ -303,6 +293,9 @@ final class Delivery {
   /** Handles an envelope (or a batch of one-way envelopes) that arrived in this node's inbox, replying to a send. */
   void onInbox(Message<Object> m) {
     if (m.body() instanceof FrameBatch batch) {
+      if (m.replyAddress() != null) {
+        m.reply(null);  // a batch holding calls, accepted as a whole: each call's answer follows on its own
+      }
       batch.items().forEach(this::onOneWay);
       return;
     }
@@ -323,7 +316,7 @@ final class Delivery {
     deliverHere(e).onComplete(ar -> {
       if (ar.failed()) {
         // the failure's code travels with it (capacity 429, unavailable 503, ... see ErrorCode)
-        m.fail(ErrorCode.of(ar.cause()).wireCode(), ar.cause().getMessage() != null ? ar.cause().getMessage() : ar.cause().toString());
+        m.fail(ErrorCode.of(ar.cause()).wireCode(), messageOf(ar.cause()));
         return;
       }
       try {
@@ -335,17 +328,48 @@ final class Delivery {
             : new Envelope(Envelope.Kind.REPLY, e.messageId, e.recipient, e.sender, null, type, r, null, Map.of(), 0);
         m.reply(reply);
       } catch (RuntimeException ex) {
-        m.fail(500, "agent " + e.recipient + " replied with a payload that cannot be sent: " + ex.getMessage());
+        m.fail(500, unsendable(e, ex));
       }
     });
   }
 
-  /** A one-way envelope (a publish, alone or in a batch), for one agent here or several. */
+  /** A call that came in a batch: handled here, its answer sent back on its own to the caller's node ({@link Calls}). */
+  private void answer(Envelope e) {
+    deliverHere(e).onComplete(ar -> {
+      Answer a;
+      if (ar.failed()) {
+        a = Answer.failed(e.callId, ErrorCode.of(ar.cause()).wireCode(), messageOf(ar.cause()));
+      } else {
+        try {
+          Object r = ar.result();
+          String type = r == null ? null : payloadTypes.nameOf(r);
+          a = Answer.replied(e.callId, type, r == null ? null : encodeForWire(type, r));
+        } catch (RuntimeException ex) {
+          a = Answer.failed(e.callId, 500, unsendable(e, ex));
+        }
+      }
+      toCallers.send(addresses.answers(e.replyTo), a, a.bytes());
+    });
+  }
+
+  private static String messageOf(Throwable t) {
+    return t.getMessage() != null ? t.getMessage() : t.toString();
+  }
+
+  private static String unsendable(Envelope e, RuntimeException ex) {
+    return "agent " + e.recipient + " replied with a payload that cannot be sent: " + ex.getMessage();
+  }
+
+  /** A one-way envelope (a publish, alone or in a batch, or a call in a batch), for one agent here or several. */
   private void onOneWay(Object item) {
     if (!(item instanceof Envelope e) || (e.recipient == null && e.recipients.isEmpty())) {
       malformed.increment();
       malformedWarning.warn("dropped a malformed one-way agent envelope: {}", item instanceof CorruptFrame
           ? ((CorruptFrame) item).reason() : item instanceof Envelope ? "no recipient" : "unexpected item");
+      return;
+    }
+    if (e.isCall()) {
+      answer(e);
       return;
     }
     if (!e.recipients.isEmpty()) {

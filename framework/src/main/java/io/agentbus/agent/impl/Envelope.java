@@ -33,6 +33,12 @@ final class Envelope {
    * default.
    */
   final long timeoutMillis;
+  /**
+   * For a send that may travel in a batch ({@link Calls}): the caller's id of the call (0: none),
+   * and the node its answer goes back to.
+   */
+  final long callId;
+  final String replyTo;
 
   Envelope(Kind kind, String messageId, AgentId sender, AgentId recipient, TopicId topic, String payloadType,
            Object payload, Buffer payloadJson, Map<String, String> metadata, int hops) {
@@ -47,6 +53,13 @@ final class Envelope {
   Envelope(Kind kind, String messageId, AgentId sender, AgentId recipient, TopicId topic, String payloadType,
            Object payload, Buffer payloadJson, Map<String, String> metadata, int hops, List<AgentId> recipients,
            long timeoutMillis) {
+    this(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops, recipients, timeoutMillis,
+        0, null);
+  }
+
+  Envelope(Kind kind, String messageId, AgentId sender, AgentId recipient, TopicId topic, String payloadType,
+           Object payload, Buffer payloadJson, Map<String, String> metadata, int hops, List<AgentId> recipients,
+           long timeoutMillis, long callId, String replyTo) {
     this.kind = kind;
     this.messageId = messageId;
     this.sender = sender;
@@ -59,22 +72,37 @@ final class Envelope {
     this.hops = hops;
     this.recipients = recipients;
     this.timeoutMillis = timeoutMillis;
+    this.callId = callId;
+    this.replyTo = replyTo;
+  }
+
+  /** @return a copy that is call {@code id} of node {@code caller}, answered there on its own when it came in a batch */
+  Envelope asCall(long id, String caller) {
+    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops, recipients,
+        timeoutMillis, id, caller);
+  }
+
+  /** @return whether it is a call whose answer goes back on its own (it came in a batch) */
+  boolean isCall() {
+    return kind == Kind.SEND && callId != 0 && replyTo != null;
   }
 
   /** @return a copy whose caller waits {@code millis} for the reply */
   Envelope withTimeout(long millis) {
-    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops, recipients, millis);
+    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops, recipients, millis,
+        callId, replyTo);
   }
 
   /** @return a copy addressed to several recipients on one node */
   Envelope toAll(List<AgentId> all) {
     return new Envelope(kind, messageId, sender, null, topic, payloadType, payload, payloadJson, metadata, hops, List.copyOf(all),
-        timeoutMillis);
+        timeoutMillis, callId, replyTo);
   }
 
   /** @return a copy carrying the payload's JSON (for a remote node) */
   Envelope withJson(Buffer json) {
-    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, null, json, metadata, hops, recipients, timeoutMillis);
+    return new Envelope(kind, messageId, sender, recipient, topic, payloadType, null, json, metadata, hops, recipients, timeoutMillis,
+        callId, replyTo);
   }
 
   /**
@@ -84,19 +112,19 @@ final class Envelope {
    */
   Envelope withDecoded(Object decoded) {
     return new Envelope(kind, messageId, sender, recipient, topic, payloadType, decoded, payloadJson, metadata, hops, recipients,
-        timeoutMillis);
+        timeoutMillis, callId, replyTo);
   }
 
   /** @return a copy for another recipient */
   Envelope to(AgentId other) {
     return new Envelope(kind, messageId, sender, other, topic, payloadType, payload, payloadJson, metadata, hops, List.of(),
-        timeoutMillis);
+        timeoutMillis, callId, replyTo);
   }
 
   /** @return a copy one hop further */
   Envelope forwarded() {
     return new Envelope(kind, messageId, sender, recipient, topic, payloadType, payload, payloadJson, metadata, hops + 1,
-        recipients, timeoutMillis);
+        recipients, timeoutMillis, callId, replyTo);
   }
 
   /** @return whether it came from another node (its reply goes back as JSON) */

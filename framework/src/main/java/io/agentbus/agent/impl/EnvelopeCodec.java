@@ -24,8 +24,11 @@ import java.util.Map;
 final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
 
   static final String NAME = "agentbus.envelope.v1";
-  /** 2: the caller's timeout travels with a send (after the hop count). */
-  private static final byte VERSION = 2;
+  /**
+   * 2: the caller's timeout travels with a send (after the hop count); 3: then the call id and the
+   * caller's node (a send that may travel in a batch, answered on its own).
+   */
+  private static final byte VERSION = 3;
   private static final EnvelopeCodec INSTANCE = new EnvelopeCodec();
   /** One-way envelopes one event loop sends to one node in a turn, as one frame. */
   static final FrameBatchCodec<Envelope> BATCH = new FrameBatchCodec<>("agentbus.envelope.batch.v1", INSTANCE);
@@ -44,6 +47,7 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
   static void registerOn(EventBus eventBus) {
     MessageCodecImpl.registerDefault(eventBus, Envelope.class, INSTANCE);
     BATCH.registerOn(eventBus);
+    AnswerCodec.registerOn(eventBus);
   }
 
   @Override
@@ -51,7 +55,9 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
     if (e.payloadJson == null && e.payload != null) {
       throw new IllegalStateException("envelope payload must be encoded before it leaves the JVM");
     }
-    b.appendByte(VERSION).appendByte((byte) e.kind.ordinal()).appendByte((byte) e.hops).appendLong(e.timeoutMillis);
+    b.appendByte(VERSION).appendByte((byte) e.kind.ordinal()).appendByte((byte) e.hops).appendLong(e.timeoutMillis)
+        .appendLong(e.callId);
+    FrameIo.writeString(b, e.replyTo == null ? "" : e.replyTo);
     FrameIo.writeString(b, e.messageId);
     FrameIo.writeString(b, e.sender == null ? "" : e.sender.type());
     FrameIo.writeString(b, e.sender == null ? "" : e.sender.key());
@@ -90,6 +96,8 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
       Envelope.Kind kind = Envelope.Kind.values()[r.byt()];
       int hops = r.byt();
       long timeout = r.lng();
+      long callId = r.lng();
+      String replyTo = r.string(names);
       String id = r.string();
       AgentId sender = agent(r.string(names), r.string(names));
       AgentId recipient = agent(r.string(names), r.string(names));
@@ -104,7 +112,7 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
       int len = r.integer();
       Buffer json = len < 0 ? null : r.bytes(len);
       return new Envelope(kind, id, sender, recipient, topic, type.isEmpty() ? null : type, null, json, md, hops, all,
-          Math.max(0, timeout));
+          Math.max(0, timeout), callId, replyTo.isEmpty() ? null : replyTo);
     } catch (RuntimeException e) {
       return new CorruptFrame(e.getClass().getSimpleName() + ": " + e.getMessage());
     }

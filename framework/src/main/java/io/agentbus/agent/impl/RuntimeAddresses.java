@@ -2,9 +2,9 @@ package io.agentbus.agent.impl;
 
 /**
  * The event-bus addresses of the agent runtime in one namespace, all under
- * {@code {namespace}/_runtime/}: each node's inbox (envelopes for its agents), directory (registry
- * changes pushed to it) and release (requests to let an agent go), and the cluster-wide lifecycle
- * topic.
+ * {@code {namespace}/_runtime/}: each node's inbox (envelopes for its agents), answers (to the calls
+ * it sent in batches), directory (registry changes pushed to it) and release (requests to let an
+ * agent go), and the cluster-wide lifecycle topic.
  */
 final class RuntimeAddresses {
 
@@ -27,6 +27,11 @@ final class RuntimeAddresses {
       }
     }
     return address;
+  }
+
+  /** @return where the answers to the calls {@code node} sent in batches go ({@link Calls}) */
+  String answers(String node) {
+    return prefix + node + "/answers";
   }
 
   /** @return where registry changes are pushed to {@code node} */

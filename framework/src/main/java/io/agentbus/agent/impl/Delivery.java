@@ -4,12 +4,10 @@ import io.agentbus.agent.AgentCapacityException;
 import io.agentbus.agent.AgentId;
 import io.agentbus.agent.AgentRpcException;
 import io.agentbus.agent.AgentRuntimeOptions;
-import io.agentbus.agent.AgentTimeoutException;
 import io.agentbus.agent.AgentUnavailableException;
 import io.agentbus.agent.PayloadTypes;
 import io.agentbus.agent.TopicId;
 import io.agentbus.agent.UnknownAgentTypeException;
-import io.agentbus.cluster.impl.EventBusRegistrations;
 import io.agentbus.cluster.impl.RequestsInFlight;
 import io.agentbus.error.ErrorCode;
 import io.agentbus.message.impl.CorruptFrame;
@@ -26,15 +24,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
@@ -172,7 +167,7 @@ final class Delivery {
         RuntimeTracing.end(span, ar.failed() ? ar.cause() : null);
       }
       if (ar.failed()) {
-        return Future.failedFuture(rpcError(recipient, timeout, ar.cause()));
+        return Future.failedFuture(RpcErrors.of(recipient, timeout, ar.cause()));
       }
       try {
         return Future.succeededFuture(ar.result().as(replyType, payloadTypes));
@@ -216,29 +211,6 @@ final class Delivery {
           + options.getMaxPayloadBytes() + " bytes (AgentRuntimeOptions.maxPayloadBytes)");
     }
     return b;
-  }
-
-  private Throwable rpcError(AgentId recipient, long timeout, Throwable err) {
-    if (err instanceof AgentRpcException) {
-      return err;
-    }
-    if (err instanceof TimeoutException || (err instanceof ReplyException
-        && ((ReplyException) err).failureType() == ReplyFailure.TIMEOUT)) {
-      return new AgentTimeoutException(recipient, timeout);
-    }
-    if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && ((ReplyException) err).failureCode() == AgentCapacityException.FAILURE_CODE) {
-      return new AgentCapacityException(err.getMessage());
-    }
-    if (err instanceof ReplyException && ((ReplyException) err).failureType() == ReplyFailure.RECIPIENT_FAILURE
-        && ((ReplyException) err).failureCode() == AgentUnavailableException.FAILURE_CODE) {
-      return new AgentUnavailableException(err.getMessage());
-    }
-    if (EventBusRegistrations.noHandlers(err)) {
-      return new AgentRpcException("the node owning " + recipient + " has no running agent runtime (it is stopping or gone)",
-          ErrorCode.UNAVAILABLE);
-    }
-    return new AgentRpcException(err.getMessage() != null ? err.getMessage() : err.toString(), ErrorCode.of(err));
   }
 
   /** @see io.agentbus.agent.AgentRuntime#publish(Object, TopicId, AgentId, String, Map) */

@@ -25,9 +25,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
- * Agent RPC and publish fan-out between agents on two JVMs against raw Vert.x request/reply and
- * publish, same run (the fan-out published from a plain thread, and from an event loop as an
- * agent's handler publishes); and 10,000 agent activations on one node. Prints Markdown tables.
+ * Agent RPC, publish fan-out and one-way publish to one agent between agents on two JVMs against
+ * raw Vert.x request/reply and publish, same run (the fan-out published from a plain thread, and
+ * from an event loop as an agent's handler publishes); and 10,000 agent activations on one node. Prints Markdown tables.
  * Usage: {@code AgentBench [rpcCount] [activations] [tls]}; {@code tls} runs the 2-JVM measures
  * twice in one run, plain and with the event bus on mutual TLS (a cluster secret); {@code fanout}
  * runs only the fan-out, three rounds against both raw baselines (to profile it), {@code fanout-ours}
@@ -40,6 +40,8 @@ public final class AgentBench {
   static final String RAW_FAN = "bench/agent/raw/fan";
   /** Raw consumers each in a verticle of its own (its own context, as each agent has). */
   static final String RAW_FAN_VERTICLES = "bench/agent/raw/fan-verticles";
+  /** One raw consumer: the baseline of a publish to one agent. */
+  static final String RAW_ONE = "bench/agent/raw/one";
   static final String COUNT = "bench/agent/count";
   /** Publishes not yet counted at the peer, at most (it reports every 20 ms). */
   static final int FAN_WINDOW = 20_000;
@@ -54,6 +56,10 @@ public final class AgentBench {
 
   /** A published event. */
   public record Tick(int n) {
+  }
+
+  /** A published event of about 1 KB of JSON. */
+  public record Note(int n, String text) {
   }
 
   static final class Echo extends Agent {
@@ -72,7 +78,8 @@ public final class AgentBench {
 
     @Override
     public Handlers handlers() {
-      return Handlers.builder().on(Tick.class, (t, ctx) -> received.incrementAndGet()).build();
+      return Handlers.builder().on(Tick.class, (t, ctx) -> received.incrementAndGet())
+          .on(Note.class, (t, ctx) -> received.incrementAndGet()).build();
     }
   }
 
@@ -155,6 +162,20 @@ public final class AgentBench {
       ourLoop = fanOutFromEventLoop(vertx, () -> rt.publish(new Tick(1), new TopicId("fan", "k"), null), rpcs);
       rows.add(String.format(Locale.ROOT, "| publish fan-out to %d on 2 JVMs, from an event loop" + label
           + " | %,.0f deliveries/s | %,.0f deliveries/s | %.2f× |", FAN_OUT, rawLoop, ourLoop, ourLoop / rawLoop));
+      // one-way publish to one agent, as an outside harness measured it: a small event and a 1 KB one
+      JsonObject rawNote = new JsonObject().put("n", 1).put("text", "x".repeat(1_000));
+      for (boolean big : new boolean[] {false, true}) {
+        Object event = big ? new Note(1, "x".repeat(1_000)) : new Tick(1);
+        JsonObject rawBody = big ? rawNote : new JsonObject().put("n", 1);
+        Runnable rawOne = () -> vertx.eventBus().publish(RAW_ONE, rawBody);
+        Runnable ourOne = () -> rt.publish(event, new TopicId("solo", "k"), null);
+        double rawSolo = fanOutFromEventLoop(vertx, rawOne, rpcs, 1);
+        double ourSolo = fanOutFromEventLoop(vertx, ourOne, rpcs, 1);
+        rawSolo = fanOutFromEventLoop(vertx, rawOne, rpcs, 1);
+        ourSolo = fanOutFromEventLoop(vertx, ourOne, rpcs, 1);
+        rows.add(String.format(Locale.ROOT, "| publish to 1 agent on 2 JVMs, from an event loop, %s" + label
+            + " | %,.0f msgs/s | %,.0f msgs/s | %.2f× |", big ? "1 KB JSON" : "small", rawSolo, ourSolo, ourSolo / rawSolo));
+      }
       BrokerBench.await(rt.close());
     }
     return rows;
@@ -170,6 +191,10 @@ public final class AgentBench {
       BrokerBench.await(rt.register("sink" + i, id -> new Sink(received)));
       BrokerBench.await(rt.addSubscription(new TypeSubscription("fan", "sink" + i)));
     }
+    BrokerBench.await(rt.register("solo", id -> new Sink(received)));
+    BrokerBench.await(rt.addSubscription(new TypeSubscription("solo", "solo")));
+    vertx.eventBus().consumer(new MessageConsumerOptions().setAddress(RAW_ONE).setMaxBufferedMessages(65_536),
+        m -> received.incrementAndGet());
     vertx.eventBus().consumer(RAW_ECHO, m -> m.reply(m.body()));
     for (int i = 0; i < FAN_OUT; i++) {
       vertx.eventBus().consumer(new MessageConsumerOptions().setAddress(RAW_FAN).setMaxBufferedMessages(65_536),
@@ -244,7 +269,7 @@ public final class AgentBench {
    * the peer needed.
    */
   private static double fanOut(Vertx vertx, Runnable publishOne, int total) throws Exception {
-    return deliveriesPerSecond(vertx, total, (uncounted, t0) -> new Context(vertx).run(() -> {
+    return deliveriesPerSecond(vertx, total, FAN_OUT, (uncounted, t0) -> new Context(vertx).run(() -> {
       for (int i = 0; i < total; i++) {
         publishOne.run();
         if (i % 1000 == 999) {
@@ -261,7 +286,12 @@ public final class AgentBench {
    * while fewer than {@link #FAN_WINDOW} publishes are uncounted, otherwise retried after 1 ms.
    */
   private static double fanOutFromEventLoop(Vertx vertx, Runnable publishOne, int total) throws Exception {
-    return deliveriesPerSecond(vertx, total, (uncounted, t0) -> {
+    return fanOutFromEventLoop(vertx, publishOne, total, FAN_OUT);
+  }
+
+  /** {@link #fanOutFromEventLoop(Vertx, Runnable, int)} for publishes that reach {@code perPublish} subscribers each. */
+  private static double fanOutFromEventLoop(Vertx vertx, Runnable publishOne, int total, int perPublish) throws Exception {
+    return deliveriesPerSecond(vertx, total, perPublish, (uncounted, t0) -> {
       io.vertx.core.Context loop = vertx.getOrCreateContext();
       int[] sent = {0};
       Runnable[] chunk = new Runnable[1];
@@ -288,18 +318,18 @@ public final class AgentBench {
 
   /**
    * Runs {@code publisher} for {@code total} publishes and returns the deliveries per second the
-   * peer counts until all {@code total × FAN_OUT} are in (or 60 s pass).
+   * peer counts until all {@code total × perPublish} are in (or 60 s pass).
    */
-  private static double deliveriesPerSecond(Vertx vertx, int total, Publisher publisher) throws Exception {
+  private static double deliveriesPerSecond(Vertx vertx, int total, int perPublish, Publisher publisher) throws Exception {
     AtomicLong seen = new AtomicLong(-1);
     var consumer = vertx.eventBus().<Long>consumer(COUNT, m -> seen.set(m.body()));
     while (seen.get() < 0) {
       Thread.sleep(5);
     }
     long start = seen.get();
-    long target = start + (long) total * FAN_OUT;
+    long target = start + (long) total * perPublish;
     long t0 = System.nanoTime();
-    publisher.start(sent -> sent - (seen.get() - start) / FAN_OUT, t0);
+    publisher.start(sent -> sent - (seen.get() - start) / perPublish, t0);
     while (seen.get() < target && System.nanoTime() - t0 < 60e9) {
       Thread.sleep(2);
     }

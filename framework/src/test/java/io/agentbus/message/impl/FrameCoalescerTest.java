@@ -172,6 +172,52 @@ class FrameCoalescerTest {
     assertThat(atC).containsExactly(100);
   }
 
+  /**
+   * A request alone is a plain request (its reply is the future's); in a batch it is acknowledged
+   * with the batch (null); a batch nobody takes fails its requests, not its one-way items' senders.
+   */
+  @Test
+  void requestsGoAloneAsRequestsAndInABatchAreAcknowledgedWithIt() {
+    String address = newAddress();
+    List<Integer> seen = new CopyOnWriteArrayList<>();
+    vertx.eventBus().consumer(address, m -> {
+      FrameBatch.forEach(m.body(), item -> seen.add((int) ((Message) item).timestamp()));
+      if (m.body() instanceof FrameBatch) {
+        m.reply(null);
+      } else if (m.replyAddress() != null) {
+        m.reply("reply to " + (int) ((Message) m.body()).timestamp());
+      }
+    }).completion().toCompletionStage().toCompletableFuture().join();
+    FrameCoalescer<Message> c = coalescer(128, Long.MAX_VALUE);
+    Context ctx = vertx.getOrCreateContext();
+    List<io.vertx.core.Future<io.vertx.core.eventbus.Message<Object>>> replies = new CopyOnWriteArrayList<>();
+    ctx.runOnContext(v -> replies.add(c.request(address, msg(1), 10, 5_000)));   // alone in its turn
+    until("the first reply", WAIT, () -> !replies.isEmpty() && replies.get(0).isComplete());
+    assertThat(replies.get(0).result().body()).isEqualTo("reply to 1");
+    ctx.runOnContext(v -> {
+      c.send(address, msg(2), 10);
+      replies.add(c.request(address, msg(3), 10, 5_000));
+      c.send(address, msg(4), 10);
+      replies.add(c.request(address, msg(5), 10, 5_000));
+    });
+    until("the batch acknowledged", WAIT, () -> replies.size() == 3 && replies.get(1).isComplete() && replies.get(2).isComplete());
+    assertThat(replies.get(1).result()).isNull();
+    assertThat(replies.get(2).result()).isNull();
+    assertThat(seen).containsExactly(1, 2, 3, 4, 5);
+    assertThat(count(batches, address)).isEqualTo(1);
+
+    String nobody = newAddress();
+    List<io.vertx.core.Future<io.vertx.core.eventbus.Message<Object>>> refused = new CopyOnWriteArrayList<>();
+    ctx.runOnContext(v -> {
+      refused.add(c.request(nobody, msg(6), 10, 5_000));
+      refused.add(c.request(nobody, msg(7), 10, 5_000));
+    });
+    until("both refused", WAIT, () -> refused.size() == 2 && refused.stream().allMatch(io.vertx.core.Future::failed));
+    assertThat(refused.get(0).cause()).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
+    assertThat(((io.vertx.core.eventbus.ReplyException) refused.get(1).cause()).failureType())
+        .isEqualTo(io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS);
+  }
+
   @Test
   void fromAThreadThatIsNotAnEventLoopEveryItemGoesAsItIs() {
     String address = newAddress();

@@ -148,7 +148,15 @@ class WorkerClientTest {
     // calls in flight when the bridge goes away fail, and so does a closed client
     WorkerClient patient = await(WorkerClient.connect(workers, new WorkerClientOptions().setHost("127.0.0.1").setPort(host.port())
         .setRpcTimeoutMillis(30_000)));
+    io.vertx.core.Promise<Void> reached = io.vertx.core.Promise.promise();
+    w.onRequest((target, payload) -> {
+      reached.tryComplete();
+      return io.vertx.core.Promise.<JsonPayload>promise().future();
+    });
     Future<JsonPayload> inFlight = patient.send(new AgentId("mine", "k2"), null, new JsonPayload("Ping", new JsonObject()));
+    // in flight for real: at the worker (on a busy machine the bridge could otherwise be closing
+    // before the call reached it, and refuse it for another reason: the type already withdrawn)
+    await(reached.future());
     await(other.close());
     assertThat(awaitFailure(other.send(jvm, null, new JsonPayload("Big", new JsonObject().put("bytes", 1)))))
         .hasMessageContaining("closed");

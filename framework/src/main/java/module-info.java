@@ -20,7 +20,7 @@ module io.agentbus.framework {
   requires com.hazelcast.core;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
-  requires org.slf4j;
+  requires transitive org.slf4j;  // ThrottledWarning takes a Logger
 
   exports io.agentbus.agent;
   exports io.agentbus.broker;

@@ -4,7 +4,7 @@ import io.agentbus.agent.AgentUnavailableException;
 import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.FrameBatch;
 import io.agentbus.message.impl.FrameCoalescer;
-import io.agentbus.message.impl.ThrottledWarning;
+import io.agentbus.error.ThrottledWarning;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

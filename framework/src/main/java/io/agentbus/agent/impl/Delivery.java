@@ -13,7 +13,7 @@ import io.agentbus.error.ErrorCode;
 import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.FrameBatch;
 import io.agentbus.message.impl.FrameCoalescer;
-import io.agentbus.message.impl.ThrottledWarning;
+import io.agentbus.error.ThrottledWarning;
 import io.agentbus.message.MessageIds;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

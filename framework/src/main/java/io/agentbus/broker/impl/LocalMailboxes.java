@@ -4,7 +4,7 @@ import io.agentbus.broker.MailboxFullException;
 import io.agentbus.channel.Channel;
 import io.agentbus.message.Message;
 import io.agentbus.message.impl.CorruptFrame;
-import io.agentbus.message.impl.ThrottledWarning;
+import io.agentbus.error.ThrottledWarning;
 import io.agentbus.metrics.BrokerMetrics;
 import io.agentbus.channel.Ids;
 import io.vertx.core.json.JsonObject;

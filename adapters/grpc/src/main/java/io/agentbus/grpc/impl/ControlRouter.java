@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
+import io.agentbus.error.ThrottledWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class ControlRouter {
   static final String HOST_CLIENT_ID = "agentbus-bridge";
   private static final String TO_HOST = "clientid=" + HOST_CLIENT_ID;
   private static final Logger LOG = LoggerFactory.getLogger(ControlRouter.class);
+  /** Undeliverable control messages come from workers: one line per 10 s however many (each is counted). */
+  private final ThrottledWarning undeliverableWarning = new ThrottledWarning(LOG);
 
   private final Vertx vertx;
   private final Map<String, GrpcServerResponse<ControlMessage, ControlMessage>> channels = new ConcurrentHashMap<>();
@@ -175,6 +178,6 @@ final class ControlRouter {
 
   private void drop(String from, ControlMessage m, String why) {
     undeliverable.increment();
-    LOG.warn("control message {} from worker {} not delivered: {}", m.getRpcId(), from, why);
+    undeliverableWarning.warn("control message {} from worker {} not delivered: {}", m.getRpcId(), from, why);
   }
 }

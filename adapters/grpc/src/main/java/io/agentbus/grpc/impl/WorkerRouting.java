@@ -27,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.agentbus.error.ThrottledWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class WorkerRouting {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerRouting.class);
+  /** What a worker sends wrong, or a write to it that fails: one line per 10 s each, however many (each is counted). */
+  private final ThrottledWarning oversizedEvent = new ThrottledWarning(LOG);
+  private final ThrottledWarning unpublished = new ThrottledWarning(LOG);
+  private final ThrottledWarning invalidEvent = new ThrottledWarning(LOG);
+  private final ThrottledWarning failedWrite = new ThrottledWarning(LOG);
   private static final String DROPPED_HELP = "messages the bridge could not deliver, per reason "
       + "(worker_backpressure, control_undeliverable, worker_reconnecting, too_large, invalid_event)";
 
@@ -94,7 +100,7 @@ final class WorkerRouting {
             .setRequestId(m.getRequest().getRequestId()).setError(tooLarge(size))).build());
         case RESPONSE -> w.pending.fail(m.getResponse().getRequestId(), new AgentRpcException("worker " + w.clientId
             + " replied with a " + tooLarge(size)));
-        default -> LOG.warn("worker {} sent an event of {} bytes, over the bridge's limit of {}: dropped",
+        default -> oversizedEvent.warn("worker {} sent an event of {} bytes, over the bridge's limit of {}: dropped",
             w.clientId, size, options.getMaxMessageBytes());
       }
       return;
@@ -156,12 +162,12 @@ final class WorkerRouting {
               e.getId().isEmpty() || e.getId().length() > 255 ? null : e.getId(), Wire.extensions(e))
           .onFailure(err -> {
             invalidEvents.increment();
-            LOG.warn("event {} of worker {} was not published: {}", e.getId(), w.clientId, err.getMessage());
+            unpublished.warn("event {} of worker {} was not published: {}", e.getId(), w.clientId, err.getMessage());
           });
     } catch (RuntimeException ex) {
       // AutoGen's protocol has no answer to an event: counted and logged
       invalidEvents.increment();
-      LOG.warn("event {} of worker {} is invalid: {}", e.getId(), w.clientId, ex.getMessage());
+      invalidEvent.warn("event {} of worker {} is invalid: {}", e.getId(), w.clientId, ex.getMessage());
     }
   }
 
@@ -275,7 +281,7 @@ final class WorkerRouting {
     w.stream.write(m).onComplete(ar -> {
       w.queuedBytes.addAndGet(-size);
       if (ar.failed()) {
-        LOG.warn("write to worker {} failed: {}", w.clientId, ar.cause().getMessage());
+        failedWrite.warn("write to worker {} failed: {}", w.clientId, ar.cause().getMessage());
       }
     });
   }

@@ -1,4 +1,4 @@
-package io.agentbus.message.impl;
+package io.agentbus.error;
 
 import org.junit.jupiter.api.Test;
 import org.slf4j.helpers.AbstractLogger;

@@ -1,4 +1,4 @@
-package io.agentbus.message.impl;
+package io.agentbus.error;
 
 import org.slf4j.Logger;
 
@@ -12,7 +12,16 @@ import java.util.function.LongSupplier;
  * peer sending a batch of 128 corrupt items, or a thousand corrupt frames a second, costs a line
  * every 10 seconds, not a flood; the counters ({@code agentbus_*_dropped_total}) still count each.
  *
- * <p>Thread-safe, lock-free; the format and arguments are SLF4J's.
+ * <pre>{@code
+ * private static final Logger LOG = LoggerFactory.getLogger(MyAdapter.class);
+ * private final ThrottledWarning malformed = new ThrottledWarning(LOG);
+ * ...
+ * dropped.increment();                                    // every one counted
+ * malformed.warn("dropped a malformed frame from {}: {}", peer, reason);  // a line per 10 s at most
+ * }</pre>
+ *
+ * <p>Use one instance per kind of warning (a flood of one kind does not hide the first of
+ * another). Thread-safe, lock-free; the format and arguments are SLF4J's.
  */
 public final class ThrottledWarning {
 

@@ -107,6 +107,21 @@ public interface AgentRuntime {
   /**
    * Sends a message to an agent and returns its reply.
    *
+   * <p>The agent is activated on its owner if it is not active. A call made on an event loop (an
+   * agent's handler, a verticle) travels with the other calls and publishes that loop makes to the
+   * same node in the same turn, in one frame and in order; each is still answered on its own, as
+   * soon as its handler completes, so fanning out many calls at once and joining their futures is
+   * cheap. From any other thread each call is one event-bus request.
+   *
+   * <p>Errors (each an {@link io.agentbus.error.AgentBusFailure} with its code): an
+   * {@link UnknownAgentTypeException} when no node registered the type, an
+   * {@link AgentTimeoutException} after the timeout, an {@link AgentUnavailableException} when the
+   * owner's node leaves during the call (it may or may not have been handled), an
+   * {@link AgentCapacityException} when the owner is at its limit of active agents, an
+   * {@link AgentRpcException} with the handler's failure (its code kept across nodes), an
+   * {@code IllegalArgumentException} for a payload that cannot be sent. The future never hangs: it
+   * completes, on the context that called, by the timeout at the latest.
+   *
    * @param message the payload
    * @param recipient the agent
    * @param sender the sending agent, or null

@@ -29,6 +29,21 @@ class CorruptFrameOnTheWireTest {
   private Vertx good;
   private Vertx evil;
 
+  private final BrokerOptions opts = new BrokerOptions();
+  private MessageBroker broker;
+  private Channel ch;
+  private final List<Message> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Our node with a broker subscribed to a channel, and the evil node beside it. */
+  @org.junit.jupiter.api.BeforeEach
+  void start() {
+    good = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+    evil = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
+    broker = await(MessageBroker.eventBus(good, opts));
+    ch = broker.channels().broadcast("dso", "env_0");
+    await(broker.subscribe(ch, got::add));
+  }
+
   @AfterEach
   void close() {
     await(good.close());
@@ -68,14 +83,7 @@ class CorruptFrameOnTheWireTest {
 
   @Test
   void corruptFramesAreCountedAndTheChannelKeepsWorking() {
-    good = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
-    evil = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
     evil.eventBus().registerCodec(new TruncatingCodec());
-    BrokerOptions opts = new BrokerOptions();
-    MessageBroker broker = await(MessageBroker.eventBus(good, opts));
-    Channel ch = broker.channels().broadcast("dso", "env_0");
-    List<Message> got = new java.util.concurrent.CopyOnWriteArrayList<>();
-    await(broker.subscribe(ch, got::add));
 
     Message m = Message.of("env_0", "dso", "all", 1, MessageType.BROADCAST, new JsonObject().put("price", 50.0));
     evil.eventBus().publish(ch.address(), m, new DeliveryOptions().setCodecName(MessageCodecImpl.NAME));
@@ -95,16 +103,9 @@ class CorruptFrameOnTheWireTest {
   @Test
   @SuppressWarnings({"unchecked", "rawtypes"})
   void aBatchOfCorruptItemsIsCountedItemByItemAndLoggedOnce() {
-    good = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
-    evil = await(Vertx.builder().withClusterManager(new FakeClusterManager()).buildClustered());
     var evilBatch = new io.agentbus.message.impl.FrameBatchCodec<Message>(MessageCodecImpl.batchCodec().name(),
         (MessageCodec) new TruncatingCodec());
     evil.eventBus().registerCodec(evilBatch);
-    BrokerOptions opts = new BrokerOptions();
-    MessageBroker broker = await(MessageBroker.eventBus(good, opts));
-    Channel ch = broker.channels().broadcast("dso", "env_0");
-    List<Message> got = new java.util.concurrent.CopyOnWriteArrayList<>();
-    await(broker.subscribe(ch, got::add));
     Message m = Message.of("env_0", "dso", "all", 1, MessageType.BROADCAST, new JsonObject().put("price", 50.0));
 
     java.io.PrintStream err = System.err;

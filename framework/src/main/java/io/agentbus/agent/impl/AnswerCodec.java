@@ -2,23 +2,27 @@ package io.agentbus.agent.impl;
 
 import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.FrameBatchCodec;
+import io.agentbus.message.impl.ImmutableCodec;
 import io.agentbus.message.impl.FrameIo;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 
 /**
  * Event-bus codec of an {@link Answer}: version, call id, then the reply (type name, JSON) or the
  * failure (code, message). Never throws when decoding: a bad frame becomes a {@link CorruptFrame}.
  */
-final class AnswerCodec implements MessageCodec<Answer, Object> {
+final class AnswerCodec extends ImmutableCodec<Answer> {
 
   static final String NAME = "agentbus.answer.v1";
   private static final byte VERSION = 1;
   private static final AnswerCodec INSTANCE = new AnswerCodec();
   /** The answers one event loop sends to one node in a turn, as one frame. */
   static final FrameBatchCodec<Answer> BATCH = new FrameBatchCodec<>("agentbus.answer.batch.v1", INSTANCE);
+
+  private AnswerCodec() {
+    super(NAME);
+  }
 
   static void registerOn(EventBus eventBus) {
     MessageCodecImpl.registerDefault(eventBus, Answer.class, INSTANCE);
@@ -65,20 +69,5 @@ final class AnswerCodec implements MessageCodec<Answer, Object> {
     } catch (RuntimeException e) {
       return new CorruptFrame(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
-  }
-
-  @Override
-  public Object transform(Answer a) {
-    return a;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

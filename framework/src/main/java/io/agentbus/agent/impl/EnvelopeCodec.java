@@ -4,12 +4,12 @@ import io.agentbus.agent.AgentId;
 import io.agentbus.agent.TopicId;
 import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.FrameBatchCodec;
+import io.agentbus.message.impl.ImmutableCodec;
 import io.agentbus.message.impl.FrameIo;
 import io.agentbus.message.impl.MessageCodecImpl;
 import io.agentbus.message.impl.StringInterner;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +21,7 @@ import java.util.Map;
  * whose payload is JSON (the sender encodes it before sending). Never throws when decoding: a bad
  * frame becomes a {@link CorruptFrame}.
  */
-final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
+final class EnvelopeCodec extends ImmutableCodec<Envelope> {
 
   static final String NAME = "agentbus.envelope.v1";
   /**
@@ -43,6 +43,10 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
   private volatile Recipients lastRecipients = new Recipients(new byte[0], List.of());
   /** The recipients of the last publish encoded. */
   private volatile Recipients lastEncoded = new Recipients(new byte[0], List.of());
+
+  EnvelopeCodec() {
+    super(NAME);
+  }
 
   static void registerOn(EventBus eventBus) {
     MessageCodecImpl.registerDefault(eventBus, Envelope.class, INSTANCE);
@@ -167,20 +171,5 @@ final class EnvelopeCodec implements MessageCodec<Envelope, Object> {
 
   private static AgentId agent(String type, String key) {
     return type.isEmpty() ? null : new AgentId(type, key);
-  }
-
-  @Override
-  public Object transform(Envelope e) {
-    return e;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -19,11 +19,10 @@ import java.util.List;
  *
  * @param <T> the item type
  */
-public final class FrameBatchCodec<T> implements MessageCodec<FrameBatch, Object> {
+public final class FrameBatchCodec<T> extends ImmutableCodec<FrameBatch> {
 
   private static final byte VERSION = 1;
 
-  private final String name;
   private final MessageCodec<T, Object> itemCodec;
   private final DeliveryOptions options;
 
@@ -32,7 +31,7 @@ public final class FrameBatchCodec<T> implements MessageCodec<FrameBatch, Object
    * @param itemCodec the codec of one item: its {@code decodeFromWire} gets a buffer holding exactly that item
    */
   public FrameBatchCodec(String name, MessageCodec<T, Object> itemCodec) {
-    this.name = name;
+    super(name);
     this.itemCodec = itemCodec;
     this.options = new DeliveryOptions().setCodecName(name);
   }
@@ -104,20 +103,5 @@ public final class FrameBatchCodec<T> implements MessageCodec<FrameBatch, Object
       return new CorruptFrame("batch holds " + (end - at) + " bytes after its " + count + " items");
     }
     return new FrameBatch(items);
-  }
-
-  @Override
-  public Object transform(FrameBatch batch) {
-    return batch;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -19,13 +19,17 @@ import java.util.Map;
  * count (short) and pairs, payload length (int) and UTF-8 JSON. A frame that does not decode
  * yields a {@link CorruptFrame} carrying the reason; decoding never throws.
  */
-public final class MessageCodecImpl implements MessageCodec<Message, Object> {
+public final class MessageCodecImpl extends ImmutableCodec<Message> {
 
   /** The codec's name on every node. */
   public static final String NAME = "agentbus.message.v1";
 
   private static final byte VERSION = 1;
   private static final MessageCodecImpl INSTANCE = new MessageCodecImpl();
+
+  private MessageCodecImpl() {
+    super(NAME);
+  }
   private static final FrameBatchCodec<Message> BATCH = new FrameBatchCodec<>("agentbus.message.batch.v1", INSTANCE);
 
   /**
@@ -139,20 +143,5 @@ public final class MessageCodecImpl implements MessageCodec<Message, Object> {
       return new CorruptFrame("trailing bytes after payload");
     }
     return b.payload(FrozenJson.freezeOwned(new JsonObject(payload), payload)).build();
-  }
-
-  @Override
-  public Object transform(Message message) {
-    return message;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -5,6 +5,8 @@ import io.agentbus.message.impl.CorruptFrame;
 import io.agentbus.message.impl.FrameBatch;
 import io.agentbus.message.impl.FrameCoalescer;
 import io.agentbus.error.ThrottledWarning;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -48,7 +50,10 @@ final class Calls {
   private final FrameCoalescer<Envelope> toNodes;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, Call> waiting = new ConcurrentHashMap<>();
-  private final ThrottledWarning malformed = new ThrottledWarning(LOG);
+  private final ThrottledWarning malformedWarning = new ThrottledWarning(LOG);
+  /** Answers that do not decode, and answers that came after their call had ended (timed out, node gone). */
+  private final Counter malformed;
+  private final Counter late;
 
   /** A call waiting for its answer. */
   private static final class Call {
@@ -63,11 +68,20 @@ final class Calls {
     }
   }
 
-  Calls(Vertx vertx, String me, RuntimeAddresses addresses, FrameCoalescer<Envelope> toNodes) {
+  /**
+   * @param malformed counts answers that do not decode ({@code agentbus.agent.dropped{reason=malformed}})
+   * @param meters where the late answers are counted ({@code agentbus.agent.dropped{reason=late-answer}}:
+   *     handlers slower than their callers' timeouts)
+   */
+  Calls(Vertx vertx, String me, RuntimeAddresses addresses, FrameCoalescer<Envelope> toNodes, Counter malformed,
+        MeterRegistry meters) {
     this.vertx = vertx;
     this.me = me;
     this.addresses = addresses;
     this.toNodes = toNodes;
+    this.malformed = malformed;
+    this.late = Counter.builder("agentbus.agent.dropped").description("agent envelopes dropped, per reason")
+        .tag("reason", "late-answer").register(meters);
   }
 
   /**
@@ -111,11 +125,13 @@ final class Calls {
   void onAnswers(Message<Object> m) {
     FrameBatch.forEach(m.body(), item -> {
       if (!(item instanceof Answer a)) {
-        malformed.warn("dropped a malformed answer: {}", item instanceof CorruptFrame f ? f.reason() : "unexpected body");
+        malformed.increment();
+        malformedWarning.warn("dropped a malformed answer: {}", item instanceof CorruptFrame f ? f.reason() : "unexpected body");
         return;
       }
       Call c = waiting.get(a.callId());
       if (c == null) {
+        late.increment();
         LOG.debug("answer to call {} dropped: it timed out or failed before", a.callId());
         return;
       }

@@ -105,13 +105,14 @@ final class Delivery {
     this.routes = new PublishRoutes(me, addresses, directory, ownership);
     this.toNodes = new FrameCoalescer<>(eventBus, EnvelopeCodec.BATCH, MAX_BATCH_ENVELOPES, MAX_BATCH_BYTES);
     this.toCallers = new FrameCoalescer<>(eventBus, AnswerCodec.BATCH, MAX_BATCH_ENVELOPES, MAX_BATCH_BYTES);
-    this.calls = new Calls(vertx, me, addresses, toNodes);
+
     MeterRegistry meters = options.getMeterRegistry();
     String messagesHelp = "agent messages sent (kind=send: RPCs) and published (kind=publish) from this node";
     this.sent = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "send").register(meters);
     this.published = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "publish").register(meters);
     this.malformed = Counter.builder("agentbus.agent.dropped").description("agent envelopes dropped, per reason")
         .tag("reason", "malformed").register(meters);
+    this.calls = new Calls(vertx, me, addresses, toNodes, malformed, meters);
     this.rpcTimer = Timer.builder("agentbus.agent.rpc").description("agent RPC round trips, from send to reply or error")
         .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(50),
             Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10))

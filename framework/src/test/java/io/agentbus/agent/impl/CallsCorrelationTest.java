@@ -34,6 +34,8 @@ class CallsCorrelationTest {
   private static Vertx vertx;
   private static RuntimeAddresses addresses;
   private static Calls calls;
+  private static final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   /** What reached the fake node "peer": the calls, in order. */
   private static final List<Envelope> received = new CopyOnWriteArrayList<>();
 
@@ -43,7 +45,7 @@ class CallsCorrelationTest {
     EnvelopeCodec.registerOn(vertx.eventBus());
     addresses = new RuntimeAddresses("callstest");
     FrameCoalescer<Envelope> toNodes = new FrameCoalescer<>(vertx.eventBus(), EnvelopeCodec.BATCH, 128, 64 * 1024);
-    calls = new Calls(vertx, "me", addresses, toNodes);
+    calls = new Calls(vertx, "me", addresses, toNodes, meters.counter("agentbus.agent.dropped", "reason", "malformed"), meters);
     await(vertx.eventBus().<Object>consumer(addresses.inbox("peer"), m -> {
       FrameBatch.forEach(m.body(), item -> received.add((Envelope) item));
       if (m.body() instanceof FrameBatch) {
@@ -110,6 +112,11 @@ class CallsCorrelationTest {
     // an answer again, or to a call nobody made: dropped, nothing else happens
     vertx.eventBus().send(addresses.answers("me"), Answer.replied(id0, null, null));
     vertx.eventBus().send(addresses.answers("me"), Answer.replied(987_654, null, null));
+    vertx.eventBus().send(addresses.answers("me"), new FrameBatch(List.of(new io.agentbus.message.impl.CorruptFrame("bad"),
+        Answer.replied(987_655, null, null))), AnswerCodec.BATCH.deliveryOptions());
+    io.agentbus.testing.Await.until("the late answers counted", java.time.Duration.ofSeconds(5),
+        () -> meters.counter("agentbus.agent.dropped", "reason", "late-answer").count() == 3);
+    assertThat(meters.counter("agentbus.agent.dropped", "reason", "malformed").count()).isEqualTo(1);
     assertThat(calls.waiting()).isZero();
   }
 

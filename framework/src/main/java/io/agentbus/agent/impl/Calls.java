@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -165,7 +166,7 @@ final class Calls {
   }
 
   /** Takes the call out of the table (once) and completes it on its own context. */
-  private void settle(long id, Call c, java.util.function.Consumer<Promise<Reply>> outcome) {
+  private void settle(long id, Call c, Consumer<Promise<Reply>> outcome) {
     if (!waiting.remove(id, c)) {
       return;
     }

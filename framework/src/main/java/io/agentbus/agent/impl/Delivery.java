@@ -19,7 +19,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Routing and delivery: a send goes to its agent's owner (this node, or the owner's inbox: from an
@@ -52,8 +55,6 @@ import java.util.function.BooleanSupplier;
 final class Delivery {
 
   private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
-  /** Malformed envelopes come from outside: one line per 10 s however many (each is counted). */
-  private final ThrottledWarning malformedWarning = new ThrottledWarning(LOG);
   private static final int MAX_HOPS = 2;
   /** The most one-way envelopes one frame to a node carries. */
   static final int MAX_BATCH_ENVELOPES = 128;
@@ -88,8 +89,10 @@ final class Delivery {
   private final Counter published;
   private final Timer rpcTimer;
   private final Counter malformed;
+  /** Malformed envelopes come from outside: one line per 10 s however many (each is counted). */
+  private final ThrottledWarning malformedWarning = new ThrottledWarning(LOG);
 
-  Delivery(io.vertx.core.Vertx vertx, String me, RuntimeAddresses addresses, AgentRuntimeOptions options,
+  Delivery(Vertx vertx, String me, RuntimeAddresses addresses, AgentRuntimeOptions options,
       PayloadTypes payloadTypes, Directory directory, Ownership ownership, Activations activations, RuntimeTracing tracing,
       BooleanSupplier closed) {
     this.eventBus = vertx.eventBus();
@@ -105,7 +108,6 @@ final class Delivery {
     this.routes = new PublishRoutes(me, addresses, directory, ownership);
     this.toNodes = new FrameCoalescer<>(eventBus, EnvelopeCodec.BATCH, MAX_BATCH_ENVELOPES, MAX_BATCH_BYTES);
     this.toCallers = new FrameCoalescer<>(eventBus, AnswerCodec.BATCH, MAX_BATCH_ENVELOPES, MAX_BATCH_BYTES);
-
     MeterRegistry meters = options.getMeterRegistry();
     String messagesHelp = "agent messages sent (kind=send: RPCs) and published (kind=publish) from this node";
     this.sent = Counter.builder("agentbus.agent.messages").description(messagesHelp).tag("kind", "send").register(meters);
@@ -185,7 +187,7 @@ final class Delivery {
     } catch (RuntimeException ex) {
       return Future.failedFuture(ex);
     }
-    if (io.vertx.core.Context.isOnEventLoopThread()) {
+    if (Context.isOnEventLoopThread()) {
       // in this turn's frame to that node, behind the publishes made before it (Calls)
       return calls.call(owner, wire, wire.payloadJson.length() + ENVELOPE_OVERHEAD_BYTES, timeout);
     }
@@ -198,7 +200,7 @@ final class Delivery {
 
   /** Fails every request waiting for {@code node}, which left: nobody will answer them. */
   void nodeLeft(String node) {
-    java.util.function.Function<String, Throwable> why = n -> new AgentUnavailableException("node " + n + " left the "
+    Function<String, Throwable> why = n -> new AgentUnavailableException("node " + n + " left the "
         + "cluster while a request to it was in flight (it may or may not have been handled); a retry goes to the agent's new owner");
     awaitingReplyFrom.failAll(node::equals, why);
     calls.nodeLeft(node, why);
